@@ -1,0 +1,89 @@
+"""The indicator catalog and the label catalog, both data files shipped in the package.
+
+``indicators.csv`` holds one row per indicator: code, Vietnamese and English names, unit,
+category and how months add up (``sum`` for flows, ``last`` for stocks). ``labels.csv``
+holds every other leadership-facing word, in Vietnamese and English. Adding an indicator or
+a label is one row, never code.
+"""
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+
+from .paths import CATALOG_CSV, LABELS_CSV
+
+CATEGORIES = (
+    "tasks", "lab_production", "testing", "calibration",
+    "training", "information", "administration", "inspection",
+)
+AGGREGATIONS = ("sum", "last")
+
+
+@lru_cache(maxsize=1)
+def _rows() -> tuple[dict, ...]:
+    with open(CATALOG_CSV, encoding="utf-8", newline="") as fh:
+        rows = []
+        for row in csv.DictReader(fh):
+            row["key"] = row["key"].strip().lower() == "true"
+            row["order"] = int(row["order"])
+            rows.append(row)
+    return tuple(sorted(rows, key=lambda r: r["order"]))
+
+
+def load_catalog():
+    """The indicator catalog as a DataFrame indexed by ``code``.
+
+    >>> load_catalog().loc["mushroom_spawn_kg", "unit"]
+    'kg'
+    """
+    import pandas as pd
+
+    return pd.DataFrame(list(_rows())).set_index("code")
+
+
+def codes() -> list[str]:
+    """All indicator codes, in catalog order."""
+    return [r["code"] for r in _rows()]
+
+
+def indicator(code: str) -> dict:
+    """One indicator's catalog row as a dict; ``KeyError`` naming the code if unknown."""
+    for row in _rows():
+        if row["code"] == code:
+            return dict(row)
+    raise KeyError(f"indicator '{code}' is not in the catalog ({CATALOG_CSV.name})")
+
+
+def aggregation(code: str) -> str:
+    return indicator(code)["aggregation"]
+
+
+def unit(code: str) -> str:
+    return indicator(code)["unit"]
+
+
+def name(code: str, lang: str = "vi") -> str:
+    """The indicator's display name in ``lang`` ('vi' or 'en'); the code if unknown."""
+    try:
+        return indicator(code)["name_en" if lang == "en" else "name_vi"]
+    except KeyError:
+        return code
+
+
+@lru_cache(maxsize=1)
+def _labels() -> dict[str, dict[str, str]]:
+    with open(LABELS_CSV, encoding="utf-8", newline="") as fh:
+        return {r["key"]: r for r in csv.DictReader(fh)}
+
+
+def label(key: str, lang: str = "vi", **fields) -> str:
+    """A leadership-facing label from ``labels.csv``, formatted with ``fields``.
+
+    >>> label("category.lab_production")
+    'Sản xuất tại Trung tâm'
+    """
+    row = _labels().get(key)
+    if row is None:
+        raise KeyError(f"label '{key}' is missing from {LABELS_CSV.name}")
+    text = row.get(lang) or row["vi"]
+    return text.format(**fields) if fields else text
