@@ -1,0 +1,512 @@
+"""Monthly series, year-to-date, year-on-year, plan vs actual, plan follow-up, task pipeline.
+
+Every function takes the frames exactly as ``load_indicators()`` / ``load_tasks()`` return
+them and applies the rules that naive pandas code gets quietly wrong:
+
+- **Kinds are never mixed.** Actuals come only from ``kind == "result"`` rows, annual
+  targets only from ``kind == "target"``, monthly plans only from ``kind == "plan"``.
+- **Orgs are never added together.** With ``org=None`` and more than one org in the
+  frame, every result gets an ``org`` index level (``org`` column for flat tables); with
+  ``org="..."`` only that org's rows are used. An unknown org is a ``ValueError``.
+- **A missing month is missing, not zero.** Months with no report are NaN; sums use
+  ``min_count=1`` so "nothing reported" stays NaN rather than becoming 0.
+- **Flows and stocks add up differently** (catalog column ``aggregation``): a year-to-date
+  value is the sum of the monthly results for ``sum`` indicators and the latest reported
+  value of the year for ``last`` indicators.
+- **A revised value wins.** If the same (org, period, indicator, kind) appears more than
+  once — e.g. the analyst concatenated a corrected row after the stored frame — the row
+  that comes *later in the frame* is used and the earlier one ignored. Same for tasks
+  per (org, period, task_id).
+- **No infinite percentages.** A percentage over a zero or missing base is NaN, shown as
+  "—" by :func:`sokhcn_analytics.vnformat.format_percent`.
+
+Percentages are in percent units (``12.5`` means 12,5 %).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import catalog
+from .model import LEVELS, STATUSES, parse_period, period as make_period, shift_period
+from .vnformat import format_number, format_percent, format_period
+
+_KEY = ["org", "period", "indicator", "kind"]
+
+
+# ---------------------------------------------------------------------------
+# shared helpers
+# ---------------------------------------------------------------------------
+
+def _clean(df: pd.DataFrame) -> pd.DataFrame:
+    """Check the needed columns, drop earlier duplicates (later row wins)."""
+    missing = [c for c in _KEY + ["value"] if c not in df.columns]
+    if missing:
+        raise ValueError(f"indicator frame lacks column(s) {missing}; expected model.INDICATOR_COLUMNS")
+    out = df.reset_index(drop=True)
+    out = out.assign(
+        org=out["org"].astype(str), period=out["period"].astype(str),
+        indicator=out["indicator"].astype(str), kind=out["kind"].astype(str),
+        value=pd.to_numeric(out["value"], errors="coerce").astype("float64"),
+    )
+    return out.drop_duplicates(subset=_KEY, keep="last")
+
+
+def _orgs(df: pd.DataFrame) -> list[str]:
+    return sorted(df["org"].astype(str).unique().tolist())
+
+
+def _per_org(df: pd.DataFrame, org: str | None, fn, *args):
+    """Apply ``fn(frame_of_one_org, *args)``; key the result by org when several are present."""
+    orgs = _orgs(df)
+    if org is not None:
+        if org not in orgs:
+            raise ValueError(f"org '{org}' is not in the frame (orgs present: {', '.join(orgs) or 'none'})")
+        return fn(df[df["org"] == org], *args)
+    if len(orgs) <= 1:
+        return fn(df, *args)
+    return pd.concat({o: fn(df[df["org"] == o], *args) for o in orgs}, names=["org"])
+
+
+def _check_period(text: str) -> str:
+    parse_period(text)  # raises ValueError with a readable message
+    return str(text)
+
+
+def _period_range(start: str, end: str) -> list[str]:
+    y0, m0 = parse_period(start)
+    y1, m1 = parse_period(end)
+    n = (y1 * 12 + m1) - (y0 * 12 + m0)
+    return [shift_period(start, i) for i in range(n + 1)]
+
+
+def _catalog_order(codes) -> list[str]:
+    order = {c: i for i, c in enumerate(catalog.codes())}
+    return sorted(set(codes), key=lambda c: (order.get(c, len(order)), c))
+
+
+def _pct_change(new, base):
+    """``(new - base) / |base| * 100``; NaN where base is 0 or missing (never inf)."""
+    new = pd.to_numeric(pd.Series(new), errors="coerce").astype("float64")
+    base = pd.to_numeric(pd.Series(base), errors="coerce").astype("float64")
+    ok = base.notna() & (base != 0)
+    out = (new - base) / base.abs().where(ok) * 100.0
+    return out.where(ok & new.notna())
+
+
+def _ratio_pct(num, den):
+    num = pd.to_numeric(pd.Series(num), errors="coerce").astype("float64")
+    den = pd.to_numeric(pd.Series(den), errors="coerce").astype("float64")
+    ok = den.notna() & (den != 0)
+    return (num / den.where(ok) * 100.0).where(ok & num.notna())
+
+
+def _results(df: pd.DataFrame) -> pd.DataFrame:
+    return df[df["kind"] == "result"]
+
+
+def _ytd_table(d: pd.DataFrame, period: str) -> pd.DataFrame:
+    """YTD value and number of months reported, per indicator, for one org."""
+    y, _ = parse_period(period)
+    r = _results(d)
+    r = r[(r["period"] >= make_period(y, 1)) & (r["period"] <= period) & r["value"].notna()]
+    rows = {}
+    for code, g in r.sort_values("period", kind="stable").groupby("indicator", sort=False):
+        agg = catalog.aggregation(code)
+        value = g["value"].sum(min_count=1) if agg == "sum" else g["value"].iloc[-1]
+        rows[code] = (float(value), int(g["period"].nunique()))
+    idx = pd.Index(_catalog_order(rows), name="indicator", dtype=object)
+    return pd.DataFrame(
+        {"ytd": [rows[c][0] for c in idx], "months": [rows[c][1] for c in idx]},
+        index=idx,
+    ).astype({"ytd": "float64", "months": "int64"})
+
+
+def _month_values(d: pd.DataFrame, period: str) -> pd.Series:
+    r = _results(d)
+    r = r[r["period"] == period]
+    return pd.Series(r["value"].to_numpy("float64"), index=r["indicator"].to_numpy(object))
+
+
+# ---------------------------------------------------------------------------
+# public API
+# ---------------------------------------------------------------------------
+
+def monthly(df: pd.DataFrame, indicator: str, start: str | None = None, end: str | None = None,
+            org: str | None = None) -> pd.Series:
+    """The monthly results of one indicator, one value per month, gaps as NaN.
+
+    The index holds every month from ``start`` to ``end`` (default: the first and last
+    month with a result for that org) as ``"YYYY-MM"`` strings; a month with no report is
+    NaN, never 0. Only ``kind == "result"`` rows are used. Several orgs and ``org=None``
+    → a MultiIndex ``(org, period)``, each org over its own range.
+
+    >>> import pandas as pd
+    >>> from sokhcn_analytics.model import normalize_indicators
+    >>> df = normalize_indicators(pd.DataFrame({
+    ...     "org": "x", "period": ["2021-01", "2021-03"], "indicator": "mushroom_spawn_kg",
+    ...     "value": [250.0, 300.0], "kind": "result"}))
+    >>> monthly(df, "mushroom_spawn_kg").to_dict()
+    {'2021-01': 250.0, '2021-02': nan, '2021-03': 300.0}
+    """
+    start = _check_period(start) if start is not None else None
+    end = _check_period(end) if end is not None else None
+    return _per_org(_clean(df), org, _monthly_one, indicator, start, end)
+
+
+def _monthly_one(d, indicator, start, end):
+    r = _results(d)
+    r = r[r["indicator"] == indicator]
+    s = pd.Series(r["value"].to_numpy("float64"), index=r["period"].to_numpy(object))
+    lo = start or (s.index.min() if len(s) else None)
+    hi = end or (s.index.max() if len(s) else None)
+    idx = _period_range(lo, hi) if lo and hi and lo <= hi else []
+    out = s.reindex(pd.Index(idx, dtype=object, name="period")).astype("float64")
+    out.name = indicator
+    return out
+
+
+def ytd(df: pd.DataFrame, period: str, org: str | None = None) -> pd.Series:
+    """Year-to-date value of every indicator through ``period``, by the catalog's aggregation.
+
+    ``sum`` indicators (flows): the sum of the monthly results from January to ``period``
+    (months not reported are skipped, not counted as 0). ``last`` indicators (stocks): the
+    latest value reported in that year up to ``period`` — a stock reported only last year
+    is NaN, not carried over. Indicators with no result in the window are left out.
+    Series indexed by ``indicator`` (catalog order); ``(org, indicator)`` for several orgs.
+
+    >>> import pandas as pd
+    >>> from sokhcn_analytics.model import normalize_indicators
+    >>> df = normalize_indicators(pd.DataFrame({
+    ...     "org": "x", "period": ["2021-01", "2021-02", "2021-01", "2021-02"],
+    ...     "indicator": ["mushroom_spawn_kg"] * 2 + ["tasks_managed"] * 2,
+    ...     "value": [250.0, 300.0, 36.0, 35.0], "kind": "result"}))
+    >>> ytd(df, "2021-02").to_dict()
+    {'tasks_managed': 35.0, 'mushroom_spawn_kg': 550.0}
+    """
+    period = _check_period(period)
+    out = _per_org(_clean(df), org, lambda d: _ytd_table(d, period)["ytd"])
+    out.name = "ytd"
+    return out
+
+
+YOY_COLUMNS = ["value", "value_prev_year", "change", "change_pct",
+               "ytd", "ytd_prev_year", "ytd_change", "ytd_change_pct", "months", "months_prev_year"]
+
+
+def yoy(df: pd.DataFrame, period: str, org: str | None = None) -> pd.DataFrame:
+    """Year on year: this month and YTD against the same month and YTD a year earlier.
+
+    One row per indicator with a result in either YTD window. Columns: ``value`` (this
+    month), ``value_prev_year`` (same month last year), ``change``, ``change_pct``, ``ytd``,
+    ``ytd_prev_year`` (through the same month last year), ``ytd_change``, ``ytd_change_pct``,
+    and ``months`` / ``months_prev_year`` — how many months of each YTD window were
+    reported, so that a YTD built from fewer reports is visible. A zero or missing base
+    gives a NaN percentage (never inf); display it with ``format_percent`` → "—".
+
+    >>> import pandas as pd
+    >>> from sokhcn_analytics.model import normalize_indicators
+    >>> df = normalize_indicators(pd.DataFrame({
+    ...     "org": "x", "period": ["2020-01", "2021-01"], "indicator": "mushroom_spawn_kg",
+    ...     "value": [200.0, 250.0], "kind": "result"}))
+    >>> yoy(df, "2021-01").loc["mushroom_spawn_kg", ["value", "value_prev_year", "change_pct"]].tolist()
+    [250.0, 200.0, 25.0]
+    """
+    period = _check_period(period)
+    return _per_org(_clean(df), org, _yoy_one, period)
+
+
+def _yoy_one(d, period):
+    prev = shift_period(period, -12)
+    now_m, prev_m = _month_values(d, period), _month_values(d, prev)
+    now_y, prev_y = _ytd_table(d, period), _ytd_table(d, prev)
+    idx = pd.Index(_catalog_order([*now_y.index, *prev_y.index, *now_m.index, *prev_m.index]),
+                   name="indicator", dtype=object)
+    out = pd.DataFrame(index=idx)
+    out["value"] = now_m.reindex(idx)
+    out["value_prev_year"] = prev_m.reindex(idx)
+    out["change"] = out["value"] - out["value_prev_year"]
+    out["change_pct"] = _pct_change(out["value"], out["value_prev_year"]).to_numpy()
+    out["ytd"] = now_y["ytd"].reindex(idx)
+    out["ytd_prev_year"] = prev_y["ytd"].reindex(idx)
+    out["ytd_change"] = out["ytd"] - out["ytd_prev_year"]
+    out["ytd_change_pct"] = _pct_change(out["ytd"], out["ytd_prev_year"]).to_numpy()
+    out["months"] = now_y["months"].reindex(idx).fillna(0).astype("int64")
+    out["months_prev_year"] = prev_y["months"].reindex(idx).fillna(0).astype("int64")
+    return out.astype({c: "float64" for c in YOY_COLUMNS[:8]})
+
+
+def _through_month(year: int, through) -> int:
+    if isinstance(through, (int, np.integer)) and not isinstance(through, bool):
+        month = int(through)
+    else:
+        y, month = parse_period(str(through))
+        if y != int(year):
+            raise ValueError(f"through={through!r} is not in year {year}")
+    if not 1 <= month <= 12:
+        raise ValueError(f"through month must be 1..12, got {through!r}")
+    return month
+
+
+def plan_vs_actual(df: pd.DataFrame, year: int, through, org: str | None = None) -> pd.DataFrame:
+    """Progress to the annual targets of ``year`` through month ``through``.
+
+    ``through`` is a period ``"YYYY-MM"`` of that year or a month number. The target is the
+    latest ``kind == "target"`` row of the year with period ≤ ``through`` (a mid-year
+    restatement revises it from its month on). ``actual`` is the YTD value (see :func:`ytd`).
+
+    Judging: a flow (``sum``) is on track when ``actual >= target * month / 12`` — the
+    pro-rata share of the year elapsed. A stock (``last``) is judged on its latest value
+    against the full target: on track when ``actual >= target`` (a stock is a level to be
+    reached, not an amount accumulated). Both thresholds are in ``expected`` and
+    ``expected_pct``. No result yet → ``actual`` NaN and ``on_track`` <NA>.
+    Columns: ``target``, ``target_period``, ``actual``, ``pct_of_target``, ``expected``,
+    ``expected_pct``, ``on_track`` (nullable boolean). One row per indicator with a target.
+
+    >>> import pandas as pd
+    >>> from sokhcn_analytics.model import normalize_indicators
+    >>> df = normalize_indicators(pd.DataFrame({
+    ...     "org": "x", "period": ["2021-01", "2021-01", "2021-02", "2021-03"],
+    ...     "indicator": "mushroom_spawn_kg", "value": [3000.0, 250.0, 300.0, 200.0],
+    ...     "kind": ["target", "result", "result", "result"]}))
+    >>> row = plan_vs_actual(df, 2021, "2021-03").loc["mushroom_spawn_kg"]
+    >>> float(row["actual"]), float(row["pct_of_target"]), float(row["expected"]), bool(row["on_track"])
+    (750.0, 25.0, 750.0, True)
+    """
+    month = _through_month(int(year), through)
+    return _per_org(_clean(df), org, _pva_one, int(year), month)
+
+
+def _pva_one(d, year, month):
+    through = make_period(year, month)
+    t = d[(d["kind"] == "target") & (d["period"] >= make_period(year, 1)) & (d["period"] <= through)]
+    t = t[t["value"].notna()].sort_values("period", kind="stable").groupby("indicator").tail(1)
+    t = t.set_index("indicator")
+    idx = pd.Index(_catalog_order(t.index), name="indicator", dtype=object)
+    out = pd.DataFrame(index=idx)
+    out["target"] = t["value"].reindex(idx).astype("float64")
+    out["target_period"] = t["period"].reindex(idx).astype(object)
+    out["actual"] = _ytd_table(d, through)["ytd"].reindex(idx)
+    out["pct_of_target"] = _ratio_pct(out["actual"], out["target"]).to_numpy()
+    share = np.array([month / 12 if catalog.aggregation(c) == "sum" else 1.0 for c in idx])
+    out["expected"] = out["target"] * share
+    out["expected_pct"] = share * 100.0
+    on = (out["actual"] >= out["expected"]).astype("boolean")
+    out["on_track"] = on.where(out["actual"].notna() & out["target"].notna(), pd.NA)
+    return out
+
+
+PLAN_STATUSES = ("done", "partial", "not_done", "not_reported")
+
+
+def plan_followup(df: pd.DataFrame, period: str, org: str | None = None) -> pd.DataFrame:
+    """Was what was planned for ``period`` done? Plans beside that month's results.
+
+    Plans are stored with period = the month they are planned *for* (the January report's
+    plan section is stored as February), so ``plan_followup(df, "2021-02")`` compares the
+    plan stated in January with the results reported for February. One row per indicator
+    with a plan. Columns: ``plan``, ``result``, ``difference`` (result − plan), ``pct_done``
+    and ``status``: ``done`` (result ≥ plan), ``partial`` (0 < result < plan), ``not_done``
+    (result reported as 0) or ``not_reported`` (no result for that month — we do not know,
+    so it is not counted as not done).
+
+    >>> import pandas as pd
+    >>> from sokhcn_analytics.model import normalize_indicators
+    >>> df = normalize_indicators(pd.DataFrame({
+    ...     "org": "x", "period": "2021-02", "indicator": ["tasks_appraised", "tasks_appraised", "inspections"],
+    ...     "value": [5.0, 3.0, 1.0], "kind": ["plan", "result", "plan"]}))
+    >>> plan_followup(df, "2021-02")["status"].to_dict()
+    {'tasks_appraised': 'partial', 'inspections': 'not_reported'}
+    """
+    period = _check_period(period)
+    return _per_org(_clean(df), org, _followup_one, period)
+
+
+def _followup_one(d, period):
+    p = d[(d["kind"] == "plan") & (d["period"] == period)].set_index("indicator")["value"]
+    idx = pd.Index(_catalog_order(p.index), name="indicator", dtype=object)
+    out = pd.DataFrame(index=idx)
+    out["plan"] = p.reindex(idx).astype("float64")
+    out["result"] = _month_values(d, period).reindex(idx).astype("float64")
+    out["difference"] = out["result"] - out["plan"]
+    out["pct_done"] = _ratio_pct(out["result"], out["plan"]).to_numpy()
+    status = np.select(
+        [out["result"].isna(), out["result"] >= out["plan"].fillna(math.inf), out["result"] > 0],
+        ["not_reported", "done", "partial"], default="not_done",
+    )
+    out["status"] = pd.Series(status, index=idx, dtype=object)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# task pipeline
+# ---------------------------------------------------------------------------
+
+@dataclass
+class TaskPipeline:
+    """The task register at one period and what changed since the previous one.
+
+    ``counts``: tasks by level (rows, ``model.LEVELS`` order) × status (columns,
+    ``model.STATUSES`` order), ints, zeros where none; with several orgs an ``org`` level.
+    ``moves``: status changes of tasks present in both snapshots, columns
+    ``from_status``, ``to_status``, ``count`` (plus ``org`` with several orgs).
+    ``new`` / ``removed``: task rows present only now / only in the previous snapshot.
+    ``previous``: the previous available period (str or None); a dict org → period with
+    several orgs.
+    """
+
+    period: str
+    previous: object
+    counts: pd.DataFrame
+    moves: pd.DataFrame
+    new: pd.DataFrame
+    removed: pd.DataFrame
+    orgs: list = field(default_factory=list)
+
+
+def task_pipeline(tasks: pd.DataFrame, period: str, org: str | None = None) -> TaskPipeline:
+    """Counts of tasks by level × status at ``period`` and moves since the previous snapshot.
+
+    The previous snapshot is the latest period before ``period`` that has register rows for
+    that org (months without a register are skipped). A task_id listed twice in one
+    snapshot counts once (later row wins). Levels or statuses outside the model
+    vocabularies are kept as extra rows/columns rather than dropped.
+
+    >>> import pandas as pd
+    >>> from sokhcn_analytics.model import normalize_tasks
+    >>> t = normalize_tasks(pd.DataFrame({
+    ...     "org": "x", "period": ["2021-01", "2021-01", "2021-02", "2021-02", "2021-02"],
+    ...     "task_id": ["A", "B", "A", "B", "C"], "level": "provincial",
+    ...     "status": ["approved", "in_progress", "in_progress", "accepted", "proposed"]}))
+    >>> p = task_pipeline(t, "2021-02")
+    >>> p.previous, int(p.counts.loc["provincial", "in_progress"]), int(p.moves["count"].sum()), len(p.new)
+    ('2021-01', 1, 2, 1)
+    """
+    period = _check_period(period)
+    missing = [c for c in ("org", "period", "task_id", "level", "status") if c not in tasks.columns]
+    if missing:
+        raise ValueError(f"task frame lacks column(s) {missing}; expected model.TASK_COLUMNS")
+    t = tasks.reset_index(drop=True).astype({"org": str, "period": str, "task_id": str,
+                                             "level": str, "status": str})
+    t = t.drop_duplicates(subset=["org", "period", "task_id"], keep="last")
+    orgs = _orgs(t)
+    if org is not None:
+        if org not in orgs:
+            raise ValueError(f"org '{org}' is not in the task frame (orgs present: {', '.join(orgs) or 'none'})")
+        orgs = [org]
+    parts = {o: _pipeline_one(t[t["org"] == o], period) for o in orgs}
+    if len(parts) == 1:
+        (o, (prev, counts, moves, new, removed)), = parts.items()
+        return TaskPipeline(period, prev, counts, moves, new, removed, [o])
+    if not parts:
+        prev, counts, moves, new, removed = _pipeline_one(t, period)
+        return TaskPipeline(period, prev, counts, moves, new, removed, [])
+    return TaskPipeline(
+        period,
+        {o: v[0] for o, v in parts.items()},
+        pd.concat({o: v[1] for o, v in parts.items()}, names=["org"]),
+        pd.concat([v[2].assign(org=o) for o, v in parts.items()], ignore_index=True)[
+            ["org", "from_status", "to_status", "count"]],
+        pd.concat([v[3] for v in parts.values()], ignore_index=True),
+        pd.concat([v[4] for v in parts.values()], ignore_index=True),
+        orgs,
+    )
+
+
+def _pipeline_one(t, period):
+    now = t[t["period"] == period]
+    earlier = t.loc[t["period"] < period, "period"]
+    prev = earlier.max() if len(earlier) else None
+    before = t[t["period"] == prev] if prev else t.iloc[0:0]
+    levels = list(LEVELS) + sorted(set(now["level"]) - set(LEVELS))
+    statuses = list(STATUSES) + sorted(set(now["status"]) - set(STATUSES))
+    counts = (pd.crosstab(now["level"], now["status"]).reindex(index=levels, columns=statuses)
+              .fillna(0).astype("int64"))
+    counts.index.name, counts.columns.name = "level", "status"
+    both = now.merge(before[["task_id", "status"]], on="task_id", suffixes=("", "_before"))
+    changed = both[both["status"] != both["status_before"]]
+    moves = (changed.groupby(["status_before", "status"]).size()
+             .rename("count").reset_index()
+             .rename(columns={"status_before": "from_status", "status": "to_status"}))
+    moves = moves.astype({"from_status": object, "to_status": object, "count": "int64"})
+    new = now[~now["task_id"].isin(before["task_id"])].reset_index(drop=True)
+    removed = before[~before["task_id"].isin(now["task_id"])].reset_index(drop=True)
+    return prev, counts, moves, new, removed
+
+
+# ---------------------------------------------------------------------------
+# display
+# ---------------------------------------------------------------------------
+
+_PCT_COLUMNS = {"change_pct", "ytd_change_pct", "pct_of_target", "expected_pct", "pct_done"}
+_SIGNED = {"change", "ytd_change", "change_pct", "ytd_change_pct", "difference"}
+
+
+def format_table(table, lang: str = "vi") -> pd.DataFrame:
+    """A result of :func:`ytd`, :func:`yoy`, :func:`plan_vs_actual` or :func:`plan_followup`
+    as a table of display strings for leadership: indicator names and units from the
+    catalog, column headings from ``labels.csv`` (keys ``analysis.col.*``), numbers like
+    ``1.234,5``, percentages like ``12,5 %``, missing as "—", statuses in words.
+
+    >>> import pandas as pd
+    >>> from sokhcn_analytics.model import normalize_indicators
+    >>> df = normalize_indicators(pd.DataFrame({
+    ...     "org": "x", "period": ["2020-01", "2021-01"], "indicator": "mushroom_spawn_kg",
+    ...     "value": [1000.0, 1250.5], "kind": "result"}))
+    >>> format_table(yoy(df, "2021-01")).iloc[0, :3].tolist()
+    ['Giống nấm sản xuất', 'kg', '1.250,5']
+    """
+    if isinstance(table, pd.Series):
+        table = table.to_frame(table.name or "value")
+    table = table.drop(columns=[c for c in ("months", "months_prev_year") if c in table.columns])
+    flat = table.reset_index()
+    out = pd.DataFrame(index=flat.index)
+    if "org" in flat.columns:
+        out[_col("org", lang)] = [_org_label(o, lang) for o in flat["org"]]
+    if "indicator" in flat.columns:
+        out[_col("indicator", lang)] = [catalog.name(c, lang) for c in flat["indicator"]]
+        out[_col("unit", lang)] = [_unit(c) for c in flat["indicator"]]
+    for col in table.columns:
+        out[_col(col, lang)] = [_cell(col, v, lang) for v in flat[col]]
+    return out
+
+
+def _col(name: str, lang: str) -> str:
+    try:
+        return catalog.label(f"analysis.col.{name}", lang)
+    except KeyError:
+        return name
+
+
+def _org_label(org: str, lang: str) -> str:
+    try:
+        return catalog.label(f"org.{org}", lang)
+    except KeyError:
+        return org
+
+
+def _unit(code: str) -> str:
+    try:
+        return catalog.unit(code)
+    except KeyError:
+        return ""
+
+
+def _cell(col: str, value, lang: str) -> str:
+    if col == "status":
+        return catalog.label(f"analysis.status.{value}", lang) if isinstance(value, str) else "—"
+    if col == "on_track":
+        if value is pd.NA or value is None or (isinstance(value, float) and math.isnan(value)):
+            return catalog.label("missing", lang)
+        return catalog.label("analysis.on_track.yes" if value else "analysis.on_track.no", lang)
+    if col == "target_period":
+        return format_period(value, lang) if isinstance(value, str) and value else "—"
+    if col in _PCT_COLUMNS:
+        return format_percent(value, signed=col in _SIGNED)
+    text = format_number(value)
+    if col in _SIGNED and text != "—" and not text.startswith("-") and float(value) > 0:
+        text = "+" + text
+    return text
