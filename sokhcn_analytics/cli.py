@@ -1,0 +1,168 @@
+"""The ``sokhcn`` command line: one subcommand per step of the monthly job.
+
+Errors reach the user as one Vietnamese message on standard error and a non-zero exit,
+never as a traceback (set ``SOKHCN_DEBUG=1`` to see one).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .errors import InputError, SokhcnError
+
+
+def _period(text: str) -> str:
+    from .model import parse_period
+
+    try:
+        parse_period(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _safe_path(text: str) -> str:
+    """An output path without '..' parts, so a typo or a crafted value cannot escape the project."""
+    if ".." in Path(text).parts or "\x00" in text:
+        raise argparse.ArgumentTypeError(f"đường dẫn '{text}' không được chứa '..'; dùng đường dẫn tuyệt đối "
+                                         "hoặc một thư mục con của thư mục hiện tại")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sokhcn", description="Số liệu hằng tháng của Sở KH&CN: sổ Excel, "
+                                     "báo cáo, kho dữ liệu, báo cáo cho lãnh đạo.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("template", help="tạo sổ Excel số liệu tháng để nhập")
+    p.add_argument("--period", required=True, type=_period, help="kỳ báo cáo NNNN-TT, ví dụ 2021-01")
+    p.add_argument("--out", required=True, type=_safe_path, help="file .xlsx sẽ tạo")
+    p.add_argument("--org", default=None, help="mã đơn vị (mặc định: so-khcn-bac-kan)")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("build", help="đọc data/raw và cập nhật kho data/processed")
+    p.add_argument("--raw", default=None, help="thư mục dữ liệu gốc (mặc định data/raw)")
+    p.add_argument("--processed", default=None, type=_safe_path, help="thư mục kho (mặc định data/processed)")
+    p.add_argument("--diff", action="store_true", help="liệt kê chỗ sổ đã rà soát khác số trích từ báo cáo")
+    p.add_argument("--force", action="store_true", help="build lại dù dữ liệu gốc không đổi")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("summary", help="in bảng tóm tắt kho dữ liệu")
+    p.add_argument("--processed", default=None, help="thư mục kho (mặc định data/processed)")
+    p.add_argument("--period", type=_period, default=None, help="kỳ cần xem (mặc định: kỳ thật mới nhất)")
+    p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("demo-data", help="tạo bộ dữ liệu MINH HỌA (không phải số liệu thật)")
+    p.add_argument("--out", default=None, type=_safe_path, help="thư mục ghi (mặc định data/raw/illustrative)")
+    p.add_argument("--start", type=_period, default="2019-01")
+    p.add_argument("--end", type=_period, default="2021-12")
+    p.add_argument("--seed", type=int, default=2021)
+    p.set_defaults(func=cmd_demo_data)
+
+    p = sub.add_parser("extract", help="trích số liệu từ báo cáo (.txt .md .docx .pdf)")
+    p.add_argument("reports", nargs="+", metavar="REPORT")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--period", type=_period, default=None, help="kỳ báo cáo, nếu không lấy được từ tiêu đề")
+    p.add_argument("--to-workbook", dest="to_workbook", type=_safe_path, default=None, metavar="OUT.xlsx")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("report", help="chạy notebook và xuất HTML/PDF cho lãnh đạo")
+    p.add_argument("--period", type=_period, default=None)
+    p.add_argument("--notebook", dest="notebooks", action="append", default=None, metavar="NAME")
+    p.add_argument("--data", default=None, help="thư mục kho (mặc định data/processed)")
+    p.add_argument("--out", default="reports", type=_safe_path)
+    p.add_argument("--no-pdf", dest="no_pdf", action="store_true")
+    p.add_argument("--all", action="store_true", help="mọi kỳ có dữ liệu")
+    p.add_argument("--from", dest="from_period", type=_period, default=None)
+    p.add_argument("--to", dest="to_period", type=_period, default=None)
+    p.add_argument("--jobs", type=int, default=1)
+    p.set_defaults(func=cmd_report)
+    return parser
+
+
+def cmd_template(args) -> int:
+    from .model import REAL_ORG
+    from .workbook import write_template
+
+    print(write_template(args.period, args.out, org=args.org or REAL_ORG))
+    return 0
+
+
+def cmd_build(args) -> int:
+    from .store import build_store
+
+    result = build_store(args.raw, args.processed)
+    print(result.message)
+    if args.diff:
+        print_diff(result.diff if result.diff is not None else _stored_diff(args.processed))
+    return 0
+
+
+def _stored_diff(processed):
+    from .store import diff_sources, load_sources
+
+    return diff_sources(load_sources(processed))
+
+
+def print_diff(diff) -> None:
+    if diff is None or not len(diff):
+        print("Không có khác biệt giữa sổ đã rà soát và số trích từ báo cáo.")
+        return
+    print(f"{len(diff)} khác biệt giữa sổ đã rà soát (workbook) và số trích từ báo cáo (report):")
+    print(diff.to_string(index=False))
+
+
+def cmd_summary(args) -> int:
+    from .summary import summary_table
+
+    print(summary_table(args.processed, args.period))
+    return 0
+
+
+def cmd_demo_data(args) -> int:
+    from .demo import make_demo_data
+    from .paths import raw_dir
+
+    out = Path(args.out) if args.out else raw_dir() / "illustrative"
+    files = make_demo_data(out, args.start, args.end, args.seed)
+    print(f"Đã tạo {len(files)} sổ số liệu MINH HỌA trong {out}")
+    return 0
+
+
+def cmd_extract(args) -> int:
+    from .extract import cli_extract
+
+    return cli_extract(args)
+
+
+def cmd_report(args) -> int:
+    from .report import cli_report
+
+    return cli_report(args)
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except InputError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        print("Không có gì trong kho dữ liệu bị thay đổi.", file=sys.stderr) if args.command == "build" else None
+        return 1
+    except SokhcnError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last resort: never a traceback for the analyst
+        if os.environ.get("SOKHCN_DEBUG"):
+            raise
+        print(f"Lỗi không mong đợi: {type(exc).__name__}: {exc}\n"
+              "Chạy lại với SOKHCN_DEBUG=1 để xem chi tiết và gửi cho người phụ trách kỹ thuật.", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

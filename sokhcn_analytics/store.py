@@ -1,0 +1,425 @@
+"""The processed store under ``data/processed/``: built from ``data/raw/``, read by everyone.
+
+Files:
+
+* ``indicators.parquet`` – one row per (org, period, indicator, kind), sources resolved;
+* ``tasks.parquet`` – the task register, one row per (org, period, task);
+* ``sources.parquet`` – every row of every source before resolution (for ``--diff`` and
+  for rebuilding only the files that changed);
+* ``manifest.json`` – each input's sha256 and row count, and each output's sha256.
+
+A build writes the new files into ``.staging/``, marks them complete with a ``COMMIT``
+file, then moves them into place. A build killed at any point leaves either the old store
+or a complete staging that the next reader or build rolls forward, so readers never see
+half a store. One build at a time: a second one waits for the lock, then gives up with a
+clear message.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import paths
+from .errors import InputError, Problem, StoreError
+
+OUTPUTS = ("indicators.parquet", "tasks.parquet", "sources.parquet")
+MANIFEST = "manifest.json"
+STAGING = ".staging"
+LOCK = ".lock"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+REPORT_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+KEY = ["org", "period", "indicator", "kind"]
+_REPORT_NAME = re.compile(r"^(\d{4}-\d{2})_(.+)$")
+
+
+@dataclass
+class BuildResult:
+    changed: bool
+    message: str
+    inputs: list = field(default_factory=list)
+    indicator_rows: int = 0
+    task_rows: int = 0
+    diff: object = None  # DataFrame of workbook vs report differences
+
+
+# ---------------------------------------------------------------- reading
+
+def load_indicators(processed_dir=None):
+    """The stored indicators: one row per (org, period, indicator, kind).
+
+    >>> df = load_indicators()                         # doctest: +SKIP
+    >>> df[df.indicator == "mushroom_spawn_kg"].head()  # doctest: +SKIP
+    """
+    return _read(processed_dir, "indicators.parquet")
+
+
+def load_tasks(processed_dir=None):
+    """The stored task register, one row per (org, period, task)."""
+    return _read(processed_dir, "tasks.parquet")
+
+
+def load_sources(processed_dir=None):
+    """Every row of every source before workbook-over-report resolution."""
+    return _read(processed_dir, "sources.parquet")
+
+
+def load_manifest(processed_dir=None) -> dict:
+    target = Path(processed_dir) if processed_dir else paths.processed_dir()
+    _recover_locked(target)
+    try:
+        return json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def _read(processed_dir, name):
+    import pandas as pd
+
+    target = Path(processed_dir) if processed_dir else paths.processed_dir()
+    _recover_locked(target)
+    file = target / name
+    if not file.exists():
+        raise StoreError(f"chưa có kho dữ liệu ở {target} (thiếu {name}); chạy 'sokhcn build' trước",
+                         reason="store_missing")
+    return pd.read_parquet(file)
+
+
+# ---------------------------------------------------------------- building
+
+def build_store(raw=None, processed=None, force: bool = False, lock_timeout: float | None = None) -> BuildResult:
+    """Ingest every workbook and report under ``raw`` into the store at ``processed``.
+
+    Nothing is written when no input changed (``force`` rebuilds anyway). Any invalid
+    input raises :class:`InputError` listing every problem, and the store stays as it was.
+    """
+    raw = Path(raw) if raw else paths.raw_dir()
+    processed = Path(processed) if processed else paths.processed_dir()
+    if not raw.is_dir():
+        raise StoreError(f"không thấy thư mục dữ liệu gốc {raw}", reason="raw_missing")
+    processed.mkdir(parents=True, exist_ok=True)
+    with StoreLock(processed, lock_timeout):
+        recover(processed)
+        inputs = fingerprint_inputs(raw)
+        old = _manifest(processed)
+        if not force and _unchanged(old, inputs, processed):
+            return BuildResult(False, "Không có thay đổi: kho dữ liệu đã khớp với dữ liệu gốc, không cần build lại.",
+                               inputs)
+        sources, tasks = _load_sources(raw, inputs, processed, old)
+        indicators, diff = resolve(sources)
+        _commit(processed, indicators, tasks, sources, inputs)
+    return BuildResult(True, f"Đã build kho dữ liệu: {len(indicators)} dòng chỉ tiêu, {len(tasks)} dòng nhiệm vụ "
+                       f"từ {len(inputs)} file.", inputs, len(indicators), len(tasks), diff)
+
+
+def fingerprint_inputs(raw: Path) -> list[dict]:
+    """Every source file under ``raw`` with its kind and sha256, in a stable order."""
+    out = []
+    for file in sorted(raw.rglob("*")):
+        if not file.is_file() or file.name.startswith((".", "~$")):
+            continue
+        suffix = file.suffix.lower()
+        if suffix in WORKBOOK_SUFFIXES:
+            kind = "workbook"
+        elif suffix in REPORT_SUFFIXES and "reports" in file.relative_to(raw).parts[:-1]:
+            kind = "report"
+        else:
+            continue
+        out.append({"source_file": file.relative_to(raw).as_posix(), "kind": kind, "sha256": _sha256(file)})
+    return out
+
+
+def _sha256(file: Path) -> str:
+    h = hashlib.sha256()
+    with open(file, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _code_fingerprint() -> str:
+    """Catalog, phrasings and package version: a change here changes what sources mean."""
+    from . import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    for file in (paths.CATALOG_CSV, paths.PHRASINGS_CSV, paths.PACKAGE_DIR / "extract.py",
+                 paths.PACKAGE_DIR / "workbook.py"):
+        if file.exists():
+            h.update(file.read_bytes())
+    return h.hexdigest()
+
+
+def _manifest(processed: Path) -> dict:
+    try:
+        return json.loads((processed / MANIFEST).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def _unchanged(old: dict, inputs: list[dict], processed: Path) -> bool:
+    return (old.get("inputs") == [{k: i[k] for k in ("source_file", "kind", "sha256")} for i in inputs]
+            and old.get("code") == _code_fingerprint()
+            and all((processed / name).exists() for name in OUTPUTS))
+
+
+def _load_sources(raw: Path, inputs: list[dict], processed: Path, old: dict):
+    """Read every input; reuse the stored rows of files whose checksum did not change."""
+    import pandas as pd
+
+    from .model import normalize_indicators, normalize_tasks
+
+    cached = _cached_rows(processed, old)
+    frames, task_frames, problems = [], [], []
+    for item in inputs:
+        try:
+            rows, tasks = cached.get((item["source_file"], item["sha256"])) or _read_source(
+                raw / item["source_file"], item["kind"])
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        item["rows"] = len(rows) + len(tasks)
+        frames.append(rows)
+        task_frames.append(tasks)
+    if problems:
+        raise InputError(problems)
+    sources = normalize_indicators(pd.concat(frames, ignore_index=True)) if frames else normalize_indicators(
+        pd.DataFrame())
+    tasks = normalize_tasks(pd.concat(task_frames, ignore_index=True)) if task_frames else normalize_tasks(
+        pd.DataFrame())
+    _check_tasks(tasks)
+    return sources, tasks
+
+
+def _cached_rows(processed: Path, old: dict) -> dict:
+    """Rows of the previous build by the checksum of their source file."""
+    if old.get("code") != _code_fingerprint() or not (processed / "sources.parquet").exists():
+        return {}
+    try:
+        import pandas as pd
+
+        sources = pd.read_parquet(processed / "sources.parquet")
+        tasks = pd.read_parquet(processed / "tasks.parquet")
+    except Exception:  # a damaged cache only costs a full rebuild
+        return {}
+    out = {}
+    for item in old.get("inputs", []):
+        key = _stored_name(item["source_file"])
+        out[(item["source_file"], item["sha256"])] = (sources[sources.source_file == key],
+                                                      tasks[tasks.source_file == key])
+    return out
+
+
+def _stored_name(relative: str) -> str:
+    return f"data/raw/{relative}"
+
+
+def _read_source(file: Path, kind: str):
+    from .workbook import load_workbook
+
+    if kind == "workbook":
+        indicators, tasks = load_workbook(file)
+    else:
+        indicators, tasks = _read_report(file), None
+    indicators["source_file"] = _stored_name(_relative_to_raw(file))
+    if tasks is not None and len(tasks):
+        tasks["source_file"] = _stored_name(_relative_to_raw(file))
+    from .model import normalize_tasks
+    import pandas as pd
+
+    return indicators, tasks if tasks is not None else normalize_tasks(pd.DataFrame())
+
+
+def _relative_to_raw(file: Path) -> str:
+    parts = file.resolve().parts
+    if "raw" in parts:
+        i = len(parts) - 1 - parts[::-1].index("raw")
+        return "/".join(parts[i + 1:])
+    return file.name
+
+
+def _read_report(file: Path):
+    """Extract a narrative report into store rows (unreviewed, source_ref = the quote)."""
+    from .model import REAL_ORG, normalize_indicators
+
+    try:
+        from . import extract
+    except ImportError:  # extraction not installed in this build
+        import pandas as pd
+
+        return normalize_indicators(pd.DataFrame())
+    m = _REPORT_NAME.match(file.stem)
+    org = m.group(2) if m else REAL_ORG
+    frame = extract.extract_indicators(file)
+    return normalize_indicators(extract.to_store_rows(frame, source_file=str(file), org=org))
+
+
+def _check_tasks(tasks) -> None:
+    dup = tasks[tasks.duplicated(["org", "period", "task_id"], keep=False)]
+    if len(dup):
+        first = dup.iloc[0]
+        files = sorted(set(dup[(dup.task_id == first.task_id) & (dup.period == first.period)].source_file))
+        raise InputError(Problem("duplicate_task", f"nhiệm vụ '{first.task_id}' kỳ {first.period} có ở nhiều file: "
+                                 f"{', '.join(files)}; giữ lại ở một file", files[0]))
+
+
+def resolve(sources):
+    """One row per (org, period, indicator, kind): reviewed workbooks win over extraction.
+
+    Two sources of the same standing that disagree are an error naming both.
+    Returns ``(indicators, diff)`` where ``diff`` lists workbook vs report values.
+    """
+    import pandas as pd
+
+    problems = []
+    for reviewed in (True, False):
+        same = sources[sources.reviewed == reviewed]
+        groups = same.groupby(KEY, sort=False)["value"].nunique()
+        for key in groups[groups > 1].index:
+            rows = same.set_index(KEY).loc[key]
+            problems.append(_conflict(key, rows))
+    if problems:
+        raise InputError(problems)
+    ordered = sources.sort_values("reviewed", ascending=False, kind="stable")
+    indicators = ordered.drop_duplicates(KEY, keep="first")
+    indicators = indicators.sort_values(["org", "period", "kind", "indicator"], kind="stable").reset_index(drop=True)
+    return indicators, diff_sources(sources)
+
+
+def _conflict(key, rows) -> Problem:
+    where = "; ".join(f"{r.source_file} ({r.source_ref}) = {r.value:g}" for r in rows.itertuples())
+    org, period, indicator, kind = key
+    return Problem("conflicting_sources", f"chỉ tiêu '{indicator}' ({kind}) kỳ {period} của {org} có giá trị khác "
+                   f"nhau giữa các nguồn: {where}; sửa cho thống nhất hoặc bỏ một nguồn",
+                   rows.iloc[0].source_file, value=indicator)
+
+
+def diff_sources(sources):
+    """Workbook (reviewed) vs report (extracted) values wherever both exist and differ, or only one exists."""
+    import pandas as pd
+
+    cols = KEY + ["value", "source_file", "source_ref"]
+    reviewed = sources[sources.reviewed][cols]
+    extracted = sources[~sources.reviewed][cols]
+    extracted = extracted[extracted.set_index(["org", "period"]).index.isin(
+        reviewed.set_index(["org", "period"]).index.unique())]
+    both = reviewed.merge(extracted, on=KEY, how="outer", suffixes=("_workbook", "_report"))
+    changed = both[~(both.value_workbook == both.value_report)]
+    return changed.sort_values(KEY).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- writing
+
+def _commit(processed: Path, indicators, tasks, sources, inputs: list[dict]) -> None:
+    staging = processed / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    outputs = {}
+    for name, frame in zip(OUTPUTS, (indicators, tasks, sources)):
+        frame.to_parquet(staging / name, index=False)
+        _fsync(staging / name)
+        outputs[name] = {"sha256": _sha256(staging / name), "rows": len(frame)}
+    manifest = {
+        "format": 1,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "code": _code_fingerprint(),
+        "inputs": [{k: i[k] for k in ("source_file", "kind", "sha256")} for i in inputs],
+        "rows": {i["source_file"]: i.get("rows", 0) for i in inputs},
+        "outputs": outputs,
+    }
+    _write_text(staging / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    _write_text(staging / "COMMIT", "ok")
+    _fsync_dir(staging)
+    _roll_forward(processed)
+
+
+def recover(processed: Path) -> None:
+    """Finish or discard a build that was interrupted (see the module docstring)."""
+    staging = Path(processed) / STAGING
+    if not staging.exists():
+        return
+    if (staging / "COMMIT").exists():
+        _roll_forward(Path(processed))
+    else:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _recover_locked(processed: Path) -> None:
+    """Readers finish an interrupted build, but never under the feet of a running one."""
+    if (processed / STAGING).exists():
+        with StoreLock(processed):
+            recover(processed)
+
+
+def _roll_forward(processed: Path) -> None:
+    staging = processed / STAGING
+    for name in (*OUTPUTS, MANIFEST):  # the manifest last: it vouches for the others
+        if (staging / name).exists():
+            os.replace(staging / name, processed / name)
+    _fsync_dir(processed)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_text(file: Path, text: str) -> None:
+    with open(file, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync(file: Path) -> None:
+    with open(file, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name == "posix":
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class StoreLock:
+    """An exclusive lock on the store for the length of a build (released if the process dies)."""
+
+    def __init__(self, processed: Path, timeout: float | None = None):
+        self.file = Path(processed) / LOCK
+        env = os.environ.get("SOKHCN_LOCK_TIMEOUT")
+        self.timeout = timeout if timeout is not None else float(env) if env else 60.0
+        self.fh = None
+
+    def __enter__(self):
+        self.fh = open(self.file, "a+")
+        deadline = time.monotonic() + self.timeout
+        while not self._try():
+            if time.monotonic() >= deadline:
+                self.fh.close()
+                raise StoreError(f"một lần 'sokhcn build' khác đang ghi vào {self.file.parent}; chờ nó chạy xong "
+                                 "rồi chạy lại", reason="store_locked")
+            time.sleep(0.1)
+        return self
+
+    def _try(self) -> bool:
+        try:
+            if os.name == "nt":
+                import msvcrt
+
+                msvcrt.locking(self.fh.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError:
+            return False
+
+    def __exit__(self, *exc):
+        self.fh.close()  # closing the file releases the lock
+        return False

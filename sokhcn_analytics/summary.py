@@ -1,0 +1,36 @@
+"""A plain-text summary of the store, for the terminal after a build."""
+from __future__ import annotations
+
+from . import catalog
+from .model import REAL_ORG
+from .vnformat import format_number, format_period
+
+
+def summary_table(processed_dir=None, period: str | None = None) -> str:
+    """The results of one period (default: the latest real one) by indicator, with their sources."""
+    from .store import load_indicators
+
+    df = load_indicators(processed_dir)
+    results = df[df.kind == "result"]
+    lines = []
+    for org, rows in results.groupby("org", sort=False):
+        org_period = period or rows.period.max()
+        month = rows[rows.period == org_period]
+        if month.empty:
+            continue
+        lines.append(_block(org, org_period, month, len(rows.period.unique())))
+    if not lines:
+        return f"Kho dữ liệu không có kết quả nào{f' cho kỳ {period}' if period else ''}."
+    return "\n\n".join(lines)
+
+
+def _block(org: str, period: str, month, n_periods: int) -> str:
+    title = catalog.label(f"org.{org}") if org in (REAL_ORG, "minh-hoa") else org
+    order = {code: i for i, code in enumerate(catalog.codes())}
+    month = month.assign(_o=month.indicator.map(order)).sort_values("_o")
+    width = max(len(catalog.name(c)) for c in month.indicator)
+    out = [f"{title} — {format_period(period)} ({n_periods} kỳ có số liệu)", "-" * (width + 40)]
+    for row in month.itertuples():
+        out.append(f"{catalog.name(row.indicator):<{width}}  {format_number(row.value):>10} {row.unit:<14}"
+                   f"  [{row.source_file.split('/')[-1]}: {row.source_ref[:60]}]")
+    return "\n".join(out)

@@ -1,0 +1,390 @@
+"""The monthly workbook staff fill in: writing the template and loading it back.
+
+Layout (sheet names and headers are the contract; :data:`SHEETS` holds them):
+
+* ``HuongDan`` – instructions in Vietnamese;
+* ``ThongTin`` – org, period, reviewed, illustrative (column B);
+* ``ChiTieu`` – one row per indicator: code, name, unit, this month's result,
+  next month's plan, source/note;
+* ``NhiemVu`` – the task register;
+* ``MucTieuNam`` – annual targets.
+
+Loading reads with python-calamine (about 7 times faster than openpyxl for a 3-sheet
+workbook); writing uses openpyxl, which can add dropdowns and comments.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import catalog
+from .errors import InputError, Problem
+from .model import (LEVELS, REAL_ORG, STATUSES, is_future, next_period, normalize_indicators,
+                    normalize_tasks, parse_period)
+from .vnformat import parse_number
+from . import safety
+
+INFO, INDICATORS, TASKS, TARGETS, GUIDE = "ThongTin", "ChiTieu", "NhiemVu", "MucTieuNam", "HuongDan"
+SHEETS = (GUIDE, INFO, INDICATORS, TASKS, TARGETS)
+REQUIRED_SHEETS = (INFO, INDICATORS)
+
+INDICATOR_HEADERS = ["Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Kết quả tháng",
+                     "Kế hoạch tháng sau", "Nguồn / ghi chú"]
+TASK_HEADERS = ["Mã nhiệm vụ", "Tên nhiệm vụ", "Cấp", "Trạng thái", "Năm bắt đầu",
+                "Năm kết thúc", "Cơ quan chủ trì", "Ghi chú"]
+TARGET_HEADERS = ["Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Chỉ tiêu năm", "Ghi chú"]
+INFO_ROWS = ["Mã đơn vị", "Kỳ báo cáo (NNNN-TT)", "Đã rà soát", "Dữ liệu minh họa", "Người lập"]
+YES, NO = "Có", "Không"
+
+_FILE_PERIOD = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?!\d)")
+
+
+# ---------------------------------------------------------------- writing
+
+def write_template(period: str, path, org: str = REAL_ORG, results: dict | None = None,
+                   plans: dict | None = None, comments: dict | None = None, reviewed: bool = False,
+                   targets: dict | None = None, tasks: list[dict] | None = None,
+                   notes: dict | None = None, illustrative: bool = False) -> Path:
+    """Write the monthly workbook for ``period`` to ``path`` and return the path.
+
+    ``results``/``plans``/``targets`` prefill values by indicator code; ``comments`` maps
+    ``(code, "result"|"plan")`` to a cell comment (the quote an extraction found);
+    ``notes`` maps a code to the source/note column; ``tasks`` are register rows.
+
+    >>> write_template("2021-01", "/tmp/2021-01_so-khcn-bac-kan.xlsx")  # doctest: +SKIP
+    """
+    from openpyxl import Workbook
+
+    parse_period(period)
+    path = Path(path)
+    wb = Workbook()
+    _guide_sheet(wb.active, period)
+    _info_sheet(wb.create_sheet(INFO), period, org, reviewed, illustrative)
+    _indicator_sheet(wb.create_sheet(INDICATORS), results or {}, plans or {}, comments or {}, notes or {})
+    _task_sheet(wb.create_sheet(TASKS), tasks or [])
+    _target_sheet(wb.create_sheet(TARGETS), targets or {})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    wb.save(tmp)
+    tmp.replace(path)
+    return path
+
+
+def _guide_sheet(ws, period):
+    ws.title = GUIDE
+    lines = [
+        f"SỔ SỐ LIỆU THÁNG {period} – Sở Khoa học và Công nghệ",
+        "",
+        "1. Sheet ThongTin: kiểm tra Mã đơn vị và Kỳ báo cáo (dạng NNNN-TT, ví dụ 2021-01).",
+        "   Kỳ báo cáo phải trùng với kỳ trong tên file. Chọn 'Có' ở 'Đã rà soát' khi số liệu đã được kiểm tra.",
+        "2. Sheet ChiTieu: nhập số vào cột 'Kết quả tháng' và 'Kế hoạch tháng sau'. Ô để trống = không báo cáo.",
+        "   Chỉ nhập số: 1200 hoặc 1.200 (dấu chấm phân cách hàng nghìn), 2,5 (dấu phẩy thập phân). Không nhập số âm.",
+        "   Không sửa, không xóa cột 'Mã chỉ tiêu'; mỗi mã chỉ xuất hiện một lần.",
+        "   Cột 'Nguồn / ghi chú': ghi câu trong báo cáo hoặc văn bản làm căn cứ cho số liệu.",
+        "3. Sheet NhiemVu: mỗi dòng một nhiệm vụ KH&CN; chọn Cấp và Trạng thái từ danh sách.",
+        "4. Sheet MucTieuNam: chỉ tiêu cả năm (thường nhập ở tháng 01; nhập lại khi được điều chỉnh).",
+        "5. Lưu file vào data/raw/workbooks/ rồi chạy: sokhcn build",
+    ]
+    for i, text in enumerate(lines, start=1):
+        ws.cell(row=i, column=1, value=text)
+    ws.column_dimensions["A"].width = 110
+
+
+def _info_sheet(ws, period, org, reviewed, illustrative):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    values = [org, period, YES if reviewed else NO, YES if illustrative else NO, ""]
+    for i, (key, value) in enumerate(zip(INFO_ROWS, values), start=1):
+        ws.cell(row=i, column=1, value=key)
+        ws.cell(row=i, column=2, value=value).number_format = "@"
+    _dropdown(ws, [YES, NO], "B3:B4")
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 24
+
+
+def _indicator_sheet(ws, results, plans, comments, notes):
+    from openpyxl.comments import Comment
+
+    _header(ws, INDICATOR_HEADERS, [30, 55, 14, 16, 18, 70])
+    for r, row in enumerate(catalog.load_catalog().itertuples(), start=2):
+        code = row.Index
+        ws.append([code, row.name_vi, row.unit, results.get(code), plans.get(code), notes.get(code)])
+        for col, kind in ((4, "result"), (5, "plan")):
+            ws.cell(row=r, column=col).number_format = "#,##0.##"
+            if (code, kind) in comments:
+                ws.cell(row=r, column=col).comment = Comment(comments[(code, kind)], "sokhcn extract")
+
+
+def _task_sheet(ws, tasks):
+    _header(ws, TASK_HEADERS, [14, 60, 18, 18, 12, 12, 30, 30])
+    for t in tasks:
+        ws.append([t.get("task_id"), t.get("name"), catalog.label(f"level.{t['level']}"),
+                   catalog.label(f"status.{t['status']}"), t.get("start_year"), t.get("end_year"),
+                   t.get("lead_org"), t.get("note")])
+    _dropdown(ws, [catalog.label(f"level.{x}") for x in LEVELS], "C2:C1000")
+    _dropdown(ws, [catalog.label(f"status.{x}") for x in STATUSES], "D2:D1000")
+
+
+def _target_sheet(ws, targets):
+    _header(ws, TARGET_HEADERS, [30, 55, 14, 16, 40])
+    for row in catalog.load_catalog().itertuples():
+        ws.append([row.Index, row.name_vi, row.unit, targets.get(row.Index), None])
+
+
+def _header(ws, headers, widths):
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws.append(headers)
+    for i, width in enumerate(widths, start=1):
+        cell = ws.cell(row=1, column=i)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+
+
+def _dropdown(ws, options, ref):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
+                        showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
+                        error="Chọn một giá trị trong danh sách.")
+    ws.add_data_validation(dv)
+    dv.add(ref)
+
+
+# ---------------------------------------------------------------- loading
+
+@dataclass
+class _Sheet:
+    """One sheet's rows with enough context to name any cell in an error."""
+    file: str
+    name: str
+    rows: list
+    problems: list = field(default_factory=list)
+
+    def cell(self, r: int, c: int):
+        row = self.rows[r] if r < len(self.rows) else []
+        return row[c] if c < len(row) else None
+
+    def problem(self, reason, message, r, c, value=None):
+        self.problems.append(Problem(reason, message, self.file, self.name, _ref(r, c), value))
+
+
+def _ref(r: int, c: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(c + 1)}{r + 1}"
+
+
+def load_workbook(path, today=None):
+    """Load a monthly workbook into validated ``(indicators, tasks)`` frames.
+
+    Every problem of the file is collected and raised together as
+    :class:`~sokhcn_analytics.errors.InputError`, each naming file, sheet and cell.
+
+    >>> indicators, tasks = load_workbook("data/raw/workbooks/2021-01_so-khcn-bac-kan.xlsx")  # doctest: +SKIP
+    """
+    path = Path(path)
+    sheets = _read_sheets(path)
+    info = _read_info(sheets[INFO])
+    problems = list(sheets[INFO].problems)
+    if info.get("period"):
+        problems += _check_period(path, sheets[INFO], info["period"], today)
+    if problems:
+        raise InputError(problems)
+    rows = _read_indicators(sheets[INDICATORS], info)
+    if TARGETS in sheets:
+        rows += _read_targets(sheets[TARGETS], info)
+    tasks = _read_tasks(sheets[TASKS], info) if TASKS in sheets else []
+    problems = [p for s in sheets.values() for p in s.problems]
+    if problems:
+        raise InputError(problems)
+    return _frames(rows, tasks, path, info)
+
+
+def _read_sheets(path: Path) -> dict[str, _Sheet]:
+    from python_calamine import CalamineWorkbook
+
+    safety.check_workbook_file(path)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise InputError(Problem("corrupt_file", f"không đọc được file Excel (file hỏng hoặc không phải .xlsx): {exc}",
+                                 str(path))) from None
+    missing = [s for s in REQUIRED_SHEETS if s not in wb.sheet_names]
+    if missing:
+        raise InputError([Problem("missing_sheet", f"thiếu sheet '{s}'; file phải có các sheet "
+                                  f"{', '.join(REQUIRED_SHEETS)} như trong mẫu (sokhcn template)", str(path), s)
+                          for s in missing])
+    safety.check_formulas(path, [s for s in (INFO, INDICATORS, TASKS, TARGETS) if s in wb.sheet_names])
+    return {name: _Sheet(str(path), name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            for name in (INFO, INDICATORS, TASKS, TARGETS) if name in wb.sheet_names}
+
+
+def _read_info(sheet: _Sheet) -> dict:
+    info = {}
+    for r, (key, name) in enumerate(zip(("org", "period", "reviewed", "illustrative"), INFO_ROWS)):
+        label, value = sheet.cell(r, 0), sheet.cell(r, 1)
+        if str(label or "").strip() != name:
+            sheet.problem("missing_header", f"ô phải ghi '{name}', đang là '{label or ''}'", r, 0, label)
+            continue
+        value = "" if value is None else str(value).strip()
+        if key in ("reviewed", "illustrative"):
+            if value not in (YES, NO, ""):
+                sheet.problem("invalid_value", f"chỉ được chọn '{YES}' hoặc '{NO}', đang là '{value}'", r, 1, value)
+            value = value == YES
+        elif key == "period":
+            try:
+                parse_period(value)
+            except ValueError as exc:
+                sheet.problem("invalid_period", str(exc), r, 1, value)
+                value = ""
+        elif not value:
+            sheet.problem("missing_value", f"ô '{name}' đang để trống", r, 1)
+        info[key] = value
+    return info
+
+
+def _check_period(path: Path, sheet: _Sheet, period: str, today) -> list[Problem]:
+    problems = []
+    m = _FILE_PERIOD.search(path.name)
+    if m and m.group(0) != period:
+        problems.append(Problem("period_mismatch", f"kỳ báo cáo trong sheet là {period} nhưng tên file ghi "
+                                f"{m.group(0)}; sửa một trong hai cho khớp", str(path), sheet.name, "B2", period))
+    if is_future(period, today):
+        problems.append(Problem("future_period", f"kỳ báo cáo {period} chưa diễn ra; kiểm tra lại năm và tháng",
+                                str(path), sheet.name, "B2", period))
+    return problems
+
+
+def _check_headers(sheet: _Sheet, expected: list[str]) -> bool:
+    ok = True
+    for c, name in enumerate(expected):
+        found = str(sheet.cell(0, c) or "").strip()
+        if found != name:
+            what = f"đang là '{found}'" if found else "đang trống (thiếu cột)"
+            sheet.problem("missing_header", f"tiêu đề cột phải là '{name}', {what}", 0, c, found)
+            ok = False
+    return ok
+
+
+def _number(sheet: _Sheet, r: int, c: int, what: str, allow_negative=False):
+    value = sheet.cell(r, c)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = parse_number(value)
+    except ValueError:
+        sheet.problem("not_a_number", f"{what} phải là số (ví dụ 1.200 hoặc 2,5), đang là '{value}'", r, c, value)
+        return None
+    if number < 0 and not allow_negative:
+        sheet.problem("negative_value", f"{what} không được âm, đang là {value}", r, c, value)
+        return None
+    return number
+
+
+def _code(sheet: _Sheet, r: int, seen: dict) -> str | None:
+    code = str(sheet.cell(r, 0) or "").strip()
+    if not code:
+        return None
+    if code not in catalog.codes():
+        sheet.problem("unknown_indicator", f"mã chỉ tiêu '{code}' không có trong danh mục "
+                      f"(indicators.csv); kiểm tra chính tả hoặc bổ sung vào danh mục", r, 0, code)
+        return None
+    if code in seen:
+        sheet.problem("duplicate_indicator", f"mã chỉ tiêu '{code}' bị trùng, đã có ở ô A{seen[code] + 1}; "
+                      f"giữ lại một dòng", r, 0, code)
+        return None
+    seen[code] = r
+    return code
+
+
+def _read_indicators(sheet: _Sheet, info: dict) -> list[dict]:
+    if not _check_headers(sheet, INDICATOR_HEADERS):
+        return []
+    rows, seen = [], {}
+    for r in range(1, len(sheet.rows)):
+        code = _code(sheet, r, seen)
+        if code is None:
+            continue
+        note = str(sheet.cell(r, 5) or "").strip()
+        for c, kind, period in ((3, "result", info["period"]), (4, "plan", next_period(info["period"]))):
+            value = _number(sheet, r, c, INDICATOR_HEADERS[c])
+            if value is not None:
+                ref = f"{sheet.name}!{_ref(r, c)}" + (f" — {note}" if note else "")
+                rows.append(dict(indicator=code, value=value, kind=kind, period=period, source_ref=ref))
+    return rows
+
+
+def _read_targets(sheet: _Sheet, info: dict) -> list[dict]:
+    if not _check_headers(sheet, TARGET_HEADERS):
+        return []
+    rows, seen = [], {}
+    for r in range(1, len(sheet.rows)):
+        code = _code(sheet, r, seen)
+        value = _number(sheet, r, 3, TARGET_HEADERS[3]) if code else None
+        if value is not None:
+            rows.append(dict(indicator=code, value=value, kind="target", period=info["period"],
+                             source_ref=f"{sheet.name}!{_ref(r, 3)}"))
+    return rows
+
+
+def _vocabulary(prefix: str, codes) -> dict[str, str]:
+    """Accept either the code or its Vietnamese label (what the dropdown shows)."""
+    out = {c: c for c in codes}
+    out.update({catalog.label(f"{prefix}.{c}").lower(): c for c in codes})
+    return out
+
+
+def _read_tasks(sheet: _Sheet, info: dict) -> list[dict]:
+    if not _check_headers(sheet, TASK_HEADERS):
+        return []
+    levels, statuses = _vocabulary("level", LEVELS), _vocabulary("status", STATUSES)
+    tasks, seen = [], {}
+    for r in range(1, len(sheet.rows)):
+        task_id = str(sheet.cell(r, 0) or "").strip()
+        if not task_id:
+            continue
+        if task_id in seen:
+            sheet.problem("duplicate_task", f"mã nhiệm vụ '{task_id}' bị trùng với ô A{seen[task_id] + 1}", r, 0, task_id)
+            continue
+        seen[task_id] = r
+        level = _choice(sheet, r, 2, levels, "Cấp")
+        status = _choice(sheet, r, 3, statuses, "Trạng thái")
+        years = [_number(sheet, r, c, TASK_HEADERS[c]) for c in (4, 5)]
+        tasks.append(dict(task_id=task_id, name=str(sheet.cell(r, 1) or "").strip(), level=level, status=status,
+                          start_year=years[0], end_year=years[1], lead_org=str(sheet.cell(r, 6) or "").strip(),
+                          source_ref=f"{sheet.name}!A{r + 1}"))
+    return tasks
+
+
+def _choice(sheet: _Sheet, r: int, c: int, vocabulary: dict, what: str):
+    value = str(sheet.cell(r, c) or "").strip()
+    code = vocabulary.get(value) or vocabulary.get(value.lower())
+    if code is None:
+        options = ", ".join(sorted({k for k in vocabulary if k not in vocabulary.values()}))
+        sheet.problem("invalid_value", f"{what} '{value}' không hợp lệ; chọn một trong: {options}", r, c, value)
+    return code
+
+
+def _frames(rows, tasks, path: Path, info: dict):
+    import pandas as pd
+
+    common = dict(org=info["org"], source_file=_display_path(path), illustrative=info["illustrative"])
+    indicators = pd.DataFrame([{**common, "unit": catalog.unit(r["indicator"]), "reviewed": info["reviewed"], **r}
+                               for r in rows])
+    tasks_df = pd.DataFrame([{**common, "period": info["period"], **t} for t in tasks])
+    return normalize_indicators(indicators), normalize_tasks(tasks_df)
+
+
+def _display_path(path: Path) -> str:
+    """The path relative to the project root when inside it, so sources read the same on every machine."""
+    from .paths import project_root
+
+    try:
+        return path.resolve().relative_to(project_root()).as_posix()
+    except ValueError:
+        return path.name
