@@ -1,0 +1,408 @@
+"""Charts for leadership reports: trend, year to date, progress to target, task pipeline.
+
+One style for all charts lives here (``STYLE``, ``COLORS``). Every function returns a
+:class:`matplotlib.figure.Figure` built with the object-oriented API — no pyplot, no
+change to ``matplotlib.rcParams`` is left behind (the style is applied with
+``rc_context`` while the figure is built and drawn once). Words come from the indicator
+catalog and ``labels.csv`` (``lang="vi"`` by default, ``"en"`` on request); DejaVu Sans,
+shipped with matplotlib, renders every Vietnamese diacritic.
+
+A chart fed by illustrative rows (``illustrative=True``) carries a visible
+"Dữ liệu minh họa" mark; a chart asked to mix illustrative and real rows refuses with
+``ValueError``, as does a chart over several orgs without ``org=``.
+"""
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import matplotlib.patches
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from . import analysis, catalog
+from .model import parse_period, period as make_period
+from .vnformat import format_number, format_percent, format_period
+
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.alpha": 0.3,
+    "legend.frameon": False,
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+}
+COLORS = {
+    "this_year": "#1f5a96",
+    "prev_year": "#9fbcd9",
+    "on_track": "#2e7d32",
+    "behind": "#c0392b",
+    "unknown": "#9e9e9e",
+    "expected": "#222222",
+    "mark": "#b00020",
+    "muted": "#666666",
+}
+STATUS_COLORS = {
+    "proposed": "#deebf7", "reviewed": "#c6dbef", "appraised": "#9ecae1", "approved": "#6baed6",
+    "in_progress": "#3182bd", "accepted": "#2e7d32", "stopped": "#9e9e9e",
+}
+
+
+class ChartFigure(Figure):
+    """A Figure that shows itself as PNG in Jupyter even when pyplot was never imported."""
+
+    def _repr_png_(self):
+        buf = io.BytesIO()
+        self.savefig(buf, format="png")
+        return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------
+# style and shared pieces
+# ---------------------------------------------------------------------------
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("vi", "en"):
+        raise ValueError(f"lang must be 'vi' or 'en', got {lang!r}")
+    return lang
+
+
+def _new_figure(width: float, height: float) -> ChartFigure:
+    fig = ChartFigure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)  # a canvas of its own: savefig/draw work without pyplot
+    return fig
+
+
+def _finish(fig: Figure) -> Figure:
+    # Draw once inside the style context so lazily created artists (ticks) get the style too.
+    fig.draw_without_rendering()
+    return fig
+
+
+def _chart_rows(df: pd.DataFrame, org: str | None, what: str = "indicator"):
+    """The rows of one org, and whether they are illustrative; refuse mixes."""
+    orgs = sorted(df["org"].astype(str).unique().tolist())
+    if org is None:
+        if len(orgs) > 1:
+            raise ValueError(f"the {what} frame holds several orgs ({', '.join(orgs)}); "
+                             "a chart shows one: pass org=")
+        org = orgs[0] if orgs else None
+    elif org not in orgs:
+        raise ValueError(f"org '{org}' is not in the {what} frame (orgs present: {', '.join(orgs) or 'none'})")
+    rows = df[df["org"].astype(str) == org] if org is not None else df
+    flags = set(rows["illustrative"].astype(bool)) if "illustrative" in rows.columns else {False}
+    if len(flags) > 1:
+        raise ValueError("refusing to chart illustrative and real rows together: "
+                         "filter on the 'illustrative' column or on org first")
+    return rows, org, flags == {True}
+
+
+def _decorate(fig: Figure, org: str | None, illustrative: bool, lang: str) -> None:
+    """Org name (left) and the illustrative mark (right) in a header strip; a watermark too.
+
+    The strip is kept free of axes by shrinking the constrained-layout rectangle, so the
+    mark never covers a title or a tick label.
+    """
+    height = fig.get_figheight()
+    head = 0.32 / height if (org or illustrative) else 0.0
+    fig.get_layout_engine().set(rect=(0.0, 0.0, 1.0, 1.0 - head))
+    if org:
+        try:
+            who = catalog.label(f"org.{org}", lang)
+        except KeyError:
+            who = org
+        fig.text(0.01, 1 - 0.07 / height, who, ha="left", va="top", fontsize=8.5, color=COLORS["muted"])
+    if illustrative:
+        mark = catalog.label("illustrative.mark", lang)
+        fig.text(0.99, 1 - 0.04 / height, mark, ha="right", va="top", fontsize=10, fontweight="bold",
+                 color="white", bbox={"boxstyle": "round,pad=0.3", "facecolor": COLORS["mark"],
+                                      "edgecolor": "none"}, zorder=10)
+        fig.text(0.5, 0.5, mark.upper(), ha="center", va="center", fontsize=40, rotation=25,
+                 color=COLORS["mark"], alpha=0.10, fontweight="bold", zorder=0)
+
+
+def _empty(ax, lang: str) -> None:
+    ax.text(0.5, 0.5, catalog.label("chart.empty", lang), ha="center", va="center",
+            transform=ax.transAxes, color=COLORS["muted"])
+    ax.set_axis_off()
+
+
+def _number_formatter(ax_axis) -> None:
+    ax_axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: format_number(v)))
+
+
+def _indicator_title(code: str, lang: str) -> str:
+    unit = _unit(code)
+    return f"{catalog.name(code, lang)} ({unit})" if unit else catalog.name(code, lang)
+
+
+def _unit(code: str) -> str:
+    try:
+        return catalog.unit(code)
+    except KeyError:
+        return ""
+
+
+def _is_stock(code: str) -> bool:
+    try:
+        return catalog.aggregation(code) == "last"
+    except KeyError:
+        return False
+
+
+# ---------------------------------------------------------------------------
+# trend
+# ---------------------------------------------------------------------------
+
+def trend_chart(df: pd.DataFrame, indicator: str, period: str, org: str | None = None,
+                lang: str = "vi") -> Figure:
+    """Months January..``period`` of this year with the same months of last year overlaid.
+
+    Flows are grouped bars (last year light, this year dark, labelled); stocks are lines.
+    A month with no report has no bar and a small grey "×" on the axis — never a 0 bar.
+
+    >>> from sokhcn_analytics.model import normalize_indicators
+    >>> df = normalize_indicators(pd.DataFrame({"org": "x", "period": ["2020-01", "2021-01"],
+    ...     "indicator": "mushroom_spawn_kg", "value": [200.0, 250.0], "kind": "result"}))
+    >>> trend_chart(df, "mushroom_spawn_kg", "2021-01").axes[0].get_title()
+    'Giống nấm sản xuất theo tháng'
+    """
+    lang = _check_lang(lang)
+    rows, org, illustrative = _chart_rows(df, org)
+    with matplotlib.rc_context(STYLE):
+        fig = _new_figure(8, 4.2)
+        ax = fig.add_subplot()
+        _draw_trend(ax, rows, indicator, period, lang)
+        _decorate(fig, org, illustrative, lang)
+        return _finish(fig)
+
+
+def _draw_trend(ax, rows, indicator, period, lang):
+    y, m = parse_period(period)
+    cur = analysis.monthly(rows, indicator, make_period(y, 1), period).to_numpy(float)
+    prev = analysis.monthly(rows, indicator, make_period(y - 1, 1), make_period(y - 1, m)).to_numpy(float)
+    x = np.arange(1, m + 1)
+    names = (catalog.label("chart.year", lang, year=y - 1), catalog.label("chart.year", lang, year=y))
+    if _is_stock(indicator):
+        ax.plot(x, prev, marker="o", color=COLORS["prev_year"], linewidth=2, label=names[0])
+        ax.plot(x, cur, marker="o", color=COLORS["this_year"], linewidth=2.5, label=names[1])
+    else:
+        ok_p, ok_c = ~np.isnan(prev), ~np.isnan(cur)  # no bar at all for a month with no report
+        ax.bar(x[ok_p] - 0.2, prev[ok_p], 0.4, color=COLORS["prev_year"], label=names[0])
+        bars = ax.bar(x[ok_c] + 0.2, cur[ok_c], 0.4, color=COLORS["this_year"], label=names[1])
+        ax.bar_label(bars, labels=[format_number(v) for v in cur[ok_c]], padding=2, fontsize=8)
+    shift = 0.0 if _is_stock(indicator) else 0.2
+    gaps = [xi + off for series, off in ((prev, -shift), (cur, shift)) for xi, v in zip(x, series) if np.isnan(v)]
+    if gaps:
+        ax.plot(gaps, [0] * len(gaps), linestyle="none", marker="x", color=COLORS["unknown"],
+                clip_on=False, label=catalog.label("chart.no_report", lang))
+    ax.set_xticks(x, [catalog.label("chart.month_tick", lang, month=i) for i in x])
+    ax.set_xlim(0.4, max(m, 6) + 0.6)
+    top = np.nanmax(np.concatenate([prev, cur, [0.0]]))
+    ax.set_ylim(0, top * 1.2 if top > 0 else 1)
+    _number_formatter(ax.yaxis)
+    ax.set_ylabel(_unit(indicator))
+    ax.set_title(catalog.label("chart.trend.title", lang, name=catalog.name(indicator, lang)))
+    ax.legend(loc="upper left", ncols=3, fontsize=9)
+    ax.grid(axis="x", visible=False)
+
+
+
+# ---------------------------------------------------------------------------
+# year to date
+# ---------------------------------------------------------------------------
+
+def ytd_chart(df: pd.DataFrame, period: str, indicators=None, org: str | None = None,
+              lang: str = "vi") -> Figure:
+    """Year to date through ``period`` against the same months of last year, one panel each.
+
+    ``indicators``: codes to show (default: the catalog's key indicators that have a value
+    in either year). Each panel has its own scale, since units differ; stocks show their
+    latest value, marked as such.
+
+    >>> from sokhcn_analytics.model import normalize_indicators
+    >>> df = normalize_indicators(pd.DataFrame({"org": "x", "period": ["2020-01", "2021-01"],
+    ...     "indicator": "mushroom_spawn_kg", "value": [200.0, 250.0], "kind": "result"}))
+    >>> ytd_chart(df, "2021-01").axes[0].get_title()
+    'Giống nấm sản xuất (kg)'
+    """
+    lang = _check_lang(lang)
+    rows, org, illustrative = _chart_rows(df, org)
+    table = analysis.yoy(rows, period) if len(rows) else pd.DataFrame(columns=analysis.YOY_COLUMNS)
+    codes = _ytd_codes(table, indicators)
+    with matplotlib.rc_context(STYLE):
+        fig = _new_figure(8, 1.1 + 1.05 * max(len(codes), 1))
+        y, _ = parse_period(period)
+        fig.suptitle(catalog.label("chart.ytd.title", lang, period=format_period(period, lang)),
+                     x=0.01, ha="left", fontweight="bold", fontsize=12)
+        if not codes:
+            _empty(fig.add_subplot(), lang)
+        axes = fig.subplots(len(codes), 1, squeeze=False)[:, 0] if codes else []
+        for ax, code in zip(axes, codes):
+            _draw_ytd_panel(ax, code, table.loc[code], y, lang)
+        _decorate(fig, org, illustrative, lang)
+        return _finish(fig)
+
+
+def _ytd_codes(table, indicators):
+    if indicators is not None:
+        return list(indicators)
+    has = table[table["ytd"].notna() | table["ytd_prev_year"].notna()].index.tolist()
+    key = [c for c in has if c in catalog.codes() and catalog.indicator(c)["key"]]
+    return key or has[:8]
+
+
+def _draw_ytd_panel(ax, code, row, year, lang):
+    values = [row.get("ytd_prev_year", np.nan), row.get("ytd", np.nan)]
+    values = [float(v) if pd.notna(v) else np.nan for v in values]
+    names = [catalog.label("chart.year", lang, year=year - 1), catalog.label("chart.year", lang, year=year)]
+    colors = [COLORS["prev_year"], COLORS["this_year"]]
+    ypos = np.array([1, 0])
+    ok = ~np.isnan(values)
+    bars = ax.barh(ypos[ok], np.array(values)[ok], 0.7, color=np.array(colors)[ok])
+    ax.bar_label(bars, labels=[format_number(v) for v in np.array(values)[ok]], padding=3, fontsize=9)
+    for yp, v in zip(ypos, values):
+        if np.isnan(v):
+            ax.text(0, yp, " " + catalog.label("missing", lang), va="center", color=COLORS["muted"])
+    ax.set_yticks(ypos, names)
+    top = np.nanmax(values + [0.0])
+    ax.set_xlim(0, top * 1.25 if top > 0 else 1)
+    _number_formatter(ax.xaxis)
+    title = _indicator_title(code, lang)
+    if _is_stock(code):
+        title += f" — {catalog.label('chart.ytd.latest', lang)}"
+    change = analysis._pct_change([values[1]], [values[0]]).iloc[0]
+    if pd.notna(change):
+        title += f"   {format_percent(change, signed=True)}"
+    ax.set_title(title, fontsize=10)
+    ax.grid(axis="y", visible=False)
+
+
+# ---------------------------------------------------------------------------
+# progress to target
+# ---------------------------------------------------------------------------
+
+def target_chart(df: pd.DataFrame, year: int, through, indicators=None, org: str | None = None,
+                 lang: str = "vi") -> Figure:
+    """Each target's progress as % of the annual target, with the level expected by now.
+
+    Bars are green when on track and red when behind (see
+    :func:`sokhcn_analytics.analysis.plan_vs_actual` for how flows and stocks are judged);
+    the black tick on each bar is the expected level (pro-rata for flows, 100 % for stocks).
+
+    >>> from sokhcn_analytics.model import normalize_indicators
+    >>> df = normalize_indicators(pd.DataFrame({"org": "x", "period": ["2021-01", "2021-01"],
+    ...     "indicator": "mushroom_spawn_kg", "value": [3000.0, 250.0], "kind": ["target", "result"]}))
+    >>> [t.get_text() for t in target_chart(df, 2021, "2021-01").axes[0].get_yticklabels()]
+    ['Giống nấm sản xuất']
+    """
+    lang = _check_lang(lang)
+    rows, org, illustrative = _chart_rows(df, org)
+    month = analysis._through_month(int(year), through)
+    table = analysis.plan_vs_actual(rows, int(year), month) if len(rows) else pd.DataFrame()
+    if indicators is not None:
+        table = table.reindex([c for c in indicators if c in table.index])
+    with matplotlib.rc_context(STYLE):
+        fig = _new_figure(8, 1.4 + 0.5 * max(len(table), 2))
+        ax = fig.add_subplot()
+        ax.set_title(catalog.label("chart.target.title", lang, year=int(year),
+                                   period=format_period(make_period(int(year), month), lang)))
+        if len(table):
+            _draw_targets(ax, table, lang)
+        else:
+            _empty(ax, lang)
+        _decorate(fig, org, illustrative, lang)
+        return _finish(fig)
+
+
+def _draw_targets(ax, table, lang):
+    n = len(table)
+    ypos = np.arange(n)[::-1]
+    pct = table["pct_of_target"].to_numpy(float)
+    colors = [COLORS["unknown"] if pd.isna(o) else COLORS["on_track"] if o else COLORS["behind"]
+              for o in table["on_track"]]
+    ax.barh(ypos, np.nan_to_num(pct, nan=0.0), 0.6, color=colors)
+    ax.vlines(table["expected_pct"].to_numpy(float), ypos - 0.4, ypos + 0.4, color=COLORS["expected"],
+              linewidth=2, label=catalog.label("chart.target.expected", lang))
+    for yp, (code, row) in zip(ypos, table.iterrows()):
+        text = (f" {format_number(row['actual'])} / {format_number(row['target'])} {_unit(code)}"
+                f"  ({format_percent(row['pct_of_target'])})")
+        ax.text(max(np.nan_to_num(row["pct_of_target"], nan=0.0), row["expected_pct"]) + 1, yp, text,
+                va="center", fontsize=8.5)
+    ax.set_yticks(ypos, [catalog.name(c, lang) for c in table.index])
+    ax.set_xlim(0, max(100.0, np.nanmax(np.append(pct, 0))) * 1.5)
+    ax.axvline(100, color=COLORS["muted"], linewidth=0.8, linestyle="--")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: format_percent(v, 0)))
+    ax.set_xlabel(catalog.label("chart.target.xlabel", lang))
+    handles = [matplotlib.patches.Patch(color=COLORS["on_track"], label=catalog.label("analysis.on_track.yes", lang)),
+               matplotlib.patches.Patch(color=COLORS["behind"], label=catalog.label("analysis.on_track.no", lang))]
+    handles.append(ax.get_legend_handles_labels()[0][0])
+    ax.figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8.5)
+    ax.grid(axis="y", visible=False)
+
+
+# ---------------------------------------------------------------------------
+# task pipeline
+# ---------------------------------------------------------------------------
+
+def pipeline_chart(tasks: pd.DataFrame, period: str, org: str | None = None, lang: str = "vi") -> Figure:
+    """Tasks at ``period`` as stacked bars: one bar per level, stacked by status.
+
+    >>> from sokhcn_analytics.model import normalize_tasks
+    >>> t = normalize_tasks(pd.DataFrame({"org": "x", "period": "2021-01", "task_id": ["A", "B"],
+    ...     "level": "provincial", "status": ["approved", "in_progress"]}))
+    >>> pipeline_chart(t, "2021-01").axes[0].get_xticklabels()[0].get_text()
+    'Cấp tỉnh'
+    """
+    lang = _check_lang(lang)
+    rows, org, illustrative = _chart_rows(tasks, org, what="task")
+    counts = analysis.task_pipeline(rows, period).counts if len(rows) else pd.DataFrame()
+    with matplotlib.rc_context(STYLE):
+        fig = _new_figure(8, 4.5)
+        ax = fig.add_subplot()
+        ax.set_title(catalog.label("chart.pipeline.title", lang, period=format_period(period, lang)))
+        if len(counts) and counts.to_numpy().sum() > 0:
+            _draw_pipeline(ax, counts, lang)
+        else:
+            _empty(ax, lang)
+        _decorate(fig, org, illustrative, lang)
+        return _finish(fig)
+
+
+def _draw_pipeline(ax, counts, lang):
+    x = np.arange(len(counts))
+    bottom = np.zeros(len(counts))
+    for status in counts.columns:
+        values = counts[status].to_numpy(float)
+        if values.sum() == 0:
+            continue
+        bars = ax.bar(x, values, 0.6, bottom=bottom, color=STATUS_COLORS.get(status, COLORS["unknown"]),
+                      label=_label_or(f"status.{status}", status, lang), edgecolor="white", linewidth=0.5)
+        ax.bar_label(bars, labels=[format_number(v) if v else "" for v in values], label_type="center",
+                     fontsize=8)
+        bottom += values
+    for xi, total in zip(x, bottom):
+        ax.text(xi, total, format_number(total), ha="center", va="bottom", fontweight="bold")
+    ax.set_xticks(x, [_label_or(f"level.{lv}", lv, lang) for lv in counts.index])
+    ax.set_ylim(0, max(bottom.max(), 1) * 1.15)
+    ax.set_ylabel(catalog.label("chart.pipeline.ylabel", lang))
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
+    ax.grid(axis="x", visible=False)
+
+
+def _label_or(key, default, lang):
+    try:
+        return catalog.label(key, lang)
+    except KeyError:
+        return default
