@@ -174,7 +174,7 @@ def trend_chart(df: pd.DataFrame, indicator: str, period: str, org: str | None =
     >>> from sokhcn_analytics.model import normalize_indicators
     >>> df = normalize_indicators(pd.DataFrame({"org": "x", "period": ["2020-01", "2021-01"],
     ...     "indicator": "mushroom_spawn_kg", "value": [200.0, 250.0], "kind": "result"}))
-    >>> trend_chart(df, "mushroom_spawn_kg", "2021-01").axes[0].get_title()
+    >>> trend_chart(df, "mushroom_spawn_kg", "2021-01").axes[0].get_title("left")
     'Giống nấm sản xuất theo tháng'
     """
     lang = _check_lang(lang)
@@ -233,7 +233,7 @@ def ytd_chart(df: pd.DataFrame, period: str, indicators=None, org: str | None = 
     >>> from sokhcn_analytics.model import normalize_indicators
     >>> df = normalize_indicators(pd.DataFrame({"org": "x", "period": ["2020-01", "2021-01"],
     ...     "indicator": "mushroom_spawn_kg", "value": [200.0, 250.0], "kind": "result"}))
-    >>> ytd_chart(df, "2021-01").axes[0].get_title()
+    >>> ytd_chart(df, "2021-01").axes[0].get_title("left")
     'Giống nấm sản xuất (kg)'
     """
     lang = _check_lang(lang)
