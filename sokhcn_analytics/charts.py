@@ -282,9 +282,10 @@ def _draw_ytd_panel(ax, code, row, year, lang):
     if _is_stock(code):
         title += f" — {catalog.label('chart.ytd.latest', lang)}"
     change = analysis._pct_change([values[1]], [values[0]]).iloc[0]
+    ax.set_title(title, fontsize=10, loc="left")
     if pd.notna(change):
-        title += f"   {format_percent(change, signed=True)}"
-    ax.set_title(title, fontsize=10)
+        color = COLORS["on_track"] if change > 0 else COLORS["behind"] if change < 0 else COLORS["muted"]
+        ax.set_title(format_percent(change, signed=True), fontsize=10, loc="right", color=color)
     ax.grid(axis="y", visible=False)
 
 
