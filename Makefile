@@ -1,0 +1,44 @@
+# sokhcn-analytics — the monthly job and its checks.
+#   make report   install into .venv, build the store from data/raw, render the leadership reports
+#   make test     install into .venv and run the test suite
+#   make lab      open JupyterLab on notebooks/
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+export MPLBACKEND := Agg
+
+.PHONY: install report test lab system-deps bench clean-store
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev,pdf]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sokhcn)" >/dev/null
+	@rm -f $(VENV)/.installed-* && touch $@
+
+# Chromium prints the PDF; pdftotext checks it. Installed from Debian when missing and we are root.
+system-deps:
+	@if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	else echo "Thiếu Chromium/pdftotext: chạy 'sudo apt-get install chromium poppler-utils' (PDF sẽ không được tạo)."; fi
+
+report: install system-deps
+	$(BIN)/sokhcn build
+	$(BIN)/sokhcn summary
+
+test: install system-deps
+	$(BIN)/python -m pytest -q
+
+lab: install
+	$(BIN)/python -m pip install -q -e '.[lab]'
+	$(BIN)/jupyter lab notebooks/
+
+bench: install
+	$(BIN)/python benchmarks/bench_store.py
+
+clean-store:
+	rm -rf data/processed/*.parquet data/processed/manifest.json data/processed/.staging
