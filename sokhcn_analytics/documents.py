@@ -1,0 +1,254 @@
+"""Reading a narrative report file into numbered paragraphs and footnotes.
+
+One reader per format (.txt/.md, .docx, .pdf); each returns a :class:`Document`: body
+paragraphs with the line (or paragraph number) they start on, and footnotes keyed by their
+marker number. Footnote references in the body are written as superscript digits
+(``¹ ²``) whatever the source used (``[1]``, ``[^1]``, a Word footnote reference), so the
+extractor sees one convention. Problems are raised as :class:`InputError` with a reason.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, Problem
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_TO_SUPER = str.maketrans("0123456789", SUPERSCRIPTS)
+_FROM_SUPER = str.maketrans(SUPERSCRIPTS, "0123456789")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
+
+# a footnote body line: "¹ Trong đó: …", "[1] Trong đó: …", "[^1]: Trong đó: …"
+_FOOTNOTE_LINE = re.compile(r"^\s*(?:([⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\[\^?(\d{1,3})\]:?)\s+(?=\S)")
+# a reference in running text written as [1] or [^1] (not at line start)
+_BRACKET_REF = re.compile(r"(?<=\S)\[\^?(\d{1,3})\]")
+# Vietnamese legacy look-alikes and invisible characters that break phrase matching
+_CLEAN = str.maketrans({"Ð": "Đ", "ð": "đ", "\u00a0": " ", "\u202f": " ", "\t": " ",
+                        "\u200b": None, "\ufeff": None, "\u00ad": None})
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    line: int  # 1-based line (txt/md), paragraph number (docx) or running line (pdf)
+    text: str
+    style_level: int | None = None  # heading level given by the source (docx style, md #)
+
+
+@dataclass(frozen=True)
+class Footnote:
+    marker: str  # "1", "2" …
+    line: int
+    text: str  # starts with the marker as a superscript: "¹ Trong đó: …"
+
+
+@dataclass
+class Document:
+    path: str
+    paragraphs: list[Paragraph]
+    footnotes: dict[str, Footnote] = field(default_factory=dict)
+
+
+def superscript(number: str | int) -> str:
+    return str(number).translate(_TO_SUPER)
+
+
+def marker_number(marker: str) -> str:
+    return marker.translate(_FROM_SUPER)
+
+
+def clean_text(text: str) -> str:
+    return unicodedata.normalize("NFC", text).translate(_CLEAN)
+
+
+def _problem(path, reason: str, message: str, cell: str = "") -> InputError:
+    return InputError(Problem(reason=reason, message=message, file=str(path), cell=cell))
+
+
+def read_document(path) -> Document:
+    """The paragraphs and footnotes of a report file, whatever its format."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise _problem(path, "unsupported_format",
+                       f"định dạng '{suffix or '(không có)'}' chưa được hỗ trợ; hãy lưu báo cáo dưới dạng "
+                       ".docx, .pdf (có lớp chữ), .txt hoặc .md")
+    if not path.is_file():
+        raise _problem(path, "file_not_found", "không tìm thấy tệp báo cáo; kiểm tra lại đường dẫn")
+    if path.stat().st_size == 0:
+        raise _problem(path, "empty_report", "tệp báo cáo rỗng; hãy lưu lại báo cáo có nội dung rồi chạy lại")
+    reader = {".docx": _read_docx, ".pdf": _read_pdf}.get(suffix, _read_text)
+    doc = reader(path)
+    if not any(p.text.strip() for p in doc.paragraphs):
+        raise _problem(path, "empty_report", "tệp báo cáo không có nội dung chữ; hãy kiểm tra lại tệp")
+    return doc
+
+
+# --- plain text and markdown -------------------------------------------------------------
+
+def decode_text(data: bytes, path="") -> str:
+    """Bytes of a text report as str: UTF-8 (BOM or not), UTF-16 with BOM; legacy code pages
+    are decoded best-effort as cp1258 with a warning."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if len(data) >= 4 and data[1::2].count(0) > len(data) // 4:  # UTF-16 LE without BOM
+        return data.decode("utf-16-le", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        warnings.warn(f"{Path(str(path)).name}: không phải UTF-8, đọc thử theo bảng mã Windows-1258; "
+                      "hãy lưu lại báo cáo dưới dạng UTF-8 để chắc chắn", UnicodeWarning, stacklevel=3)
+        return data.decode("cp1258", errors="replace")
+
+
+def _read_text(path: Path) -> Document:
+    text = decode_text(path.read_bytes(), path)
+    return parse_text(text, str(path), markdown=path.suffix.lower() != ".txt")
+
+
+def parse_text(text: str, path: str = "", markdown: bool = False) -> Document:
+    """Split text into paragraphs (one per non-blank line) and footnote lines."""
+    paragraphs, footnotes = [], {}
+    for no, raw in enumerate(clean_text(text).splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        level = None
+        if markdown:
+            m = re.match(r"^(#{1,6})\s+(.*)$", line)
+            if m:
+                level, line = len(m.group(1)), m.group(2).strip()
+        fn = _FOOTNOTE_LINE.match(line)
+        if fn and level is None:
+            number = fn.group(2) or marker_number(fn.group(1))
+            body = line[fn.end():]
+            footnotes.setdefault(number, Footnote(number, no, f"{superscript(number)} {body}"))
+            continue
+        paragraphs.append(Paragraph(no, _BRACKET_REF.sub(lambda m: superscript(m.group(1)), line), level))
+    return Document(path, paragraphs, footnotes)
+
+
+# --- Word ------------------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _run_text(element) -> str:
+    """Text of a w:p (or any element), footnote references written as superscript numbers."""
+    parts = []
+    for node in element.iter():
+        tag = node.tag
+        if tag == _W + "t":
+            parts.append(node.text or "")
+        elif tag in (_W + "tab",):
+            parts.append(" ")
+        elif tag in (_W + "br", _W + "cr"):
+            parts.append("\n")
+        elif tag == _W + "footnoteReference":
+            parts.append(superscript(node.get(_W + "id")))
+    return "".join(parts)
+
+
+def _style_level(paragraph_el, styles: dict[str, str]) -> int | None:
+    ppr = paragraph_el.find(_W + "pPr")
+    style = ppr.find(_W + "pStyle") if ppr is not None else None
+    name = styles.get(style.get(_W + "val"), "") if style is not None else ""
+    m = re.match(r"(?i)heading\s*(\d)", name)
+    return int(m.group(1)) if m else (0 if name.lower() == "title" else None)
+
+
+def _read_docx(path: Path) -> Document:
+    try:
+        import docx
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several types for broken packages
+        raise _problem(path, "unreadable_report",
+                       f"không mở được tệp Word ({type(exc).__name__}); hãy mở bằng Word và lưu lại dạng .docx") from exc
+    styles = {s.style_id: s.name for s in document.styles}
+    paragraphs, number = [], 0
+    for child in document.element.body.iterchildren():
+        if child.tag == _W + "p":
+            number += 1
+            for piece in _run_text(child).split("\n"):
+                if piece.strip():
+                    paragraphs.append(Paragraph(number, clean_text(piece.strip()), _style_level(child, styles)))
+        elif child.tag == _W + "tbl":
+            for row in child.iter(_W + "tr"):
+                number += 1
+                cells = [clean_text(_run_text(tc)).strip() for tc in row.iter(_W + "tc")]
+                text = " | ".join(c for c in cells if c)
+                if text:
+                    paragraphs.append(Paragraph(number, text.replace("\n", " ")))
+    return Document(str(path), paragraphs, _docx_footnotes(document, number))
+
+
+def _docx_footnotes(document, last_line: int) -> dict[str, Footnote]:
+    from lxml import etree
+
+    part = next((rel.target_part for rel in document.part.rels.values()
+                 if rel.reltype.endswith("/footnotes") and not rel.is_external), None)
+    if part is None:
+        return {}
+    root = etree.fromstring(part.blob, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    notes = {}
+    for i, note in enumerate(root.iter(_W + "footnote"), start=1):
+        number = note.get(_W + "id")
+        if note.get(_W + "type") in ("separator", "continuationSeparator", "continuationNotice"):
+            continue
+        text = " ".join(clean_text(_run_text(p)).strip() for p in note.iter(_W + "p")).strip()
+        # Word repeats the reference mark inside the note; drop it, we add our own
+        text = re.sub(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s*", "", text)
+        if text:
+            notes[number] = Footnote(number, last_line + i, f"{superscript(number)} {text}")
+    return notes
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.:;!?/]$|\.\s*/\.$")
+
+
+def _read_pdf(path: Path) -> Document:
+    try:
+        from pypdf import PdfReader
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except Exception as exc:
+        raise _problem(path, "unreadable_report",
+                       f"không đọc được tệp PDF ({type(exc).__name__}); hãy xuất lại PDF từ Word") from exc
+    if not "".join(pages).strip():
+        raise _problem(path, "no_text_layer",
+                       "tệp PDF không có lớp chữ (bản quét); hãy dùng bản .docx gốc hoặc PDF xuất từ Word")
+    lines = clean_text("\n".join(pages)).splitlines()
+    return parse_text("\n".join(_reflow(lines)), str(path))
+
+
+_BLOCK_START = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|[-–•+]\s|[⁰¹²³⁴⁵⁶⁷⁸⁹]|\[\d)")
+
+
+def _reflow(lines: list[str]) -> list[str]:
+    """Join the visual lines of a PDF back into paragraphs: a line continues the previous one
+    unless the previous ended a sentence or this one starts a heading, bullet or footnote.
+    Joined lines leave blank lines behind so line numbers still point at the page text."""
+    out: list[str] = []
+    open_index = None
+    for line in lines:
+        text = line.strip()
+        if not text:
+            open_index = None
+            out.append("")
+            continue
+        if open_index is not None and not _BLOCK_START.match(text):
+            out[open_index] += " " + text
+            out.append("")
+        else:
+            out.append(text)
+            open_index = len(out) - 1
+        if _SENTENCE_END.search(text) or text.isupper():
+            open_index = None
+    return out

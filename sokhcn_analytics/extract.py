@@ -1,0 +1,550 @@
+"""Figures out of the narrative monthly report, each with the phrase that shows it.
+
+>>> df = extract_indicators("data/raw/reports/2021-01_so-khcn-bac-kan.txt")   # doctest: +SKIP
+>>> df.loc[0, ["period", "indicator", "value", "quote"]].tolist()               # doctest: +SKIP
+['2021-01', 'tasks_managed', 36.0, 'quản lý **36** nhiệm vụ khoa học và công nghệ']
+
+The steps: read the file (:mod:`.documents`), find the report period in the title, cut the
+text into parts (results, assessment, next-month plan) and a heading path, then let every
+phrasing of ``phrasings.csv`` claim the numbers it recognises. A phrasing is one row: the
+indicator code, a pattern with ``{N}`` where the number stands, optionally the indicator whose
+footnote it breaks down (``within``) and a section the phrase must sit under. Numbers no
+phrasing claims but that count something are listed by :func:`unrecognised`.
+"""
+from __future__ import annotations
+
+import bisect
+import csv
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from . import catalog
+from .documents import Footnote, Paragraph, read_document
+from .errors import InputError, Problem, SokhcnError
+from .model import INDICATOR_COLUMNS, REAL_ORG, is_period, next_period, normalize_indicators, period
+from .paths import PHRASINGS_CSV
+from .vnformat import parse_number
+
+OUTPUT_COLUMNS = ["period", "indicator", "value", "unit", "kind", "section", "quote"]
+UNRECOGNISED_COLUMNS = ["period", "kind", "section", "quote", "line"]
+
+# --- pattern vocabulary shared by the phrasings ----------------------------------------------
+_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+_SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_STOP_WORDS = "cho|tại|với|trên|ở|nhằm|để|tới|đến|và|thuộc|của|theo|từ|do|năm|ngày|tháng|trong|được"
+MACROS = {
+    # the number: optional bold/italic markup around it, optional "/of" ("02/08 ĐTDA" = 2 of 8)
+    "{N}": (r"(?<![\w.,/:\-–])(?:(?P<mk>\*\*|\*|__|_))?(?P<n>" + _NUM + r")(?:/(?P<of>\d+))?"
+            r"(?(mk)(?P=mk))(?![\w/:]|[.,]\d)"),
+    "{FN}": f"[{_SUP}]+",
+    "{YEAR}": r"(?:19|20)\d\d",
+    "{TASK}": "(?:ĐTDA|đề tài/dự án|đề tài, dự án|đề tài - dự án|đề tài và dự án|nhiệm vụ|đề tài|dự án)",
+    "{KHCN}": "(?:khoa học và công nghệ|khoa học công nghệ|KH&CN|KHCN|KH-CN)",
+    "{NAM}": "(?:Sò|Linh chi|Mộc nhĩ|Hương|Rơm|Kim châm|Đùi gà|Vân chi|Bào ngư|Tai mèo)",
+    "{LAN}": "(?:kim tuyến|Hồ Điệp|Phi điệp|Đai châu|Kiếm)",
+    "{MAU}": "(?:vật liệu xây dựng|VLXD|bê tông|xi măng|gạch|thép|cát|đá|nước|phân bón|sản phẩm|hàng hóa)",
+    "{PTD}": ("(?:phương tiện đo|PTĐ|phương tiện|thiết bị đo|thiết bị|chuẩn đo lường|công tơ điện|công tơ|"
+              "cột đo xăng dầu|cột đo|đồng hồ nước|đồng hồ|taximet|huyết áp kế|nhiệt kế|áp kế|quả cân|cân)"),
+    # a few words naming a topic ("lớp tập huấn chăn nuôi vỗ béo trâu bò"), up to a linking word
+    "{TOPIC}": rf"(?:[^\S\n]+(?!(?:{_STOP_WORDS})(?!\w))[\w&/-]+){{0,8}}",
+}
+_SPACE = r"[^\S\n]+"
+
+# --- parts and headings ----------------------------------------------------------------------
+_ROMAN = r"[IVXL]{1,5}"
+_HEADING = re.compile(
+    rf"^(?:(?P<roman>{_ROMAN})[.)]|(?P<letter>[A-Z])\.|(?P<num>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})[.)]"
+    rf"|(?P<sub>[a-zđ])\)|(?P<part>PHẦN\s+(?:{_ROMAN}|\d+|THỨ\s+\w+)[.:]?))\s*(?=\S)")
+_PARTS = (  # first match wins; tested on an upper-case heading
+    ("plan", re.compile(r"PHƯƠNG HƯỚNG")),
+    ("result", re.compile(r"KẾT QUẢ|TÌNH HÌNH THỰC HIỆN|CÔNG TÁC ĐÃ")),
+    ("assessment", re.compile(r"^(?:ĐÁNH GIÁ|NHẬN XÉT|TỒN TẠI|KHÓ KHĂN|KIẾN NGHỊ|ĐỀ XUẤT|ĐỀ NGHỊ)")),
+    ("plan", re.compile(r"NHIỆM VỤ|KẾ HOẠCH|TRỌNG TÂM|DỰ KIẾN")),
+)
+_CLOSING = re.compile(r"(?i)^(?:nơi nhận|trên đây là)")
+_MARKUP = re.compile(r"^[#*_\s]+|[*_\s]+$")
+
+# --- period ------------------------------------------------------------------------------------
+_SIGNING_DATE = re.compile(r"(?i)ngày\s*\d{1,2}\s*(?:tháng\s*\d{1,2}\s*năm\s*\d{4}|[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4})")
+_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+_MONTH = re.compile(r"(?i)tháng\s*(\d{1,2})(?!\d)(?:\s*[/-]\s*((?:19|20)\d\d))?")
+_YEAR_AFTER = re.compile(r"(?i)năm\s*((?:19|20)\d\d)")
+_TITLE_LEADS = (re.compile(r"(?i)kết\s+quả"), re.compile(r"(?i)báo\s+cáo"))
+
+# --- numbers that never count anything ---------------------------------------------------------
+_TOKEN = re.compile(r"(?<![\w.,/:\-–])(?:(?P<mk>\*\*|\*|__|_))?(?P<n>" + _NUM + r")(?:/(?P<of>\d+))?"
+                    r"(?(mk)(?P=mk))(?![\w/:]|[.,]\d|\s/)")
+_TRAP_BEFORE = re.compile(
+    r"(?i)(?:ngày|tháng|năm|nưam|số|giai đoạn|quý|điều|khoản|mục|điểm|chương|phần|phụ lục|ISO|TCVN|QCVN|"
+    r"tel|ĐT|điện thoại|fax|lần thứ|khóa|khoá|\d[\s.]?|\d\s*[-–/]\s*)[:.]?\s*[*_]*$")
+_TRAP_AFTER = re.compile(r"^\s*(?:[-–/]\s*\d|-\w|\.\s*\w)")
+_NOUN_AFTER = re.compile(rf"^[*_{_SUP}]*[^\S\n]+(?!(?:giờ|phút|ngày|tháng|năm)(?!\w))[^\W\d_]")
+_FN_REF = re.compile(rf"(?<![kcdm]m)[{_SUP}]+")
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    indicator: str
+    regex: re.Pattern
+    within: str = ""
+    section: re.Pattern | None = None
+    scale: float = 1.0
+    example: str = ""
+
+
+@dataclass
+class Report:
+    """A report read for extraction: where it came from, its period and its paragraphs."""
+
+    path: str
+    period: str
+    paragraphs: list[Paragraph]
+    footnotes: dict[str, Footnote] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class _Segment:
+    start: int  # offset in the joined text
+    text: str
+    line: int
+    part: str  # preamble | result | assessment | plan | closing
+    section: str
+    footnote: str = ""  # marker number when the segment is a footnote
+
+
+@dataclass(frozen=True)
+class _Claim:
+    phrasing: Phrasing
+    segment: _Segment
+    start: int  # absolute offsets of the quote
+    end: int
+    number_start: int
+    value: float
+    order: tuple
+
+
+# --- phrasings -------------------------------------------------------------------------------
+
+def compile_pattern(pattern: str) -> re.Pattern:
+    """A phrasing pattern as a regex: macros expanded, a space stands for any spaces on one line."""
+    for macro, regex in MACROS.items():
+        pattern = pattern.replace(macro, regex.replace(" ", "\x00"))
+    return re.compile(pattern.replace(" ", _SPACE).replace("\x00", " "), re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def load_phrasings(path: str | None = None) -> tuple[Phrasing, ...]:
+    """The phrasings in priority order (earlier rows claim a number first)."""
+    path = Path(path or PHRASINGS_CSV)
+    known = set(catalog.codes())
+    rows = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        for no, row in enumerate(csv.DictReader(fh), start=2):
+            code = row["indicator"].strip()
+            if code not in known or (row.get("within") and row["within"] not in known):
+                raise SokhcnError(f"{path.name} dòng {no}: mã chỉ tiêu '{code}' không có trong danh mục "
+                                  "indicators.csv; hãy thêm chỉ tiêu vào danh mục trước", reason="unknown_indicator")
+            rows.append(Phrasing(code, compile_pattern(row["pattern"]), (row.get("within") or "").strip(),
+                                 re.compile(row["section"], re.I) if row.get("section") else None,
+                                 float(row.get("scale") or 1), row.get("example") or ""))
+    return tuple(rows)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def read_report(path, period: str | None = None) -> Report:
+    """Read a report (.txt, .md, .docx, .pdf) and find its period in the title.
+
+    ``period`` ("YYYY-MM") overrides the title. ``InputError`` with reason ``empty_report``,
+    ``no_text_layer``, ``unsupported_format`` or ``no_period`` when the file cannot be used.
+    """
+    doc = read_document(path)
+    if period is not None and not is_period(period):
+        raise InputError(Problem("bad_period", f"kỳ báo cáo '{period}' không đúng dạng NNNN-TT (ví dụ 2021-01)",
+                                 file=str(path), value=period))
+    found = period or find_period(doc.paragraphs)
+    if found is None:
+        first = doc.paragraphs[0].line if doc.paragraphs else 1
+        raise InputError(Problem(
+            "no_period", "không tìm thấy kỳ báo cáo trong tiêu đề (cần dạng 'Kết quả thực hiện nhiệm vụ tháng 01 "
+            "… năm 2021'); hãy sửa tiêu đề hoặc chạy lại với --period NNNN-TT", file=str(path), cell=f"dòng {first}"))
+    return Report(str(path), found, doc.paragraphs, doc.footnotes)
+
+
+def find_period(paragraphs: list[Paragraph]) -> str | None:
+    """The month the report is about, from its title; the signing date is never used for it."""
+    head = []
+    for p in paragraphs[:40]:
+        if _HEADING.match(p.text) and head:
+            break
+        head.append(p.text)
+    signing_year = None
+    for text in (" ".join(head), " ".join(p.text for p in paragraphs)):
+        m = _SIGNING_DATE.search(text)
+        signing_year = signing_year or (int(m.group()[-4:]) if m else None)
+        text = _DATE.sub(" ", _SIGNING_DATE.sub(" ", text))
+        for lead in _TITLE_LEADS:
+            found = _period_after(text, lead, signing_year)
+            if found:
+                return found
+    return None
+
+
+def _period_after(text: str, lead: re.Pattern, signing_year: int | None) -> str | None:
+    for lead_match in lead.finditer(text):
+        m = _MONTH.search(text, lead_match.end(), lead_match.end() + 120)
+        if not m or not 1 <= int(m.group(1)) <= 12:
+            continue
+        month = int(m.group(1))
+        year_match = _YEAR_AFTER.search(text, m.end(), m.end() + 160)
+        year = m.group(2) or (year_match.group(1) if year_match else None)
+        if year is None and signing_year:  # a December report signed in January
+            year = signing_year - 1 if month == 12 else signing_year
+        if year:
+            return period(int(year), month)
+    return None
+
+
+# --- structure: parts, sections, segments ---------------------------------------------------------
+
+def _heading(p: Paragraph) -> tuple[int, str] | None:
+    """(level, label) when the paragraph is a heading."""
+    text = _MARKUP.sub("", p.text)
+    m = _HEADING.match(text)
+    if m:
+        if m.group("roman") or m.group("part") or m.group("letter"):
+            level = 1
+        elif m.group("num"):
+            level = 2 + m.group("num").count(".")
+        else:
+            level = 6
+    elif p.style_level is not None:
+        level = max(p.style_level, 1)
+    else:
+        return None
+    label = re.split(r":\s", text, maxsplit=1)[0]
+    return level, (label if len(label) <= 120 else label[:117].rstrip() + "…")
+
+
+def _part_of(label: str) -> str | None:
+    body = _HEADING.sub("", label).strip()
+    letters = [c for c in body if c.isalpha()]
+    if len(letters) < 4 or any(c.islower() for c in letters):
+        return None
+    for part, rx in _PARTS:
+        if rx.search(body):
+            return part
+    return None
+
+
+def _segments(report: Report) -> tuple[str, list[_Segment]]:
+    """The joined text the phrasings run over, cut into segments with their part and section."""
+    segments: list[_Segment] = []
+    path: list[tuple[int, str]] = []
+    part, offset, numbered_seen = "preamble", 0, False
+    for p in report.paragraphs:
+        if _CLOSING.match(p.text):
+            part = "closing"
+        head = _heading(p) if part != "closing" else None
+        if head:
+            level, label = head
+            numbered_seen = numbered_seen or bool(_HEADING.match(_MARKUP.sub("", p.text)))
+            new_part = _part_of(label) if numbered_seen else None
+            if new_part:
+                part, path = new_part, []
+            elif part == "preamble" and numbered_seen:
+                part = "result"
+            path = [h for h in path if h[0] < level] + [(level, label)]
+        segments.append(_Segment(offset, p.text, p.line, part, " > ".join(lbl for _, lbl in path)))
+        offset += len(p.text) + 1
+    if not any(s.part in ("result", "plan") for s in segments):  # no headings at all: all results
+        segments = [_Segment(s.start, s.text, s.line, "result" if s.part == "preamble" else s.part, s.section)
+                    for s in segments]
+    citing = _citing_segments(segments, report.footnotes)
+    for marker, note in report.footnotes.items():
+        host = citing.get(marker)
+        segments.append(_Segment(offset, note.text, note.line, host.part if host else "result",
+                                 host.section if host else "", marker))
+        offset += len(note.text) + 1
+    return "\n".join(s.text for s in segments), segments
+
+
+def _citing_segments(segments: list[_Segment], footnotes: dict) -> dict[str, _Segment]:
+    citing = {}
+    for seg in segments:
+        for m in _FN_REF.finditer(seg.text):
+            marker = m.group().translate(str.maketrans(_SUP, "0123456789"))
+            if marker in footnotes:
+                citing.setdefault(marker, seg)
+    return citing
+
+
+# --- claiming numbers ------------------------------------------------------------------------------
+
+def _value(m: re.Match, scale: float) -> float | None:
+    n = parse_number(m.group("n"))
+    of = m.group("of")
+    if of is not None and n > int(of):  # "14/01" is a date, not "14 of 1"
+        return None
+    return n * scale
+
+
+def _candidates(text: str, segments: list[_Segment], phrasings) -> list[tuple[int, Phrasing, re.Match, _Segment]]:
+    starts = [s.start for s in segments]
+    found = []
+    for rank, ph in enumerate(phrasings):
+        for m in ph.regex.finditer(text):
+            seg = segments[bisect.bisect_right(starts, m.start()) - 1]
+            if seg.part not in ("result", "plan"):
+                continue
+            if ph.section is not None and not ph.section.search(seg.section):
+                continue
+            if ph.within and not seg.footnote:
+                continue
+            found.append((rank, ph, m, seg))
+    return found
+
+
+def _claims(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
+    text, segments = _segments(report)
+    candidates = _candidates(text, segments, load_phrasings())
+    claims: dict[int, _Claim] = {}
+    # body first, so that footnotes know which figure cites them; then the footnotes
+    for in_footnote in (False, True):
+        parents = _footnote_parents(text, segments, claims) if in_footnote else {}
+        for rank, ph, m, seg in candidates:
+            if bool(seg.footnote) != in_footnote or m.start("n") in claims:
+                continue
+            if ph.within and parents.get(seg.footnote, (None,))[0] != ph.within:
+                continue
+            value = _value(m, ph.scale)
+            if value is None:
+                continue
+            start = _lead_in_start(seg, m.start()) if in_footnote else m.start()
+            order = (parents[seg.footnote][1], 1, int(seg.footnote), m.start()) if in_footnote else (m.start(), 0, 0, 0)
+            claims[m.start("n")] = _Claim(ph, seg, start, m.end(), m.start("n"), value, order)
+    return sorted(claims.values(), key=lambda c: c.order), text, segments
+
+
+def _footnote_parents(text: str, segments: list[_Segment], claims: dict[int, _Claim]) -> dict[str, tuple[str, int]]:
+    """marker → (indicator of the figure the footnote is cited after, offset its rows sort at)."""
+    parents = {}
+    for seg in segments:
+        if seg.footnote or seg.part not in ("result", "plan"):
+            continue
+        for m in _FN_REF.finditer(seg.text):
+            marker = m.group().translate(str.maketrans(_SUP, "0123456789"))
+            pos = seg.start + m.start()
+            before = [c for c in claims.values() if c.segment is seg and c.start <= pos
+                      and not re.search(r"[;.]", text[c.end:pos])]
+            if before and marker not in parents:
+                parent = max(before, key=lambda c: c.start)
+                parents[marker] = (parent.phrasing.indicator, _anchor(seg, m.start()))
+    return parents
+
+
+def _anchor(seg: _Segment, pos: int) -> int:
+    """Where the rows of a cited footnote sort: after the parenthesis or clause citing it."""
+    text = seg.text
+    opening = text.rfind("(", 0, pos)
+    if opening != -1 and text.rfind(")", opening, pos) == -1:
+        closing = text.find(")", pos)
+        if closing != -1:
+            return seg.start + closing
+    m = re.compile(r"[;.](?!\d)").search(text, pos)
+    return seg.start + (m.start() if m else len(text))
+
+
+_LEAD_IN = re.compile(rf"(?i)^[{_SUP}]+\s*(?:trong đó|bao gồm|gồm|cụ thể)?\s*:?\s*$")
+
+
+def _lead_in_start(seg: _Segment, start: int) -> int:
+    """A footnote's first figure is quoted with its marker and lead-in ("¹ Trong đó: 24 …")."""
+    return seg.start if _LEAD_IN.match(seg.text[: start - seg.start]) else start
+
+
+# --- public API --------------------------------------------------------------------------------------
+
+def _as_report(report_or_path, period: str | None) -> Report:
+    if isinstance(report_or_path, Report):
+        if period and period != report_or_path.period:
+            return Report(report_or_path.path, period, report_or_path.paragraphs, report_or_path.footnotes)
+        return report_or_path
+    return read_report(report_or_path, period)
+
+
+def extract_indicators(report_or_path, period: str | None = None):
+    """One row per figure found: ``period, indicator, value, unit, kind, section, quote, line``.
+
+    Plan figures (next-month part) have ``kind="plan"`` and the period of the next month.
+    """
+    import pandas as pd
+
+    report = _as_report(report_or_path, period)
+    claims, text, _ = _claims(report)
+    plan_period = next_period(report.period)
+    rows = [{
+        "period": plan_period if c.segment.part == "plan" else report.period,
+        "indicator": c.phrasing.indicator,
+        "value": c.value,
+        "unit": catalog.unit(c.phrasing.indicator),
+        "kind": c.segment.part,
+        "section": c.segment.section,
+        "quote": text[c.start:c.end],
+        "line": c.segment.line,
+    } for c in claims]
+    df = pd.DataFrame(rows, columns=[*OUTPUT_COLUMNS, "line"])
+    df["value"] = df["value"].astype("float64")
+    df["line"] = df["line"].astype("int64")
+    return df
+
+
+def unrecognised(report_or_path, period: str | None = None):
+    """Numbers that count something but that no phrasing claims: ``period, kind, section, quote, line``.
+
+    Dates, document numbers, standards, years, ranges, section numbers and phone numbers are
+    never listed; nor is a footnote figure that restates the figure citing it.
+    """
+    import pandas as pd
+
+    report = _as_report(report_or_path, period)
+    claims, text, segments = _claims(report)
+    claimed = {c.number_start for c in claims}
+    restated = _restated_values(claims, text, segments)
+    rows = []
+    for seg in segments:
+        if seg.part not in ("result", "plan"):
+            continue
+        for m in _TOKEN.finditer(seg.text):
+            if seg.start + m.start("n") in claimed or _is_trap(seg.text, m):
+                continue
+            if seg.footnote and parse_number(m.group("n")) in restated.get(seg.footnote, ()):
+                continue
+            rows.append({"period": next_period(report.period) if seg.part == "plan" else report.period,
+                         "kind": seg.part, "section": seg.section, "quote": _context(seg.text, m),
+                         "line": seg.line})
+    return pd.DataFrame(rows, columns=UNRECOGNISED_COLUMNS)
+
+
+def _restated_values(claims, text, segments) -> dict[str, set[float]]:
+    """marker → values of the figures its citation follows (a footnote often lists them again)."""
+    out: dict[str, set[float]] = {}
+    for c in claims:
+        tail = text[c.end: c.end + 3]
+        for m in _FN_REF.finditer(text[c.start: c.end] + tail):
+            out.setdefault(m.group().translate(str.maketrans(_SUP, "0123456789")), set()).add(c.value)
+    return out
+
+
+def _is_trap(text: str, m: re.Match) -> bool:
+    number = m.group("n")
+    if re.fullmatch(r"(?:19|20)\d\d", number):  # a year
+        return True
+    before, after = text[max(0, m.start() - 20): m.start()], text[m.end():]
+    if _TRAP_BEFORE.search(before) or _TRAP_AFTER.match(after):
+        return True
+    if not text[: m.start()].strip(" *_#") and after[:1] in ".)":  # section number "1." / "a)"
+        return True
+    return not _NOUN_AFTER.match(after)
+
+
+def _context(text: str, m: re.Match) -> str:
+    """The number with up to three words before and five after it, within its clause."""
+    left = re.split(r"[,;:.()“”\"]", text[: m.start()])[-1].split()[-3:]
+    right = re.split(r"[,;:.()“”\"]", text[m.end():])[0].split()[:5]
+    return " ".join([*left, m.group().strip(), *right])
+
+
+def to_store_rows(df, source_file, org: str = REAL_ORG):
+    """Extracted rows in the store's indicator model (``reviewed=False``, ``source_ref`` = quote).
+
+    Several phrases for the same figure of one (period, indicator, kind) become one row: flows
+    (``sum``) add up, stocks (``last``) keep the first statement; the quotes are joined.
+    """
+    import pandas as pd
+
+    if df.empty:
+        from .model import empty_indicators
+        return empty_indicators()
+    rows = []
+    for (per, code, kind), group in df.groupby(["period", "indicator", "kind"], sort=False):
+        value = group["value"].sum() if catalog.aggregation(code) == "sum" else group["value"].iloc[0]
+        rows.append({"org": org, "period": per, "indicator": code, "value": float(value),
+                     "unit": catalog.unit(code), "kind": kind, "source_file": str(source_file),
+                     "source_ref": " | ".join(group["quote"]), "reviewed": False, "illustrative": False})
+    return normalize_indicators(pd.DataFrame(rows, columns=INDICATOR_COLUMNS))
+
+
+# --- command line ------------------------------------------------------------------------------------
+
+def cli_extract(args) -> int:
+    """``sokhcn extract REPORT... [--format csv|json] [--period YYYY-MM] [--to-workbook OUT.xlsx]``."""
+    import pandas as pd
+
+    frames, failed = [], False
+    for path in args.reports:
+        try:
+            report = read_report(path, getattr(args, "period", None))
+            frames.append(extract_indicators(report))
+            _print_unrecognised(report)
+        except SokhcnError as exc:
+            print(str(exc), file=sys.stderr)
+            failed = True
+    out = pd.concat(frames, ignore_index=True) if frames else extract_indicators_empty()
+    if getattr(args, "format", "csv") == "json":
+        sys.stdout.write(out[OUTPUT_COLUMNS].to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(out[OUTPUT_COLUMNS].to_csv(index=False, lineterminator="\n", float_format="%g"))
+    if getattr(args, "to_workbook", None) and frames:
+        try:
+            _write_workbook(frames, args)
+        except SokhcnError as exc:
+            print(str(exc), file=sys.stderr)
+            failed = True
+    return 1 if failed else 0
+
+
+def extract_indicators_empty():
+    import pandas as pd
+
+    return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "line"])
+
+
+def _print_unrecognised(report: Report) -> None:
+    rows = unrecognised(report)
+    if rows.empty:
+        return
+    print(catalog.label("extract.unrecognised_header", file=Path(report.path).name, count=len(rows)), file=sys.stderr)
+    for r in rows.itertuples():
+        print(f"  dòng {r.line}: {r.quote}", file=sys.stderr)
+
+
+def _write_workbook(frames, args) -> None:
+    from .workbook import write_template
+
+    if len(frames) != 1:
+        raise SokhcnError("--to-workbook chỉ nhận một báo cáo mỗi lần; hãy chạy lại với một tệp", reason="too_many_reports")
+    df = frames[0]
+    results = df[df["kind"] == "result"]
+    plans = df[df["kind"] == "plan"]
+    report_period = results["period"].iloc[0] if not results.empty else args.period
+    comments = {(r.indicator, r.kind): r.quote for r in df.itertuples()}
+    write_template(report_period, args.to_workbook, org=REAL_ORG,
+                   results=_first_values(results), plans=_first_values(plans), comments=comments)
+
+
+def _first_values(df) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for r in df.itertuples():
+        if r.indicator in out and catalog.aggregation(r.indicator) == "sum":
+            out[r.indicator] += r.value
+        else:
+            out.setdefault(r.indicator, r.value)
+    return out
