@@ -59,11 +59,12 @@ def format_number(value, decimals: int | None = None) -> str:
     except (TypeError, ValueError):
         pass
     value = float(value)
-    if decimals is None:
+    auto = decimals is None
+    if auto:
         decimals = 0 if value == round(value) else (1 if abs(value) >= 10 else 2)
     text = f"{abs(value):,.{decimals}f}"  # 1,234.50
     text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    if decimals and "," in text:
+    if auto and decimals and "," in text:
         text = text.rstrip("0").rstrip(",")
     return ("-" if value < 0 and text.strip("0.,") else "") + text
 
