@@ -1,0 +1,118 @@
+"""A few sentences of Vietnamese commentary written from the numbers.
+
+Each sentence is a template row in ``labels.csv`` (keys ``commentary.*``) filled with
+figures from :func:`~sokhcn_analytics.analysis.yoy` and
+:func:`~sokhcn_analytics.analysis.plan_vs_actual`, so the words and the tables can never
+disagree. A sentence that needs a base (last year's month, an annual target) is left out
+when that base is missing or zero — never "tăng —".
+
+>>> import pandas as pd
+>>> from sokhcn_analytics.model import normalize_indicators
+>>> df = normalize_indicators(pd.DataFrame({
+...     "org": "x", "period": ["2020-01", "2021-01", "2021-01"], "indicator": "mushroom_spawn_kg",
+...     "value": [200.0, 250.0, 3000.0], "kind": ["result", "result", "target"]}))
+>>> for s in sentences(df, "2021-01", org="x", indicators=["mushroom_spawn_kg"]):
+...     print(s)
+Giống nấm sản xuất tháng 01/2021 đạt 250 kg.
+Tăng 25 % so với cùng kỳ năm 2020 (200 kg).
+Lũy kế từ đầu năm đạt 250 kg, bằng 8,3 % chỉ tiêu năm 2021 (3.000 kg).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from . import catalog
+from .catalog import label
+from .model import parse_period
+from .vnformat import format_number, format_percent, format_period
+
+DEFAULT_LIMIT = 4
+
+
+@dataclass
+class Paragraph:
+    """The sentences about one indicator."""
+
+    indicator: str
+    sentences: list = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+def _finite(v) -> bool:
+    try:
+        return v is not None and math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _pct(value: float) -> str:
+    """A percentage without trailing ",0": 25 → '25 %', 8.33 → '8,3 %'."""
+    text = format_percent(abs(value))
+    return text.replace(",0 %", " %")
+
+
+def key_indicators(yoy_table, limit: int = DEFAULT_LIMIT) -> list[str]:
+    """The catalog's key indicators with a result this month, in catalog order."""
+    have = [c for c in yoy_table.index if _finite(yoy_table.loc[c, "value"])]
+    keys = [c for c in catalog.codes() if c in have and catalog.indicator(c)["key"]]
+    return keys[:limit]
+
+
+def paragraphs(df, period: str, org: str, lang: str = "vi", indicators=None,
+               limit: int = DEFAULT_LIMIT) -> list[Paragraph]:
+    """One paragraph per indicator: the month's value, change on last year, share of target."""
+    from .analysis import plan_vs_actual, yoy
+
+    year, _ = parse_period(period)
+    table = yoy(df, period, org=org)
+    targets = plan_vs_actual(df, year, period, org=org)
+    codes = list(indicators) if indicators is not None else key_indicators(table, limit)
+    out = []
+    for code in codes:
+        if code not in table.index or not _finite(table.loc[code, "value"]):
+            continue  # nothing reported this month: nothing to say
+        row = table.loc[code]
+        para = Paragraph(code, [_month_sentence(code, row, period, lang)])
+        para.sentences += _yoy_sentence(code, row, year, lang)
+        if code in targets.index:
+            para.sentences += _target_sentence(code, targets.loc[code], year, lang)
+        out.append(para)
+    return out
+
+
+def sentences(df, period: str, org: str, lang: str = "vi", indicators=None, limit: int = DEFAULT_LIMIT) -> list[str]:
+    """All commentary sentences, in order."""
+    return [s for p in paragraphs(df, period, org, lang, indicators, limit) for s in p.sentences]
+
+
+def _fields(code: str, lang: str) -> dict:
+    return {"name": catalog.name(code, lang), "unit": catalog.unit(code)}
+
+
+def _month_sentence(code, row, period, lang) -> str:
+    month = format_period(period, lang)
+    month = month[:1].lower() + month[1:]
+    return label("commentary.month", lang, month=month, value=format_number(row["value"]), **_fields(code, lang))
+
+
+def _yoy_sentence(code, row, year, lang) -> list[str]:
+    base, value = row["value_prev_year"], row["value"]
+    if not _finite(base) or float(base) == 0:
+        return []  # no base, no comparison
+    change = float(value) - float(base)
+    key = "commentary.yoy_same" if change == 0 else "commentary.yoy_up" if change > 0 else "commentary.yoy_down"
+    pct = _pct(change / abs(float(base)) * 100.0)
+    return [label(key, lang, pct=pct, prev_year=year - 1, base=format_number(base), **_fields(code, lang))]
+
+
+def _target_sentence(code, row, year, lang) -> list[str]:
+    target, actual = row["target"], row["actual"]
+    if not _finite(target) or float(target) == 0 or not _finite(actual):
+        return []
+    key = "commentary.target_stock" if catalog.aggregation(code) == "last" else "commentary.target"
+    return [label(key, lang, ytd=format_number(actual), pct=_pct(float(actual) / float(target) * 100.0),
+                  year=year, target=format_number(target), **_fields(code, lang))]

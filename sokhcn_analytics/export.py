@@ -1,0 +1,176 @@
+"""Executed notebook → self-contained HTML (no code, no CDN) → A4 PDF through headless Chromium.
+
+The HTML comes from nbconvert's ``HTMLExporter`` with the package's ``sokhcn_report`` template:
+code cells and prompts are left out, images stay embedded as base64, and nothing is loaded
+from the network. The PDF is Chromium's ``--print-to-pdf`` of that same file, so both look alike.
+
+>>> html_path = render_html("reports/2021-01/monthly_summary.ipynb")        # doctest: +SKIP
+>>> render_pdf(html_path)                                                 # doctest: +SKIP
+PosixPath('reports/2021-01/monthly_summary.pdf')
+"""
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from .catalog import label
+from .errors import SokhcnError
+from .paths import PACKAGE_DIR
+
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+TEMPLATE_NAME = "sokhcn_report"
+PAGE_META_KEY = "sokhcn"  # display metadata key the notebooks' page() output carries
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "msedge")
+_WINDOWS_BROWSERS = (
+    r"%ProgramFiles%\Google\Chrome\Application\chrome.exe",
+    r"%ProgramFiles(x86)%\Google\Chrome\Application\chrome.exe",
+    r"%ProgramFiles(x86)%\Microsoft\Edge\Application\msedge.exe",
+    r"%ProgramFiles%\Microsoft\Edge\Application\msedge.exe",
+)
+_H2 = re.compile(r'<h2 class="([^"]*\bsokhcn-h2\b[^"]*)" id="([^"]+)">(.*?)</h2>', re.S)
+_TOC_SLOT = '<nav class="sokhcn-toc"></nav>'
+
+
+class BrowserNotFound(SokhcnError):
+    """No Chromium, Chrome or Edge to print the PDF with."""
+
+    reason = "browser_not_found"
+
+
+class PdfError(SokhcnError):
+    reason = "pdf_failed"
+
+
+@lru_cache(maxsize=1)
+def _exporter():
+    # lazy import: nbconvert pulls in jinja2, mistune, bleach; the CLI should not pay for it
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    return exporter
+
+
+def page_meta(nb) -> dict:
+    """The page metadata (title, lang, ...) a notebook's ``present.page()`` output carried."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get(PAGE_META_KEY)
+            if isinstance(meta, dict):
+                return dict(meta)
+    return {}
+
+
+def notebook_to_html(nb, *, title: str | None = None) -> str:
+    """The report HTML of an executed notebook node, as a string."""
+    meta = page_meta(nb)
+    lang = meta.get("lang", "vi")
+    resources = {
+        "sokhcn": {
+            "title": title or meta.get("title") or label("report.default_title", lang),
+            "page_label": label("report.page", lang),
+        },
+        "language_code": lang,
+    }
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return insert_toc(body, lang)
+
+
+def insert_toc(body: str, lang: str = "vi") -> str:
+    """Fill the page's table-of-contents slot with links to its section headings.
+
+    Every section after the first starts a new printed page (``sokhcn-break``).
+    """
+    entries = []
+
+    def mark(match):
+        classes, anchor, text = match.groups()
+        if entries:
+            classes += " sokhcn-break"
+        entries.append((anchor, text))
+        return f'<h2 class="{classes}" id="{anchor}">{text}</h2>'
+
+    body = _H2.sub(mark, body)
+    if _TOC_SLOT not in body or not entries:
+        return body
+    items = "".join(f'<li><a href="#{a}">{t}</a></li>' for a, t in entries)
+    toc = (f'<nav class="sokhcn-toc" aria-label="{html.escape(label("report.toc", lang))}">'
+           f'<div class="sokhcn-toc-title">{html.escape(label("report.toc", lang))}</div><ol>{items}</ol></nav>')
+    return body.replace(_TOC_SLOT, toc, 1)
+
+
+def render_html(notebook_path, html_path=None) -> Path:
+    """Write the HTML of an executed notebook file beside it (or to ``html_path``)."""
+    import nbformat
+
+    notebook_path = Path(notebook_path)
+    html_path = Path(html_path) if html_path else notebook_path.with_suffix(".html")
+    nb = nbformat.read(notebook_path, as_version=4)
+    html_path.write_text(notebook_to_html(nb), encoding="utf-8")
+    return html_path
+
+
+def find_browser() -> str | None:
+    """Path of a Chromium-family browser, or None. ``$SOKHCN_BROWSER`` overrides the search."""
+    override = os.environ.get("SOKHCN_BROWSER")
+    if override is not None:
+        return shutil.which(override) or (override if override and Path(override).is_file() else None)
+    for name in BROWSER_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    if sys.platform == "win32":
+        for raw in _WINDOWS_BROWSERS:
+            candidate = Path(os.path.expandvars(raw))
+            if candidate.is_file():
+                return str(candidate)
+    return None
+
+
+def browser_install_hint() -> str:
+    return label("report.no_browser")
+
+
+def browser_flags(user_data_dir: str) -> list[str]:
+    """Headless, offline, no first-run, no profile left behind."""
+    return [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-extensions", "--disable-default-apps", "--mute-audio",
+        f"--user-data-dir={user_data_dir}",
+    ]
+
+
+def render_pdf(html_path, pdf_path=None, *, browser: str | None = None, timeout: float = 120) -> Path:
+    """Print the HTML to an A4 PDF with headless Chromium (page numbers from the CSS @page footer)."""
+    html_path = Path(html_path).resolve()
+    pdf_path = Path(pdf_path).resolve() if pdf_path else html_path.with_suffix(".pdf")
+    browser = browser or find_browser()
+    if not browser:
+        raise BrowserNotFound(browser_install_hint())
+    with tempfile.TemporaryDirectory(prefix="sokhcn-chromium-") as profile:
+        cmd = [browser, *browser_flags(profile), "--no-pdf-header-footer",
+               f"--print-to-pdf={pdf_path}", html_path.as_uri()]
+        if pdf_path.exists():
+            pdf_path.unlink()
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise PdfError(label("report.pdf_timeout", file=pdf_path.name, seconds=int(timeout))) from None
+    if not pdf_path.is_file() or pdf_path.stat().st_size == 0:
+        detail = (done.stderr or "").strip().splitlines()[-1:] or [""]
+        raise PdfError(label("report.pdf_failed", file=pdf_path.name, detail=detail[0]))
+    return pdf_path

@@ -1,0 +1,380 @@
+"""The monthly job: run the parameterized notebooks with papermill, export HTML and PDF.
+
+``sokhcn report --period 2021-01`` writes ``reports/2021-01/monthly_summary.{ipynb,html,pdf}``
+and the yearly notebooks under ``reports/2021/``. Batches (``--all``, ``--from/--to``) run
+periods in parallel processes (``--jobs``), keep going when one notebook fails and report
+every failure at the end.
+
+>>> jobs = plan_jobs(["2021-01"], ["monthly_summary"], processed_dir="data/processed")  # doctest: +SKIP
+>>> results = run_jobs(jobs, n_jobs=1, pdf=False)                                      # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths
+from .catalog import label
+from .errors import SokhcnError
+from .model import parse_period, period as make_period
+
+DEFAULT_NOTEBOOKS = ("monthly_summary", "yoy_indicators", "tasks_portfolio")
+KERNEL_NAME = "python3"
+FALLBACK_KERNEL_NAME = "sokhcn-analytics"
+_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+
+
+class ReportError(SokhcnError):
+    reason = "report"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook for one period (monthly scope) or one year (yearly scope)."""
+
+    notebook: str
+    source: str
+    key: str  # "2021-01" or "2021": the output folder
+    parameters: dict
+    out_dir: str
+
+
+@dataclass
+class JobResult:
+    job: Job
+    written: list = field(default_factory=list)
+    error: str | None = None
+    partial: str | None = None
+    warning: str | None = None
+
+
+# ---------------------------------------------------------------- validation
+
+def validate_period(text) -> str:
+    """A ``YYYY-MM`` period, or :class:`ReportError` (reason ``bad_period``)."""
+    try:
+        y, m = parse_period(str(text))
+    except ValueError as e:
+        raise ReportError(str(e), reason="bad_period") from None
+    return make_period(y, m)
+
+
+def validate_out(out) -> Path:
+    """The output folder; relative paths may not climb out of the working folder."""
+    text = str(out or "reports")
+    if not text.strip() or any(ord(c) < 32 for c in text):
+        raise ReportError(label("report.bad_out", out=text), reason="bad_out")
+    p = Path(text)
+    if ".." in p.parts:
+        raise ReportError(label("report.bad_out", out=text), reason="bad_out")
+    return p
+
+
+def resolve_notebook(name) -> Path:
+    """A notebook name from ``notebooks/`` (``monthly_summary``) or a path to an ``.ipynb``."""
+    text = str(name)
+    if text.endswith(".ipynb") and Path(text).is_file():
+        return Path(text).resolve()
+    stem = text[:-6] if text.endswith(".ipynb") else text
+    if not _NAME.match(stem):
+        raise ReportError(label("report.bad_notebook", name=text), reason="bad_notebook")
+    path = paths.notebooks_dir() / f"{stem}.ipynb"
+    if not path.is_file():
+        raise ReportError(label("report.unknown_notebook", name=text, folder=str(paths.notebooks_dir())),
+                          reason="unknown_notebook")
+    return path
+
+
+def notebook_scope(path) -> str:
+    """``"year"`` or ``"month"``, from the notebook's ``metadata.sokhcn.scope``."""
+    import json
+
+    with open(path, encoding="utf-8") as fh:
+        meta = json.load(fh).get("metadata", {})
+    return "year" if meta.get("sokhcn", {}).get("scope") == "year" else "month"
+
+
+# ---------------------------------------------------------------- planning
+
+def periods_with_data(df) -> list[str]:
+    """Sorted periods that have at least one result row."""
+    return sorted(set(df.loc[df["kind"] == "result", "period"].astype(str)))
+
+
+def select_periods(df, period=None, all_periods=False, from_period=None, to_period=None) -> list[str]:
+    """The periods a command asks for; each must have data (checked before any kernel starts)."""
+    have = periods_with_data(df)
+    if all_periods:
+        if not have:
+            raise ReportError(label("report.store_empty"), reason="no_data")
+        return have
+    if from_period or to_period:
+        start = validate_period(from_period or (have[0] if have else to_period))
+        end = validate_period(to_period or (have[-1] if have else start))
+        if start > end:
+            raise ReportError(label("report.bad_range", start=start, end=end), reason="bad_range")
+        wanted = _range(start, end)
+    elif period:
+        wanted = [validate_period(period)]
+    else:
+        if not have:
+            raise ReportError(label("report.store_empty"), reason="no_data")
+        wanted = [_latest_real(df) or have[-1]]
+    missing = [p for p in wanted if p not in set(have)]
+    if missing:
+        raise ReportError(label("report.no_data", periods=", ".join(missing),
+                                available=_span(have)), reason="no_data")
+    return wanted
+
+
+def _latest_real(df):
+    from .model import REAL_ORG
+
+    real = df[(df["kind"] == "result") & (df["org"] == REAL_ORG)]
+    return max(real["period"].astype(str)) if len(real) else None
+
+
+def _range(start: str, end: str) -> list[str]:
+    from .model import shift_period
+
+    out, p = [], start
+    while p <= end:
+        out.append(p)
+        p = shift_period(p, 1)
+    return out
+
+
+def _span(periods: list[str]) -> str:
+    return f"{periods[0]} … {periods[-1]}" if periods else "—"
+
+
+def plan_jobs(periods, notebooks=None, *, processed_dir=None, out="reports", lang="vi") -> list[Job]:
+    """One job per (monthly notebook, period) and per (yearly notebook, year).
+
+    A yearly notebook runs once per year, through the latest period of that year in the batch.
+    Parameters are plain values; papermill writes them into the notebook's injected cell.
+    """
+    out_root = validate_out(out)
+    data = str(Path(processed_dir).resolve()) if processed_dir else str(paths.processed_dir())
+    jobs = []
+    for name in notebooks or DEFAULT_NOTEBOOKS:
+        source = resolve_notebook(name)
+        common = {"processed_dir": data, "lang": lang}
+        if notebook_scope(source) == "year":
+            through = {}
+            for p in periods:
+                through[p[:4]] = max(through.get(p[:4], p), p)
+            for year, last in sorted(through.items()):
+                params = {"year": int(year), "through": last, **common}
+                jobs.append(Job(source.stem, str(source), year, params, str(out_root / year)))
+        else:
+            for p in periods:
+                jobs.append(Job(source.stem, str(source), p, {"period": p, **common}, str(out_root / p)))
+    return sorted(jobs, key=lambda j: (j.key[:4], j.key, j.notebook))
+
+
+# ---------------------------------------------------------------- kernel
+
+_kernel_checked: str | None = None
+
+
+def ensure_kernel() -> str:
+    """The kernel name to run notebooks with, making sure it is this interpreter's ipykernel.
+
+    ``python3`` resolves to ``sys.executable`` when its spec says plain ``python``
+    (jupyter_client substitutes the running interpreter). If another ``python3`` spec
+    shadows it (a user-wide install pointing elsewhere), a ``sokhcn-analytics`` spec for this
+    interpreter is installed into ``sys.prefix`` and used instead.
+    """
+    global _kernel_checked
+    if _kernel_checked:
+        return _kernel_checked
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    ksm = KernelSpecManager()
+    try:
+        argv0 = ksm.get_kernel_spec(KERNEL_NAME).argv[0]
+    except NoSuchKernel:
+        argv0 = ""
+    plain = {"python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"}
+    if argv0 in plain or os.path.abspath(argv0) == os.path.abspath(sys.executable):
+        _kernel_checked = KERNEL_NAME
+        return _kernel_checked
+    try:
+        spec = ksm.get_kernel_spec(FALLBACK_KERNEL_NAME)
+        ok = os.path.abspath(spec.argv[0]) == os.path.abspath(sys.executable)
+    except NoSuchKernel:
+        ok = False
+    if not ok:
+        from ipykernel.kernelspec import install
+
+        install(kernel_name=FALLBACK_KERNEL_NAME, display_name="Python (sokhcn-analytics)", prefix=sys.prefix)
+    _kernel_checked = FALLBACK_KERNEL_NAME
+    return _kernel_checked
+
+
+def kernel_manager_class():
+    """Local kernels talk over a Unix socket (IPC) where there is one: nothing listens on TCP
+    and ipykernel has no reason to warn about unencrypted traffic."""
+    from jupyter_client.manager import KernelManager
+
+    if os.name != "posix":
+        return KernelManager
+    global _IPCKernelManager
+    if _IPCKernelManager is None:
+        from traitlets import CaselessStrEnum
+
+        class IPCKernelManager(KernelManager):
+            transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        _IPCKernelManager = IPCKernelManager
+    return _IPCKernelManager
+
+
+_IPCKernelManager = None
+
+
+# ---------------------------------------------------------------- running
+
+def execute_job(job: Job, pdf: bool = True, kernel_name: str | None = None) -> JobResult:
+    """Run one notebook with papermill, then write its HTML (and PDF). Never raises."""
+    # lazy imports: papermill and nbconvert take a second to import; the CLI's other commands don't need them
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from .export import BrowserNotFound, notebook_to_html, render_pdf
+
+    result = JobResult(job)
+    out_dir = Path(job.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ipynb = out_dir / f"{job.notebook}.ipynb"
+    try:
+        nb = pm.execute_notebook(
+            job.source, str(ipynb), parameters=dict(job.parameters),
+            kernel_name=kernel_name or ensure_kernel(), progress_bar=False, log_output=False,
+            cwd=str(Path(job.source).parent), kernel_manager_class=kernel_manager_class(),
+        )
+    except PapermillExecutionError as e:
+        result.partial = str(ipynb) if ipynb.exists() else None
+        result.error = label("report.cell_failed", notebook=job.notebook, when=job.key,
+                             cell=e.cell_index, line=_first_line(e.source), ename=e.ename,
+                             evalue=_short(e.evalue))
+        return result
+    except Exception as e:  # kernel died, notebook unreadable, disk full: report it and go on
+        result.partial = str(ipynb) if ipynb.exists() else None
+        result.error = label("report.run_failed", notebook=job.notebook, when=job.key,
+                             ename=type(e).__name__, evalue=_short(str(e)))
+        return result
+    result.written.append(str(ipynb))
+    html_path = ipynb.with_suffix(".html")
+    try:
+        html_path.write_text(notebook_to_html(nb), encoding="utf-8")
+        result.written.append(str(html_path))
+        if pdf:
+            result.written.append(str(render_pdf(html_path)))
+    except BrowserNotFound as e:
+        result.warning = str(e)
+    except Exception as e:
+        result.error = label("report.export_failed", notebook=job.notebook, when=job.key,
+                             ename=type(e).__name__, evalue=_short(str(e)))
+    return result
+
+
+def _first_line(source) -> str:
+    lines = [ln.strip() for ln in str(source or "").splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    return _short(lines[0] if lines else "", 80)
+
+
+def _short(text, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def run_jobs(jobs, n_jobs: int = 1, pdf: bool = True, on_result=None, progress: bool | None = None) -> list[JobResult]:
+    """Run every job (in ``n_jobs`` processes), calling ``on_result`` as each finishes."""
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if progress is None else progress
+    results = []
+    kernel = ensure_kernel()
+    with tqdm(total=len(jobs), disable=not show, file=sys.stderr, unit="báo cáo", leave=False) as bar:
+        def done(res):
+            results.append(res)
+            bar.update(1)
+            if on_result:
+                on_result(res, bar)
+
+        if n_jobs <= 1 or len(jobs) <= 1:
+            for job in jobs:
+                done(execute_job(job, pdf, kernel))
+        else:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
+            # spawn: a forked child would share the parent's zmq/tqdm state
+            with ProcessPoolExecutor(max_workers=n_jobs, mp_context=mp.get_context("spawn")) as pool:
+                futures = [pool.submit(execute_job, job, pdf, kernel) for job in jobs]
+                for fut in as_completed(futures):
+                    done(fut.result())
+    order = {(j.notebook, j.key): i for i, j in enumerate(jobs)}
+    return sorted(results, key=lambda r: order.get((r.job.notebook, r.job.key), 0))
+
+
+# ---------------------------------------------------------------- command line
+
+def cli_report(args) -> int:
+    """``sokhcn report``: print each written path on its own line; non-zero exit on any failure."""
+    try:
+        return _cli_report(args)
+    except SokhcnError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(label("report.interrupted"), file=sys.stderr)
+        return 130
+
+
+def _cli_report(args) -> int:
+    from .store import load_indicators
+
+    out = validate_out(getattr(args, "out", None) or "reports")
+    n_jobs = int(getattr(args, "jobs", 1) or 1)
+    if n_jobs < 1:
+        raise ReportError(label("report.bad_jobs", jobs=n_jobs), reason="bad_jobs")
+    for p in (args.period, getattr(args, "from_period", None), getattr(args, "to_period", None)):
+        if p:
+            validate_period(p)
+    data = getattr(args, "data", None)
+    notebooks = list(getattr(args, "notebooks", None) or DEFAULT_NOTEBOOKS)
+    for name in notebooks:  # unknown names fail before the store is read
+        resolve_notebook(name)
+    df = load_indicators(data)
+    periods = select_periods(df, args.period, bool(getattr(args, "all", False)),
+                             getattr(args, "from_period", None), getattr(args, "to_period", None))
+    jobs = plan_jobs(periods, notebooks, processed_dir=data, out=out)
+    warnings = []
+
+    def report(res, bar):
+        for path in res.written:
+            bar.write(path, file=sys.stdout)
+        sys.stdout.flush()
+        if res.error:
+            bar.write(res.error, file=sys.stderr)
+        if res.warning and res.warning not in warnings:
+            warnings.append(res.warning)
+
+    results = run_jobs(jobs, n_jobs=n_jobs, pdf=not getattr(args, "no_pdf", False), on_result=report)
+    for w in warnings:
+        print(w, file=sys.stderr)
+    failed = [r for r in results if r.error]
+    if failed:
+        print(label("report.summary_failed", failed=len(failed), total=len(results)), file=sys.stderr)
+        for r in failed:
+            print(f"  - {r.error}", file=sys.stderr)
+            if r.partial:
+                print("    " + label("report.partial_kept", path=r.partial), file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,203 @@
+"""Report tables: the analysis results as display strings with Vietnamese headings.
+
+Numbers come from :mod:`sokhcn_analytics.analysis` and are formatted by
+:func:`~sokhcn_analytics.analysis.format_table` / :mod:`~sokhcn_analytics.vnformat`;
+headings from ``labels.csv``. Cells stay raw text: escaping happens when they are shown
+(:func:`sokhcn_analytics.present.table`).
+
+>>> key_figures(df, "2021-01", org="minh-hoa")      # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import catalog
+from .catalog import label
+from .model import parse_period, period as make_period, shift_period
+from .vnformat import format_number, format_percent, format_period
+
+
+def _name_unit(codes, lang):
+    return ([catalog.name(c, lang) for c in codes], [_unit(c) for c in codes])
+
+
+def _unit(code):
+    try:
+        return catalog.unit(code)
+    except KeyError:
+        return ""
+
+
+def key_figures(df, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
+    """This month beside last month, the same month last year and the year to date.
+
+    One row per indicator with a result this month, in catalog order.
+    """
+    from .analysis import format_table, yoy
+
+    now = yoy(df, period, org=org)
+    now = now[now["value"].notna()]
+    last = yoy(df, shift_period(period, -1), org=org)["value"].reindex(now.index)
+    shown = format_table(now[["value", "value_prev_year", "change_pct", "ytd", "ytd_prev_year", "ytd_change_pct"]],
+                         lang)
+    prev_col = label("report.col.prev_month", lang)
+    shown.insert(3, prev_col, [format_number(v) for v in last])
+    change = (now["value"] - last) / last.abs() * 100
+    change = change.where(last.notna() & (last != 0))
+    shown.insert(4, label("report.col.change_prev_month", lang), [format_percent(v, signed=True) for v in change])
+    return shown
+
+
+def targets(df, year: int, through: str, org: str, lang: str = "vi") -> pd.DataFrame:
+    from .analysis import format_table, plan_vs_actual
+
+    t = plan_vs_actual(df, int(year), through, org=org)
+    return format_table(t[["target", "actual", "pct_of_target", "expected_pct", "on_track"]], lang)
+
+
+def followup(df, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
+    """What was planned for ``period`` (in last month's report) beside what was done."""
+    from .analysis import format_table, plan_followup
+
+    return format_table(plan_followup(df, period, org=org), lang)
+
+
+def next_plans(df, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
+    """The plan stated this month for next month (stored with next month's period)."""
+    nxt = shift_period(period, 1)
+    rows = df[(df["org"] == org) & (df["kind"] == "plan") & (df["period"] == nxt)]
+    rows = rows.drop_duplicates(["indicator"], keep="last")
+    order = {c: i for i, c in enumerate(catalog.codes())}
+    rows = rows.assign(_o=rows["indicator"].map(lambda c: order.get(c, 999))).sort_values("_o")
+    names, units = _name_unit(rows["indicator"], lang)
+    return pd.DataFrame({
+        label("analysis.col.indicator", lang): names,
+        label("analysis.col.unit", lang): units,
+        label("analysis.col.plan", lang) + f" ({format_period(nxt, lang).lower()})": [format_number(v) for v in rows["value"]],
+    })
+
+
+def sources(df, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
+    """Every figure of the period with its file and cell or quote."""
+    rows = df[(df["org"] == org) & (df["period"] == period)]
+    order = {c: i for i, c in enumerate(catalog.codes())}
+    kinds = {"result": 0, "target": 1, "plan": 2}
+    rows = rows.assign(_o=rows["indicator"].map(lambda c: order.get(c, 999)),
+                       _k=rows["kind"].map(lambda k: kinds.get(k, 9))).sort_values(["_o", "_k"])
+    names, units = _name_unit(rows["indicator"], lang)
+    return pd.DataFrame({
+        label("analysis.col.indicator", lang): names,
+        label("report.col.kind", lang): [_kind(k, lang) for k in rows["kind"]],
+        label("report.col.value", lang): [f"{format_number(v)} {u}".strip() for v, u in zip(rows["value"], units)],
+        label("report.col.file", lang): list(rows["source_file"].astype(str)),
+        label("report.col.where", lang): list(rows["source_ref"].astype(str)),
+    })
+
+
+def _kind(kind, lang):
+    try:
+        return label(f"kind.{kind}", lang)
+    except KeyError:
+        return str(kind)
+
+
+def _status(s, lang):
+    try:
+        return label(f"status.{s}", lang)
+    except KeyError:
+        return str(s)
+
+
+def _level(lv, lang):
+    try:
+        return label(f"level.{lv}", lang)
+    except KeyError:
+        return str(lv)
+
+
+def pipeline_counts(tasks, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
+    """Tasks by level (rows) and status (columns) with totals."""
+    from .analysis import task_pipeline
+
+    counts = task_pipeline(tasks, period, org=org).counts
+    counts = counts.loc[:, counts.sum(axis=0) > 0]
+    out = pd.DataFrame({label("report.col.level", lang): [_level(lv, lang) for lv in counts.index]})
+    for status in counts.columns:
+        out[_status(status, lang)] = [format_number(v) for v in counts[status]]
+    out[label("report.col.total", lang)] = [format_number(v) for v in counts.sum(axis=1)]
+    return out
+
+
+def pipeline_moves(tasks, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
+    from .analysis import task_pipeline
+
+    moves = task_pipeline(tasks, period, org=org).moves
+    return pd.DataFrame({
+        label("report.col.from_status", lang): [_status(s, lang) for s in moves["from_status"]],
+        label("report.col.to_status", lang): [_status(s, lang) for s in moves["to_status"]],
+        label("report.col.count", lang): [format_number(v) for v in moves["count"]],
+    })
+
+
+def new_tasks(tasks, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
+    from .analysis import task_pipeline
+
+    new = task_pipeline(tasks, period, org=org).new
+    return pd.DataFrame({
+        label("report.col.task_id", lang): list(new["task_id"].astype(str)),
+        label("report.col.task_name", lang): list(new["name"].astype(str)) if "name" in new else [],
+        label("report.col.level", lang): [_level(v, lang) for v in new["level"]],
+        label("report.col.status", lang): [_status(v, lang) for v in new["status"]],
+    })
+
+
+def status_history(tasks, year: int, through: str, org: str, lang: str = "vi") -> pd.DataFrame:
+    """Number of tasks in each status, month by month of ``year`` up to ``through``."""
+    t = tasks[(tasks["org"] == org) & (tasks["period"] >= make_period(int(year), 1)) & (tasks["period"] <= through)]
+    t = t.drop_duplicates(["period", "task_id"], keep="last")
+    grid = pd.crosstab(t["period"], t["status"])
+    from .model import STATUSES
+
+    cols = [s for s in STATUSES if s in grid.columns] + sorted(set(grid.columns) - set(STATUSES))
+    grid = grid.reindex(columns=cols)
+    out = pd.DataFrame({label("report.col.month", lang): [format_period(p, lang) for p in grid.index]})
+    for s in cols:
+        out[_status(s, lang)] = [format_number(v) for v in grid[s]]
+    out[label("report.col.total", lang)] = [format_number(v) for v in grid.sum(axis=1)]
+    return out
+
+
+def months_by_category(df, year: int, through: str, category: str, org: str, lang: str = "vi") -> pd.DataFrame:
+    """Month by month this year and last year for one category's indicators, with YTD and % change."""
+    from .analysis import monthly, yoy
+
+    _, month = parse_period(through)
+    summary = yoy(df, through, org=org)
+    codes = [c for c in catalog.codes() if catalog.indicator(c)["category"] == category and c in summary.index]
+    rows = []
+    for code in codes:
+        for y in (int(year) - 1, int(year)):
+            series = monthly(df, code, make_period(y, 1), make_period(y, month), org=org)
+            ytd_value = summary.loc[code, "ytd" if y == int(year) else "ytd_prev_year"]
+            row = {label("analysis.col.indicator", lang): catalog.name(code, lang),
+                   label("analysis.col.unit", lang): _unit(code),
+                   label("report.col.year", lang): str(y)}
+            for p, v in series.items():
+                row[label("chart.month_tick", lang, month=int(str(p)[5:7]))] = format_number(v)
+            row[label("analysis.col.ytd", lang)] = format_number(ytd_value)
+            row[label("analysis.col.ytd_change_pct", lang)] = (
+                format_percent(summary.loc[code, "ytd_change_pct"], signed=True) if y == int(year) else "")
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def categories_with_data(df, year: int, through: str, org: str) -> list[str]:
+    from .analysis import yoy
+
+    have = set(yoy(df, through, org=org).index)
+    cats = []
+    for code in catalog.codes():
+        cat = catalog.indicator(code)["category"]
+        if code in have and cat not in cats:
+            cats.append(cat)
+    return cats
