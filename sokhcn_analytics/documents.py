@@ -217,14 +217,15 @@ def _read_pdf(path: Path) -> Document:
     try:
         from pypdf import PdfReader
         reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        # layout mode: the default mode splits Vietnamese syllables at every stacked diacritic
+        pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
     except Exception as exc:
         raise _problem(path, "unreadable_report",
                        f"không đọc được tệp PDF ({type(exc).__name__}); hãy xuất lại PDF từ Word") from exc
     if not "".join(pages).strip():
         raise _problem(path, "no_text_layer",
                        "tệp PDF không có lớp chữ (bản quét); hãy dùng bản .docx gốc hoặc PDF xuất từ Word")
-    lines = clean_text("\n".join(pages)).splitlines()
+    lines = [re.sub(r"\s{2,}", " ", line).strip() for line in clean_text("\n".join(pages)).splitlines()]
     return parse_text("\n".join(_reflow(lines)), str(path))
 
 
@@ -233,10 +234,13 @@ _BLOCK_START = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|[-–•+]\
 
 def _reflow(lines: list[str]) -> list[str]:
     """Join the visual lines of a PDF back into paragraphs: a line continues the previous one
-    unless the previous ended a sentence or this one starts a heading, bullet or footnote.
+    unless the previous ended a sentence or stopped short of the margin, or this one starts a
+    heading, bullet or footnote.
     Joined lines leave blank lines behind so line numbers still point at the page text."""
     out: list[str] = []
     open_index = None
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    full = lengths[int(len(lengths) * 0.9)] if lengths else 0  # a full-width line of the page
     for line in lines:
         text = line.strip()
         if not text:
@@ -249,6 +253,6 @@ def _reflow(lines: list[str]) -> list[str]:
         else:
             out.append(text)
             open_index = len(out) - 1
-        if _SENTENCE_END.search(text) or text.isupper():
+        if _SENTENCE_END.search(text) or text.isupper() or len(text) < 0.75 * full:
             open_index = None
     return out

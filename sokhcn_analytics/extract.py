@@ -178,6 +178,22 @@ def read_report(path, period: str | None = None) -> Report:
     return Report(str(path), found, doc.paragraphs, doc.footnotes)
 
 
+def parse_report(text: str, path: str = "", period: str | None = None, markdown: bool = False) -> Report:
+    """A report from text already in memory (tests, other readers); same rules as :func:`read_report`.
+
+    >>> parse_report("Kết quả thực hiện nhiệm vụ tháng 01 năm 2021").period
+    '2021-01'
+    """
+    from .documents import parse_text
+
+    doc = parse_text(text, path, markdown=markdown)
+    found = period or find_period(doc.paragraphs)
+    if found is None:
+        raise InputError(Problem("no_period", "không tìm thấy kỳ báo cáo trong tiêu đề; hãy sửa tiêu đề "
+                                 "hoặc chạy lại với --period NNNN-TT", file=path, cell="dòng 1"))
+    return Report(path, found, doc.paragraphs, doc.footnotes)
+
+
 def find_period(paragraphs: list[Paragraph]) -> str | None:
     """The month the report is about, from its title; the signing date is never used for it."""
     head = []
@@ -456,9 +472,9 @@ def _is_trap(text: str, m: re.Match) -> bool:
 
 
 def _context(text: str, m: re.Match) -> str:
-    """The number with up to three words before and five after it, within its clause."""
+    """The number with up to three words before and eight after it, within its clause."""
     left = re.split(r"[,;:.()“”\"]", text[: m.start()])[-1].split()[-3:]
-    right = re.split(r"[,;:.()“”\"]", text[m.end():])[0].split()[:5]
+    right = re.split(r"[,;:.()“”\"]", text[m.end():])[0].split()[:8]
     return " ".join([*left, m.group().strip(), *right])
 
 
@@ -485,62 +501,64 @@ def to_store_rows(df, source_file, org: str = REAL_ORG):
 # --- command line ------------------------------------------------------------------------------------
 
 def cli_extract(args) -> int:
-    """``sokhcn extract REPORT... [--format csv|json] [--period YYYY-MM] [--to-workbook OUT.xlsx]``."""
+    """``sokhcn extract REPORT... [--format csv|json] [--period YYYY-MM] [--to-workbook OUT.xlsx]``.
+
+    Rows go to standard output; unrecognised quantities and errors to standard error. Every
+    report is tried; the exit code is 1 when any of them failed.
+    """
     import pandas as pd
 
-    frames, failed = [], False
+    done, failed = [], False
     for path in args.reports:
         try:
             report = read_report(path, getattr(args, "period", None))
-            frames.append(extract_indicators(report))
+            done.append((report, extract_indicators(report)))
             _print_unrecognised(report)
         except SokhcnError as exc:
             print(str(exc), file=sys.stderr)
             failed = True
-    out = pd.concat(frames, ignore_index=True) if frames else extract_indicators_empty()
+    frames = [df for _, df in done]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OUTPUT_COLUMNS)
     if getattr(args, "format", "csv") == "json":
         sys.stdout.write(out[OUTPUT_COLUMNS].to_json(orient="records", force_ascii=False, indent=1) + "\n")
     else:
         sys.stdout.write(out[OUTPUT_COLUMNS].to_csv(index=False, lineterminator="\n", float_format="%g"))
-    if getattr(args, "to_workbook", None) and frames:
+    if getattr(args, "to_workbook", None) and done:
         try:
-            _write_workbook(frames, args)
+            _write_workbook(done, args.to_workbook)
         except SokhcnError as exc:
             print(str(exc), file=sys.stderr)
             failed = True
     return 1 if failed else 0
 
 
-def extract_indicators_empty():
-    import pandas as pd
-
-    return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "line"])
-
-
 def _print_unrecognised(report: Report) -> None:
     rows = unrecognised(report)
     if rows.empty:
         return
-    print(catalog.label("extract.unrecognised_header", file=Path(report.path).name, count=len(rows)), file=sys.stderr)
+    print(catalog.label("extract.unrecognised_header", file=Path(report.path).name, count=len(rows)),
+          file=sys.stderr)
     for r in rows.itertuples():
         print(f"  dòng {r.line}: {r.quote}", file=sys.stderr)
 
 
-def _write_workbook(frames, args) -> None:
+def _write_workbook(done, out_path) -> None:
+    """The monthly workbook prefilled with one report's figures, each quote as a cell comment."""
     from .workbook import write_template
 
-    if len(frames) != 1:
-        raise SokhcnError("--to-workbook chỉ nhận một báo cáo mỗi lần; hãy chạy lại với một tệp", reason="too_many_reports")
-    df = frames[0]
-    results = df[df["kind"] == "result"]
-    plans = df[df["kind"] == "plan"]
-    report_period = results["period"].iloc[0] if not results.empty else args.period
-    comments = {(r.indicator, r.kind): r.quote for r in df.itertuples()}
-    write_template(report_period, args.to_workbook, org=REAL_ORG,
-                   results=_first_values(results), plans=_first_values(plans), comments=comments)
+    if len(done) != 1:
+        raise SokhcnError("--to-workbook chỉ nhận một báo cáo mỗi lần; hãy chạy lại với đúng một tệp báo cáo",
+                          reason="too_many_reports")
+    report, df = done[0]
+    results, plans = df[df["kind"] == "result"], df[df["kind"] == "plan"]
+    comments = {(code, kind): "\n".join(group["quote"]) for (code, kind), group in df.groupby(["indicator", "kind"])}
+    notes = {code: "Trích từ báo cáo: " + " | ".join(group["quote"]) for code, group in df.groupby("indicator")}
+    write_template(report.period, out_path, org=REAL_ORG, results=_values(results), plans=_values(plans),
+                   comments=comments, notes=notes)
 
 
-def _first_values(df) -> dict[str, float]:
+def _values(df) -> dict[str, float]:
+    """code → value; several statements of a flow add up, of a stock the first one counts."""
     out: dict[str, float] = {}
     for r in df.itertuples():
         if r.indicator in out and catalog.aggregation(r.indicator) == "sum":
