@@ -175,29 +175,27 @@ def _load_sources(raw: Path, inputs: list[dict], processed: Path, old: dict):
     from .model import normalize_indicators, normalize_tasks
 
     cached = _cached_rows(processed, old)
-    frames, task_frames, problems = [], [], []
+    rows, task_rows, problems = [], [], []
     for item in inputs:
         try:
-            rows, tasks = cached.get((item["source_file"], item["sha256"])) or _read_source(
+            found, tasks = cached.get((item["source_file"], item["sha256"])) or _read_source(
                 raw / item["source_file"], item["kind"])
         except InputError as exc:
             problems += exc.problems
             continue
-        item["rows"] = len(rows) + len(tasks)
-        frames.append(rows)
-        task_frames.append(tasks)
+        item["rows"] = len(found) + len(tasks)
+        rows += found
+        task_rows += tasks
     if problems:
         raise InputError(problems)
-    sources = normalize_indicators(pd.concat(frames, ignore_index=True)) if frames else normalize_indicators(
-        pd.DataFrame())
-    tasks = normalize_tasks(pd.concat(task_frames, ignore_index=True)) if task_frames else normalize_tasks(
-        pd.DataFrame())
+    sources = normalize_indicators(pd.DataFrame(rows))
+    tasks = normalize_tasks(pd.DataFrame(task_rows))
     _check_tasks(tasks)
     return sources, tasks
 
 
 def _cached_rows(processed: Path, old: dict) -> dict:
-    """Rows of the previous build by the checksum of their source file."""
+    """Rows of the previous build (as dicts) by source file and checksum."""
     if old.get("code") != _code_fingerprint() or not (processed / "sources.parquet").exists():
         return {}
     try:
@@ -207,11 +205,12 @@ def _cached_rows(processed: Path, old: dict) -> dict:
         tasks = pd.read_parquet(processed / "tasks.parquet")
     except Exception:  # a damaged cache only costs a full rebuild
         return {}
+    by_source = {name: group.to_dict("records") for name, group in sources.groupby("source_file")}
+    tasks_by_source = {name: group.to_dict("records") for name, group in tasks.groupby("source_file")}
     out = {}
     for item in old.get("inputs", []):
         key = _stored_name(item["source_file"])
-        out[(item["source_file"], item["sha256"])] = (sources[sources.source_file == key],
-                                                      tasks[tasks.source_file == key])
+        out[(item["source_file"], item["sha256"])] = (by_source.get(key, []), tasks_by_source.get(key, []))
     return out
 
 
@@ -219,20 +218,17 @@ def _stored_name(relative: str) -> str:
     return f"data/raw/{relative}"
 
 
-def _read_source(file: Path, kind: str):
-    from .workbook import load_workbook
+def _read_source(file: Path, kind: str) -> tuple[list[dict], list[dict]]:
+    from .workbook import read_workbook_rows
 
     if kind == "workbook":
-        indicators, tasks = load_workbook(file)
+        rows, tasks = read_workbook_rows(file)
     else:
-        indicators, tasks = _read_report(file), None
-    indicators["source_file"] = _stored_name(_relative_to_raw(file))
-    if tasks is not None and len(tasks):
-        tasks["source_file"] = _stored_name(_relative_to_raw(file))
-    from .model import normalize_tasks
-    import pandas as pd
-
-    return indicators, tasks if tasks is not None else normalize_tasks(pd.DataFrame())
+        rows, tasks = _read_report(file).to_dict("records"), []
+    name = _stored_name(_relative_to_raw(file))
+    for row in (*rows, *tasks):
+        row["source_file"] = name
+    return rows, tasks
 
 
 def _relative_to_raw(file: Path) -> str:

@@ -187,6 +187,18 @@ def load_workbook(path, today=None):
 
     >>> indicators, tasks = load_workbook("data/raw/workbooks/2021-01_so-khcn-bac-kan.xlsx")  # doctest: +SKIP
     """
+    import pandas as pd
+
+    rows, tasks = read_workbook_rows(path, today)
+    return normalize_indicators(pd.DataFrame(rows)), normalize_tasks(pd.DataFrame(tasks))
+
+
+def read_workbook_rows(path, today=None) -> tuple[list[dict], list[dict]]:
+    """The validated rows of a workbook as plain dicts in the model's columns.
+
+    The store builds one frame from the rows of all files, which is much faster than a
+    frame per file.
+    """
     path = Path(path)
     sheets = _read_sheets(path)
     info = _read_info(sheets[INFO])
@@ -202,7 +214,7 @@ def load_workbook(path, today=None):
     problems = [p for s in sheets.values() for p in s.problems]
     if problems:
         raise InputError(problems)
-    return _frames(rows, tasks, path, info)
+    return _with_context(rows, tasks, path, info)
 
 
 def _read_sheets(path: Path) -> dict[str, _Sheet]:
@@ -286,11 +298,18 @@ def _number(sheet: _Sheet, r: int, c: int, what: str, allow_negative=False):
     return number
 
 
+def _known_codes() -> frozenset:
+    return frozenset(catalog.codes())
+
+
 def _code(sheet: _Sheet, r: int, seen: dict) -> str | None:
     code = str(sheet.cell(r, 0) or "").strip()
     if not code:
+        if any(str(sheet.cell(r, c) or "").strip() for c in (3, 4)):  # else its figures would vanish silently
+            sheet.problem("missing_value", "dòng có số liệu nhưng ô 'Mã chỉ tiêu' đang trống; nhập lại mã chỉ tiêu "
+                          "của dòng này", r, 0)
         return None
-    if code not in catalog.codes():
+    if code not in _known_codes():
         sheet.problem("unknown_indicator", f"mã chỉ tiêu '{code}' không có trong danh mục "
                       f"(indicators.csv); kiểm tra chính tả hoặc bổ sung vào danh mục", r, 0, code)
         return None
@@ -370,14 +389,10 @@ def _choice(sheet: _Sheet, r: int, c: int, vocabulary: dict, what: str):
     return code
 
 
-def _frames(rows, tasks, path: Path, info: dict):
-    import pandas as pd
-
+def _with_context(rows, tasks, path: Path, info: dict):
     common = dict(org=info["org"], source_file=_display_path(path), illustrative=info["illustrative"])
-    indicators = pd.DataFrame([{**common, "unit": catalog.unit(r["indicator"]), "reviewed": info["reviewed"], **r}
-                               for r in rows])
-    tasks_df = pd.DataFrame([{**common, "period": info["period"], **t} for t in tasks])
-    return normalize_indicators(indicators), normalize_tasks(tasks_df)
+    indicators = [{**common, "unit": catalog.unit(r["indicator"]), "reviewed": info["reviewed"], **r} for r in rows]
+    return indicators, [{**common, "period": info["period"], **t} for t in tasks]
 
 
 def _display_path(path: Path) -> str:
