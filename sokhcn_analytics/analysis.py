@@ -118,7 +118,7 @@ def _ytd_table(d: pd.DataFrame, period: str) -> pd.DataFrame:
         agg = catalog.aggregation(code)
         value = g["value"].sum(min_count=1) if agg == "sum" else g["value"].iloc[-1]
         rows[code] = (float(value), int(g["period"].nunique()))
-    idx = pd.Index(_catalog_order(rows), name="indicator", dtype=object)
+    idx = pd.Index(_catalog_order(rows), name="indicator")
     return pd.DataFrame(
         {"ytd": [rows[c][0] for c in idx], "months": [rows[c][1] for c in idx]},
         index=idx,
@@ -224,7 +224,7 @@ def _yoy_one(d, period):
     now_m, prev_m = _month_values(d, period), _month_values(d, prev)
     now_y, prev_y = _ytd_table(d, period), _ytd_table(d, prev)
     idx = pd.Index(_catalog_order([*now_y.index, *prev_y.index, *now_m.index, *prev_m.index]),
-                   name="indicator", dtype=object)
+                   name="indicator")
     out = pd.DataFrame(index=idx)
     out["value"] = now_m.reindex(idx)
     out["value_prev_year"] = prev_m.reindex(idx)
@@ -285,7 +285,7 @@ def _pva_one(d, year, month):
     t = d[(d["kind"] == "target") & (d["period"] >= make_period(year, 1)) & (d["period"] <= through)]
     t = t[t["value"].notna()].sort_values("period", kind="stable").groupby("indicator").tail(1)
     t = t.set_index("indicator")
-    idx = pd.Index(_catalog_order(t.index), name="indicator", dtype=object)
+    idx = pd.Index(_catalog_order(t.index), name="indicator")
     out = pd.DataFrame(index=idx)
     out["target"] = t["value"].reindex(idx).astype("float64")
     out["target_period"] = t["period"].reindex(idx).astype(object)
@@ -327,7 +327,7 @@ def plan_followup(df: pd.DataFrame, period: str, org: str | None = None) -> pd.D
 
 def _followup_one(d, period):
     p = d[(d["kind"] == "plan") & (d["period"] == period)].set_index("indicator")["value"]
-    idx = pd.Index(_catalog_order(p.index), name="indicator", dtype=object)
+    idx = pd.Index(_catalog_order(p.index), name="indicator")
     out = pd.DataFrame(index=idx)
     out["plan"] = p.reindex(idx).astype("float64")
     out["result"] = _month_values(d, period).reindex(idx).astype("float64")
@@ -337,7 +337,7 @@ def _followup_one(d, period):
         [out["result"].isna(), out["result"] >= out["plan"].fillna(math.inf), out["result"] > 0],
         ["not_reported", "done", "partial"], default="not_done",
     )
-    out["status"] = pd.Series(status, index=idx, dtype=object)
+    out["status"] = pd.Series(status, index=idx)
     return out
 
 
