@@ -156,6 +156,8 @@ def main(argv=None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into head/less that closed early
+        return 0
     except Exception as exc:  # noqa: BLE001 - last resort: never a traceback for the analyst
         if os.environ.get("SOKHCN_DEBUG"):
             raise

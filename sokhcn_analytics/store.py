@@ -302,8 +302,9 @@ def diff_sources(sources):
     cols = KEY + ["value", "source_file", "source_ref"]
     reviewed = sources[sources.reviewed][cols]
     extracted = sources[~sources.reviewed][cols]
-    extracted = extracted[extracted.set_index(["org", "period"]).index.isin(
-        reviewed.set_index(["org", "period"]).index.unique())]
+    months = ["org", "period"]
+    shared = reviewed[months].drop_duplicates().merge(extracted[months].drop_duplicates())
+    reviewed, extracted = reviewed.merge(shared), extracted.merge(shared)  # months that have both sources
     both = reviewed.merge(extracted, on=KEY, how="outer", suffixes=("_workbook", "_report"))
     changed = both[~(both.value_workbook == both.value_report)]
     return changed.sort_values(KEY).reset_index(drop=True)

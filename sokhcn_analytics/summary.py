@@ -13,7 +13,9 @@ def summary_table(processed_dir=None, period: str | None = None) -> str:
     df = load_indicators(processed_dir)
     results = df[df.kind == "result"]
     lines = []
-    for org, rows in results.groupby("org", sort=False):
+    orgs = sorted(results.org.unique(), key=lambda o: (o != REAL_ORG, o))  # the real figures first
+    for org in orgs:
+        rows = results[results.org == org]
         org_period = period or rows.period.max()
         month = rows[rows.period == org_period]
         if month.empty:
@@ -32,5 +34,16 @@ def _block(org: str, period: str, month, n_periods: int) -> str:
     out = [f"{title} — {format_period(period)} ({n_periods} kỳ có số liệu)", "-" * (width + 40)]
     for row in month.itertuples():
         out.append(f"{catalog.name(row.indicator):<{width}}  {format_number(row.value):>10} {row.unit:<14}"
-                   f"  [{row.source_file.split('/')[-1]}: {row.source_ref[:60]}]")
+                   f"  [{row.source_file.split('/')[-1]} {_short_ref(row.source_ref)}]")
     return "\n".join(out)
+
+
+def _short_ref(ref: str, width: int = 50) -> str:
+    """``ChiTieu!D2 — Kết quả: Báo cáo …, "quote"`` → ``ChiTieu!D2 "quote"`` (cut to ``width``)."""
+    import re
+
+    cell, _, note = ref.partition(" — ")
+    quote = re.search(r'"([^"]+)"', note)
+    text = quote.group(1) if quote else note
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    return f'{cell} "{text}"' if text else cell

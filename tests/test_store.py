@@ -220,3 +220,26 @@ def test_demo_data_command_is_deterministic(tmp_path):
         cols = ["indicator", "kind", "period", "value"]
         pd.testing.assert_frame_equal(a[cols], b[cols])
         pd.testing.assert_frame_equal(ta[["task_id", "status"]], tb[["task_id", "status"]])
+
+
+def test_report_is_ingested_and_reviewed_workbook_wins_cell_by_cell(raw_copy, tmp_path):
+    import openpyxl
+    import subprocess
+
+    from conftest import sokhcn_cmd
+
+    book = raw_copy / "workbooks" / "2021-01_so-khcn-bac-kan.xlsx"
+    wb = openpyxl.load_workbook(book)
+    ws = wb["ChiTieu"]
+    row = next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == "mushroom_spawn_kg")
+    ws[f"D{row}"] = 260  # the reviewer corrected the report's 250
+    wb.save(book)
+    done = subprocess.run([*sokhcn_cmd(), "build", "--raw", str(raw_copy), "--processed", str(tmp_path / "p"),
+                           "--diff"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "1 khác biệt" in done.stdout and "mushroom_spawn_kg" in done.stdout and "250" in done.stdout
+    df = load_indicators(tmp_path / "p")
+    spawn = df[(df.org == REAL_ORG) & (df.indicator == "mushroom_spawn_kg") & (df.kind == "result")]
+    assert spawn.value.tolist() == [260.0] and spawn.reviewed.tolist() == [True]
+    extracted_only = df[(df.org == REAL_ORG) & ~df.reviewed]
+    assert extracted_only.empty  # every report figure is also in the reviewed workbook
