@@ -39,7 +39,7 @@ MACROS = {
     # the number: optional bold/italic markup around it, optional "/of" ("02/08 ĐTDA" = 2 of 8)
     "{N}": (r"(?<![\w.,/:\-–])(?:(?P<mk>\*\*|\*|__|_))?(?P<n>" + _NUM + r")(?:/(?P<of>\d+))?"
             r"(?(mk)(?P=mk))(?![\w/:]|[.,]\d)"),
-    "{FN}": f"[{_SUP}]+",
+    "{FN}": f"(?:[{_SUP}]+)",
     "{YEAR}": r"(?:19|20)\d\d",
     "{TASK}": "(?:ĐTDA|đề tài/dự án|đề tài, dự án|đề tài - dự án|đề tài và dự án|nhiệm vụ|đề tài|dự án)",
     "{KHCN}": "(?:khoa học và công nghệ|khoa học công nghệ|KH&CN|KHCN|KH-CN)",

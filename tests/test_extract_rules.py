@@ -1,0 +1,270 @@
+"""Each extraction rule on real phrasings of the reports, numbers and order varied, traps included."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from sokhcn_analytics.errors import InputError
+from sokhcn_analytics.extract import extract_indicators, load_phrasings, parse_report, unrecognised
+from sokhcn_analytics.paths import PHRASINGS_CSV
+
+TITLE = "Kết quả thực hiện nhiệm vụ tháng 03;\nphương hướng nhiệm vụ tháng 04 năm 2022"
+
+
+def report(results: str = "", plan: str = "", title: str = TITLE, signed: str = "ngày 25 tháng 03 năm 2022",
+           plan_heading: str = "II. PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 04", section: str = "1. Hoạt động chung"):
+    text = (f"Số: 15 /BC-SKHCN\n\nBắc Kạn, {signed}\n\nBÁO CÁO\n{title}\n\n"
+            f"I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 03\n\n{section}\n\n{results}\n\n"
+            f"{plan_heading}\n\n{plan}\n\nNơi nhận:\n- Bộ KH&CN (b/c);\n- Lưu: VT, VP.\n")
+    return parse_report(text, "bao-cao.txt")
+
+
+def rows(rep, kind=None):
+    df = extract_indicators(rep)
+    if kind:
+        df = df[df.kind == kind]
+    return [(r.indicator, r.value, r.quote) for r in df.itertuples()]
+
+
+# --- period --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("title, signed, expected", [
+    (TITLE, "ngày 25 tháng 03 năm 2022", "2022-03"),
+    ("Kết quả thực hiện nhiệm vụ tháng 01; phương hướng nhiệm vụ tháng 02 năm 2021", "ngày 05 tháng 02 năm 2021", "2021-01"),
+    ("KẾT QUẢ CÔNG TÁC THÁNG 11 VÀ NHIỆM VỤ TRỌNG TÂM THÁNG 12 NĂM 2020", "ngày 27 tháng 11 năm 2020", "2020-11"),
+    ("Kết quả hoạt động tháng 7/2023", "ngày 31/7/2023", "2023-07"),
+    ("Báo cáo công tác tháng 9 năm 2019", "ngày 30 tháng 9 năm 2019", "2019-09"),
+    ("Kết quả thực hiện nhiệm vụ tháng 12", "ngày 04 tháng 01 năm 2022", "2021-12"),
+])
+def test_period_comes_from_the_title_not_the_signing_date(title, signed, expected):
+    assert report("Thử nghiệm 10 mẫu xi măng.", title=title, signed=signed).period == expected
+
+
+def test_period_option_overrides_the_title():
+    rep = parse_report("Kết quả thực hiện nhiệm vụ tháng 03 năm 2022\nI. KẾT QUẢ\nthử nghiệm 05 mẫu gạch.",
+                       period="2022-06")
+    assert rows(rep) == [("material_samples_tested", 5.0, "thử nghiệm 05 mẫu gạch")]
+    assert extract_indicators(rep)["period"].tolist() == ["2022-06"]
+
+
+def test_report_without_a_period_is_refused_with_a_hint_to_use_the_option(tmp_path):
+    from sokhcn_analytics.extract import read_report
+
+    path = tmp_path / "bao-cao.txt"
+    path.write_text("BÁO CÁO\nTình hình hoạt động quý I năm 2021\nBắc Kạn, ngày 30 tháng 3 năm 2021\n"
+                    "I. KẾT QUẢ\nThử nghiệm 10 mẫu.\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_report(path)
+    assert err.value.reason == "no_period" and "--period" in str(err.value)
+    assert err.value.problems[0].cell == "dòng 1" and err.value.problems[0].file == str(path)
+    assert read_report(path, period="2021-03").period == "2021-03"
+
+
+# --- results part and plan part ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("heading", [
+    "II. PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 04",
+    "II. PHƯƠNG HƯỚNG, NHIỆM VỤ THÁNG 04 NĂM 2022",
+    "IV. NHIỆM VỤ CHỦ YẾU THÁNG THÁNG 03 NĂM 2022",
+    "III. NHIỆM VỤ TRỌNG TÂM THÁNG 4",
+    "B. KẾ HOẠCH CÔNG TÁC THÁNG 04",
+    "**II. PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG TỚI**",
+])
+def test_figures_under_a_plan_heading_are_plans_for_the_next_month(heading):
+    rep = report("Kiểm tra 03 cơ sở kinh doanh xăng dầu.", "Kiểm tra 01 đề tài, dự án khoa học và công nghệ.",
+                 plan_heading=heading)
+    df = extract_indicators(rep)
+    assert df[["period", "indicator", "value", "kind"]].values.tolist() == [
+        ["2022-03", "inspections", 3.0, "result"], ["2022-04", "inspections", 1.0, "plan"]]
+
+
+def test_plan_of_a_december_report_is_for_january_next_year():
+    rep = report("", "Tổ chức 02 lớp tập huấn trồng nấm.", title="Kết quả thực hiện nhiệm vụ tháng 12 năm 2021")
+    assert extract_indicators(rep)[["period", "kind"]].values.tolist() == [["2022-01", "plan"]]
+
+
+def test_same_phrase_is_a_result_or_a_plan_by_part_only():
+    rep = report("Đã tổ chức thẩm định 02/08 ĐTDA.", "Tổ chức thẩm định 05/08 ĐTDA.")
+    assert extract_indicators(rep)[["indicator", "value", "kind"]].values.tolist() == [
+        ["tasks_appraised", 2.0, "result"], ["tasks_appraised", 5.0, "plan"]]
+
+
+def test_title_mentioning_the_plan_does_not_turn_results_into_plans():
+    rep = report("Thử nghiệm 68 mẫu vật liệu xây dựng.",
+                 title="BÁO CÁO KẾT QUẢ THÁNG 03\nPHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 04 NĂM 2022")
+    assert extract_indicators(rep)["kind"].tolist() == ["result"]
+
+
+def test_assessment_part_gives_no_figures():
+    rep = report("Thử nghiệm 68 mẫu.\n\nIII. ĐÁNH GIÁ CHUNG\n\n2. Tồn tại, hạn chế\n\n"
+                 "Còn 03 đề tài, dự án chậm tiến độ; chưa kiểm tra 02 cơ sở theo kế hoạch.")
+    assert rows(rep) == [("material_samples_tested", 68.0, "Thử nghiệm 68 mẫu")]
+    assert unrecognised(rep).empty
+
+
+def test_misnumbered_and_repeated_headings_stay_in_the_results_part():
+    rep = report("Kiểm định 120 phương tiện đo.\n\n4.1. Về chất lượng\n\nThử nghiệm 15 mẫu bê tông.\n\n"
+                 "1.1. Quản lý các đề tài, dự án\n\nnghiệm thu 03 đề tài.", section="4.1. Về đo lường")
+    df = extract_indicators(rep)
+    assert df["kind"].tolist() == ["result"] * 3
+    assert df["section"].tolist() == [
+        "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 03 > 4.1. Về đo lường",
+        "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 03 > 4.1. Về chất lượng",
+        "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 03 > 1.1. Quản lý các đề tài, dự án"]
+
+
+def test_section_condition_tells_budget_appraisal_from_task_appraisal():
+    rep = report("Thẩm định 03 đề tài, dự án năm 2022.\n\n8.2. Công tác kế hoạch - tài chính\n\n"
+                 "thẩm định 02 đề tài, dự án⁴; giải ngân kinh phí.\n\n⁴ Đề tài: Linh chi.")
+    assert rows(rep) == [("tasks_appraised", 3.0, "Thẩm định 03 đề tài, dự án"),
+                         ("budget_appraisals", 2.0, "thẩm định 02 đề tài, dự án⁴")]
+
+
+# --- numbers ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, indicator, value, quote", [
+    ("Sản xuất được 07 kg giống nấm Linh chi.", "mushroom_spawn_kg", 7.0, "Sản xuất được 07 kg giống nấm Linh chi"),
+    ("Sản xuất được 1.200 kg giống nấm Sò, 700 bịch nấm Sò thương phẩm.", "mushroom_spawn_kg", 1200.0,
+     "Sản xuất được 1.200 kg giống nấm Sò"),
+    ("sản xuất 2,5 kg giống nấm Mộc nhĩ", "mushroom_spawn_kg", 2.5, "sản xuất 2,5 kg giống nấm Mộc nhĩ"),
+    ("sản xuất 1,2 tấn giống nấm các loại", "mushroom_spawn_kg", 1200.0, "sản xuất 1,2 tấn giống nấm"),
+    ("tham mưu quản lý **41** nhiệm vụ khoa học và công nghệ", "tasks_managed", 41.0,
+     "quản lý **41** nhiệm vụ khoa học và công nghệ"),
+    ("quản lý *40* nhiệm vụ KH&CN", "tasks_managed", 40.0, "quản lý *40* nhiệm vụ KH&CN"),
+    ("đã tổ chức thẩm định 03/09 ĐTDA", "tasks_appraised", 3.0, "đã tổ chức thẩm định 03/09 ĐTDA"),
+    ("kiểm định 1.250 phương tiện đo các loại", "instruments_verified", 1250.0, "kiểm định 1.250 phương tiện đo"),
+])
+def test_vietnamese_numbers(sentence, indicator, value, quote):
+    assert rows(report(sentence))[0] == (indicator, value, quote)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("(*18 nhiệm vụ chuyển tiếp¹; 12 nhiệm vụ thực hiện từ năm 2022²*)",
+     [("tasks_continuing", 18.0, "18 nhiệm vụ chuyển tiếp"), ("tasks_new", 12.0, "12 nhiệm vụ thực hiện từ năm 2022")]),
+    ("thẩm định 03 đề tài, dự án¹²", [("tasks_appraised", 3.0, "thẩm định 03 đề tài, dự án")]),
+    ("gồm 18 nhiệm vụ chuyển tiếp[1] và 12 nhiệm vụ mới[2].",
+     [("tasks_continuing", 18.0, "18 nhiệm vụ chuyển tiếp"), ("tasks_new", 12.0, "12 nhiệm vụ mới")]),
+])
+def test_footnote_markers_are_never_glued_to_a_number(sentence, expected):
+    assert rows(report(sentence)) == expected
+
+
+# --- footnotes ---------------------------------------------------------------------------------------------
+
+def test_footnote_breakdown_follows_the_figure_that_cites_it_not_its_number():
+    rep = report("Năm 2022, quản lý **30** nhiệm vụ khoa học và công nghệ (*12 nhiệm vụ thực hiện từ năm 2022¹; "
+                 "18 nhiệm vụ chuyển tiếp²*) và phối hợp theo dõi 03 nhiệm vụ thuộc chương trình NTMN³.\n\n"
+                 "¹ Trong đó: 10 nhiệm vụ cấp tỉnh, 02 nhiệm vụ cấp quốc gia\n\n"
+                 "² Trong đó: 15 nhiệm vụ cấp tỉnh, 03 nhiệm vụ NTMN\n\n³ 03 dự án: A; B; C")
+    assert rows(rep) == [
+        ("tasks_managed", 30.0, "quản lý **30** nhiệm vụ khoa học và công nghệ"),
+        ("tasks_new", 12.0, "12 nhiệm vụ thực hiện từ năm 2022"),
+        ("tasks_continuing", 18.0, "18 nhiệm vụ chuyển tiếp"),
+        ("tasks_new_provincial", 10.0, "¹ Trong đó: 10 nhiệm vụ cấp tỉnh"),
+        ("tasks_new_national", 2.0, "02 nhiệm vụ cấp quốc gia"),
+        ("tasks_continuing_provincial", 15.0, "² Trong đó: 15 nhiệm vụ cấp tỉnh"),
+        ("tasks_continuing_ntmn", 3.0, "03 nhiệm vụ NTMN"),
+        ("tasks_central_monitored", 3.0, "phối hợp theo dõi 03 nhiệm vụ thuộc chương trình NTMN"),
+    ]
+    assert unrecognised(rep).empty  # "03 dự án" in note ³ restates the figure citing it
+
+
+def test_footnote_with_bracket_markers_placed_far_from_its_citation():
+    rep = report("quản lý 20 nhiệm vụ KH&CN (15 nhiệm vụ chuyển tiếp[1]; 5 nhiệm vụ mới).\n\n"
+                 "Thử nghiệm 12 mẫu gạch.\n\n[1] Trong đó: 14 nhiệm vụ cấp tỉnh, 01 nhiệm vụ cấp quốc gia")
+    assert ("tasks_continuing_provincial", 14.0, "¹ Trong đó: 14 nhiệm vụ cấp tỉnh") in rows(rep)
+    assert ("tasks_continuing_national", 1.0, "01 nhiệm vụ cấp quốc gia") in rows(rep)
+
+
+def test_level_breakdown_outside_a_footnote_is_not_guessed():
+    rep = report("Quản lý 24 nhiệm vụ cấp tỉnh, 01 nhiệm vụ cấp quốc gia.")
+    assert [r[0] for r in rows(rep)] == ["tasks_managed"]
+
+
+# --- traps ----------------------------------------------------------------------------------------------
+
+TRAPS = [
+    "Thực hiện Thông tư số 03/2019/TT-BKHCN ngày 26/6/2019 của Bộ Khoa học và Công nghệ.",
+    "Báo cáo tình hình thực hiện Quyết định số 1851/QĐ-TTg ngày 27/12/2018 của Thủ tướng Chính phủ.",
+    "Chỉ thị số 12-CT/TW về tăng cường sự lãnh đạo; văn bản số 25/CV-ĐL ngày 14/01/2021; số 65/-ĐL.",
+    "Áp dụng HTQLCL theo TCVN ISO 9001:2015; QCVN 16:2019/BXD về vật liệu xây dựng.",
+    "Báo cáo giai đoạn 2017- 2020 và kế hoạch giai đoạn 2021-2025, năm 2021 và nưam 2022.",
+    "Đường dây nóng: 0209.3870.123; ĐT: 0209 3870 123; Tel 02093 870 123.",
+    "Công văn số 08 /BC-SKHCN về Chiến lược khoa học và công nghệ giai đoạn 2011-2020.",
+    "1. Xây dựng cơ chế, chính sách\n\n2.1. Hoạt động nghiên cứu\n\na) Đối với nhiệm vụ cấp tỉnh",
+    "Ngày 14/01 và ngày 20-01-2021 tổ chức Hội nghị tổng kết năm 2020.",
+]
+
+
+@pytest.mark.parametrize("sentence", TRAPS)
+def test_dates_document_numbers_standards_years_sections_and_phones_are_never_figures(sentence):
+    rep = report(sentence, sentence)
+    assert rows(rep) == []
+    assert unrecognised(rep)["quote"].tolist() == []
+
+
+def test_a_figure_next_to_traps_is_still_found():
+    rep = report("Theo Quyết định số 10/QĐ-SKHCN ngày 12/01/2021, thử nghiệm 68 mẫu vật liệu xây dựng theo "
+                 "TCVN 6260:2009 năm 2021.")
+    assert rows(rep) == [("material_samples_tested", 68.0, "thử nghiệm 68 mẫu vật liệu xây dựng")]
+
+
+def test_unrecognised_lists_counted_quantities_no_phrasing_claims():
+    rep = report("Cấp 15 giấy phép tiến hành công việc bức xạ; thẩm định 04 hồ sơ đăng ký; "
+                 "thử nghiệm 10 mẫu gạch.", "Cấp 05 giấy chứng nhận đăng ký hoạt động KH&CN.")
+    got = unrecognised(rep)
+    assert got["quote"].tolist() == ["Cấp 15 giấy phép tiến hành công việc bức xạ", "thẩm định 04 hồ sơ đăng ký",
+                                     "Cấp 05 giấy chứng nhận đăng ký hoạt động KH&CN"]
+    assert got["kind"].tolist() == ["result", "result", "plan"]
+    assert got["line"].tolist()[0] == 13
+
+
+# --- the phrasing catalog ------------------------------------------------------------------------------------
+
+def _phrasing_rows():
+    with open(PHRASINGS_CSV, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("row", _phrasing_rows(), ids=lambda r: f"{r['indicator']}:{r['example'][:30]}")
+def test_every_phrasing_claims_its_own_example(row):
+    example = row["example"]
+    if row["within"]:
+        parent = {"tasks_continuing": "18 nhiệm vụ chuyển tiếp", "tasks_new": "12 nhiệm vụ mới"}[row["within"]]
+        note = example if example[0] == "¹" else f"¹ {example}"
+        rep = report(f"quản lý 30 nhiệm vụ ({parent}¹).\n\n{note.replace('²', '¹')}")
+        example = example.replace("²", "¹")
+    elif row["section"]:
+        rep = report(example + ".", section="8.2. Công tác kế hoạch - tài chính")
+    else:
+        rep = report(example + ".")
+    found = [r for r in rows(rep) if r[2] == example or r[2].endswith(example)]
+    assert found and found[0][0] == row["indicator"], rows(rep)
+
+
+def test_every_phrasing_names_a_catalog_indicator():
+    assert {p.indicator for p in load_phrasings()} <= set(__import__("sokhcn_analytics.catalog").catalog.codes())
+
+
+@pytest.mark.parametrize("sentence, indicator, value", [
+    ("Hiệu chuẩn 35 phương tiện đo", "instruments_verified", 35),
+    ("kiểm định, hiệu chuẩn được 410 phương tiện đo", "instruments_verified", 410),
+    ("Mở 02 lớp đào tạo nghề trồng nấm cho nông dân", "training_classes", 2),
+    ("tổ chức nghiệm thu 03 đề tài cấp tỉnh", "tasks_accepted", 3),
+    ("hỗ trợ 04 đơn đăng ký nhãn hiệu tập thể", "ip_applications", 4),
+    ("hướng dẫn 02 đơn đăng ký sở hữu công nghiệp", "ip_applications", 2),
+    ("thanh tra, kiểm tra 12 cơ sở sản xuất kinh doanh", "inspections", 12),
+    ("công bố 15 thủ tục hành chính được sửa đổi, bổ sung", "admin_procedures", 15),
+    ("phát sóng 04 phóng sự khoa học và công nghệ", "media_programs", 4),
+    ("đăng 12 tin bài trên trang thông tin điện tử", "media_programs", 12),
+    ("Sản xuất 300 kg giống nấm Linh chi", "mushroom_spawn_kg", 300),
+    ("nhân giống được 120 bình hoa lan Hồ Điệp", "orchid_flasks", 120),
+    ("đo điện trở nối đất 05 vị trí", "grounding_systems_measured", 5),
+    ("18 mẫu bê tông được thử nghiệm", "material_samples_tested", 18),
+    ("triển khai 05 nhiệm vụ mở mới", "tasks_new", 5),
+    ("Kiểm tra tình hình thực hiện 04 đề tài", "tasks_progress_checks", 4),
+])
+def test_generic_phrasings_of_other_reports(sentence, indicator, value):
+    got = rows(report(sentence + "."))
+    assert got and got[0][:2] == (indicator, float(value))
