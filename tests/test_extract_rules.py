@@ -232,7 +232,7 @@ def test_every_phrasing_claims_its_own_example(row):
     example = row["example"]
     if row["within"]:
         parent = {"tasks_continuing": "18 nhiệm vụ chuyển tiếp", "tasks_new": "12 nhiệm vụ mới"}[row["within"]]
-        note = example if example[0] == "¹" else f"¹ {example}"
+        note = example if example[0] in "¹²" else f"¹ {example}"
         rep = report(f"quản lý 30 nhiệm vụ ({parent}¹).\n\n{note.replace('²', '¹')}")
         example = example.replace("²", "¹")
     elif row["section"]:
