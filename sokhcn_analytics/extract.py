@@ -271,7 +271,9 @@ def _segments(report: Report) -> tuple[str, list[_Segment]]:
         head = _heading(p) if part != "closing" else None
         if head:
             level, label = head
-            numbered_seen = numbered_seen or bool(_HEADING.match(_MARKUP.sub("", p.text)))
+            # the title block is unnumbered; the body starts at the first numbered or styled heading
+            numbered_seen = (numbered_seen or bool(_HEADING.match(_MARKUP.sub("", p.text)))
+                             or (p.style_level or 0) >= 1)
             new_part = _part_of(label) if numbered_seen else None
             if new_part:
                 part, path = new_part, []

@@ -1,0 +1,163 @@
+"""Report files of every supported format, and the ones that must be refused."""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from extract_fixtures import write_docx
+from sokhcn_analytics.errors import InputError
+from sokhcn_analytics.extract import extract_indicators, read_report
+
+DATA = Path(__file__).parent / "data" / "extract"
+JANUARY = DATA / "2021-01_so-khcn-bac-kan.txt"
+TEXT = JANUARY.read_text(encoding="utf-8")
+
+
+def _result_rows(path):
+    df = extract_indicators(path)
+    return [(r.period, r.indicator, r.value, r.kind) for r in df.itertuples()]
+
+
+JANUARY_ROWS = _result_rows(JANUARY)
+
+
+@pytest.mark.parametrize("encoding, bom", [
+    ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-16-le", b""),
+])
+def test_text_report_in_utf8_with_bom_or_utf16_reads_the_same(tmp_path, encoding, bom):
+    path = tmp_path / "bao-cao.txt"
+    path.write_bytes(bom + TEXT.encode(encoding))
+    assert _result_rows(path) == JANUARY_ROWS
+
+
+def test_decomposed_unicode_and_windows_line_ends_read_the_same(tmp_path):
+    path = tmp_path / "bao-cao.txt"
+    path.write_bytes(unicodedata.normalize("NFD", TEXT).replace("\n", "\r\n").encode("utf-8"))
+    assert _result_rows(path) == JANUARY_ROWS
+
+
+def _cp1258(text: str) -> bytes:
+    """Vietnamese the way Windows-1258 stores it: base letters precomposed, tone marks combining."""
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        d = unicodedata.normalize("NFD", ch)
+        shape = "".join(m for m in d[1:] if m in "\u0302\u0306\u031b")  # circumflex, breve, horn
+        tone = "".join(m for m in d[1:] if m not in shape)
+        out += (unicodedata.normalize("NFC", d[0] + shape) + tone).encode("cp1258", errors="replace")
+    return bytes(out)
+
+
+def test_legacy_windows_1258_file_is_read_best_effort_with_a_warning(tmp_path):
+    path = tmp_path / "bao-cao.txt"
+    path.write_bytes(_cp1258(TEXT))
+    with pytest.warns(UnicodeWarning, match="UTF-8"):
+        rows = _result_rows(path)
+    assert rows == JANUARY_ROWS
+
+
+def test_markdown_report_with_headings_bold_and_footnotes(tmp_path):
+    path = tmp_path / "2021-01.md"
+    path.write_text(
+        "# BÁO CÁO\n\nKết quả thực hiện nhiệm vụ tháng 01; phương hướng nhiệm vụ tháng 02 năm 2021\n\n"
+        "## I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 01\n\n### 1.1. Quản lý các đề tài, dự án\n\n"
+        "Năm 2021 tham mưu quản lý **36** nhiệm vụ khoa học và công nghệ (*26 nhiệm vụ chuyển tiếp[^1]; "
+        "10 nhiệm vụ thực hiện từ năm 2021*).\n\n"
+        "## II. PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 02\n\n- Kiểm tra 01 đề tài, dự án khoa học và công nghệ.\n\n"
+        "[^1]: Trong đó: 24 nhiệm vụ cấp tỉnh, 01 nhiệm vụ NTMN, 01 nhiệm vụ cấp quốc gia\n", encoding="utf-8")
+    df = extract_indicators(path)
+    assert df[["indicator", "value", "kind"]].values.tolist() == [
+        ["tasks_managed", 36.0, "result"], ["tasks_continuing", 26.0, "result"], ["tasks_new", 10.0, "result"],
+        ["tasks_continuing_provincial", 24.0, "result"], ["tasks_continuing_ntmn", 1.0, "result"],
+        ["tasks_continuing_national", 1.0, "result"], ["inspections", 1.0, "plan"]]
+    assert df.loc[0, "quote"] == "quản lý **36** nhiệm vụ khoa học và công nghệ"
+    assert df.loc[0, "section"] == "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 01 > 1.1. Quản lý các đề tài, dự án"
+
+
+DOCX_BLOCKS = [
+    ("p", "Số: 08 /BC-SKHCN"), ("p", "Bắc Kạn, ngày 18 tháng 02 năm 2021"), ("title", "BÁO CÁO"),
+    ("p", "Kết quả thực hiện nhiệm vụ tháng 01; phương hướng nhiệm vụ tháng 02 năm 2021"),
+    ("h1", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 01"),  # numbering left to Word's list style
+    ("p", "Năm 2021, tham mưu quản lý 36 nhiệm vụ khoa học và công nghệ (26 nhiệm vụ chuyển tiếp{fn1}; "
+          "10 nhiệm vụ thực hiện từ năm 2021{fn2}); thẩm định 02 đề tài, dự án."),
+    ("h2", "Kết quả của Trung tâm"),
+    ("table", [["Nội dung", "Kết quả"], ["Sản xuất được 250 kg giống nấm Sò", "Đạt"]]),
+    ("h1", "PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 02"),
+    ("p", "Kiểm tra 01 đề tài, dự án khoa học và công nghệ."),
+]
+DOCX_NOTES = {1: "Trong đó: 24 nhiệm vụ cấp tỉnh, 01 nhiệm vụ NTMN, 01 nhiệm vụ cấp quốc gia",
+              2: "Trong đó: 08 nhiệm vụ cấp tỉnh, 01 nhiệm vụ NTMN, 01 nhiệm vụ cấp quốc gia"}
+
+
+def test_word_report_paragraphs_tables_and_footnotes(tmp_path):
+    path = write_docx(tmp_path / "2021-01.docx", DOCX_BLOCKS, DOCX_NOTES)
+    report = read_report(path)
+    assert report.period == "2021-01"
+    assert report.footnotes["2"].text == "² Trong đó: 08 nhiệm vụ cấp tỉnh, 01 nhiệm vụ NTMN, 01 nhiệm vụ cấp quốc gia"
+    df = extract_indicators(report)
+    got = dict(zip(zip(df.indicator, df.kind), df.value))
+    assert got == {
+        ("tasks_managed", "result"): 36, ("tasks_continuing", "result"): 26, ("tasks_new", "result"): 10,
+        ("tasks_appraised", "result"): 2,
+        ("tasks_continuing_provincial", "result"): 24, ("tasks_continuing_ntmn", "result"): 1,
+        ("tasks_continuing_national", "result"): 1, ("tasks_new_provincial", "result"): 8,
+        ("tasks_new_ntmn", "result"): 1, ("tasks_new_national", "result"): 1,
+        ("mushroom_spawn_kg", "result"): 250, ("inspections", "plan"): 1}
+    assert df[df.kind == "plan"]["period"].tolist() == ["2021-02"]
+    assert df.set_index("indicator").loc["tasks_continuing_provincial", "quote"] == "¹ Trong đó: 24 nhiệm vụ cấp tỉnh"
+
+
+def test_word_report_without_footnotes_part(tmp_path):
+    path = write_docx(tmp_path / "2021-01.docx", DOCX_BLOCKS[:6])
+    assert read_report(path).footnotes == {}
+    assert "tasks_continuing_provincial" not in extract_indicators(path)["indicator"].tolist()
+
+
+def test_pdf_with_a_text_layer():
+    df = extract_indicators(DATA / "report-2021-02-text.pdf")
+    assert df[["period", "indicator", "value", "kind"]].values.tolist() == [
+        ["2021-02", "mushroom_spawn_kg", 1200.0, "result"], ["2021-02", "mushroom_bags", 2500.0, "result"],
+        ["2021-02", "training_classes", 3.0, "result"], ["2021-02", "material_samples_tested", 45.0, "result"],
+        ["2021-03", "inspections", 2.0, "plan"]]
+    assert df.loc[0, "section"] == "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 02 > 1. Hoạt động của Trung tâm"
+
+
+def _refused(path) -> InputError:
+    with pytest.raises(InputError) as err:
+        read_report(path)
+    assert err.value.problems[0].file == str(path)
+    assert err.value.problems[0].message  # one Vietnamese sentence
+    return err.value
+
+
+def test_scanned_pdf_without_text_is_refused():
+    err = _refused(DATA / "report-scanned.pdf")
+    assert err.reason == "no_text_layer" and "bản quét" in str(err)
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"  \n\n \r\n", "\ufeff\n".encode("utf-16")])
+def test_empty_report_is_refused(tmp_path, content):
+    path = tmp_path / "bao-cao.txt"
+    path.write_bytes(content)
+    assert _refused(path).reason == "empty_report"
+
+
+@pytest.mark.parametrize("name", ["bao-cao.doc", "bao-cao.xlsx", "bao-cao"])
+def test_unsupported_format_is_refused(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"xx")
+    err = _refused(path)
+    assert err.reason == "unsupported_format" and ".docx" in str(err)
+
+
+def test_missing_file_and_broken_word_file_are_refused(tmp_path):
+    assert _refused(tmp_path / "khong-co.txt").reason == "file_not_found"
+    broken = tmp_path / "hong.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    assert _refused(broken).reason == "unreadable_report"
