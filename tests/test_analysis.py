@@ -408,3 +408,33 @@ def test_format_table_in_english_and_with_statuses():
     assert t.iloc[0]["Status"] == "Partly done"
     vi = format_table(plan_followup(df, "2021-02"))
     assert vi.iloc[0]["Tình trạng"] == "Hoàn thành một phần"
+
+
+# ---------------------------------------------------------------------------
+# the real January 2021 report, as hand-read (tests/data/analysis/, copied from
+# /work/shared/reports/2021-01_so-khcn-bac-kan.truth.csv)
+# ---------------------------------------------------------------------------
+
+def real_january():
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "analysis" / "2021-01_so-khcn-bac-kan.truth.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # the last column (a quote from the report) may hold unquoted commas
+    truth = pd.DataFrame([ln.split(",", 5)[:5] for ln in lines[1:]],
+                         columns=["period", "indicator", "value", "unit", "kind"])
+    return normalize_indicators(truth.assign(org=REAL, source_file="2021-01_so-khcn-bac-kan.txt",
+                                             reviewed=True, illustrative=False))
+
+
+def test_real_january_ytd_is_the_months_figures_and_plans_wait_for_february():
+    df = real_january()
+    out = ytd(df, "2021-01")
+    assert out[SPAWN] == 250.0 and out[MANAGED] == 36.0 and out["material_samples_tested"] == 68.0
+    assert "inspections" not in out.index                      # only planned, not a result
+    y = yoy(df, "2021-01")
+    assert y["value_prev_year"].isna().all() and y["change_pct"].isna().all()
+    f = plan_followup(df, "2021-02")                            # January's plan is for February
+    assert f.loc["tasks_appraised", "plan"] == 5.0
+    assert set(f["status"]) == {"not_reported"}
+    assert plan_followup(df, "2021-01").empty
