@@ -243,3 +243,18 @@ def test_report_is_ingested_and_reviewed_workbook_wins_cell_by_cell(raw_copy, tm
     assert spawn.value.tolist() == [260.0] and spawn.reviewed.tolist() == [True]
     extracted_only = df[(df.org == REAL_ORG) & ~df.reviewed]
     assert extracted_only.empty  # every report figure is also in the reviewed workbook
+
+
+def test_summary_command_shows_real_month_first_with_sources(shipped_store):
+    import subprocess
+
+    from conftest import sokhcn_cmd
+
+    done = subprocess.run([*sokhcn_cmd(), "summary", "--processed", str(shipped_store)], capture_output=True,
+                          text=True)
+    assert done.returncode == 0
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("Sở Khoa học và Công nghệ tỉnh Bắc Kạn — Tháng 01/2021")
+    line = next(l for l in done.stdout.splitlines() if l.startswith("Giống nấm sản xuất"))
+    assert " 250 kg" in line and "2021-01_so-khcn-bac-kan.xlsx ChiTieu!D" in line and "giống nấm Sò" in line
+    assert "Dữ liệu minh họa" in done.stdout  # the illustrative block is labelled as such
