@@ -1,14 +1,22 @@
 """Checks a workbook file must pass before any parser opens it.
 
 An ``.xlsx`` is a zip of XML parts. A damaged or hostile one can be a text file with the
-wrong name, a zip bomb (a few kB that inflate to gigabytes) or XML with entity expansion.
-These checks read only the zip directory and the first bytes of each part, so they are
-quick and use little memory.
+wrong name, a truncated download, a zip bomb (a few MB that inflate to gigabytes), XML with
+entity expansion, or a sheet of millions of cells. :func:`check_workbook_file` streams every
+part once in 1 MB chunks (so memory stays flat whatever the file claims), verifies its
+checksum, stops as soon as more bytes come out than the zip declared or than a monthly
+workbook can hold, and refuses any DOCTYPE/ENTITY declaration wherever it hides.
+
+:func:`check_sheets` then looks at the sheets the loader reads for what a parser would
+silently get wrong: formula cells saved without their computed value (files written by
+scripts) and merged cells (a merge keeps only its top-left value; the rest of the data
+under it would vanish).
 """
 from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from .errors import InputError, Problem
@@ -16,60 +24,165 @@ from .errors import InputError, Problem
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a monthly workbook is well under 1 MB
 MAX_RATIO = 200  # XML compresses about 10-20×; bombs compress thousands of times
 MAX_PARTS = 2000
+MAX_CELLS = 200_000  # per sheet; the indicator sheet has about 200 cells, a task register a few thousand
+CHUNK = 1 << 20
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-_FORMULA_NO_VALUE = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?!<v>)')
+_CELL = re.compile(rb"<c[ >/]")
+_DIMENSION = re.compile(rb'<dimension ref="([A-Z0-9:]+)"')
+_FORMULA_NO_VALUE = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?!<v>[^<])(?!<v [^>]*>[^<])')
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
 def check_workbook_file(path: Path) -> None:
-    """Raise :class:`InputError` unless ``path`` looks like a safe Excel workbook."""
+    """Raise :class:`InputError` unless ``path`` looks like a safe, undamaged Excel workbook."""
+    path = Path(path)
     file = str(path)
     if not path.exists():
         raise InputError(Problem("file_not_found", "không tìm thấy file", file))
     if path.stat().st_size == 0:
         raise InputError(Problem("empty_file", "file rỗng (0 byte); lưu lại file từ Excel", file))
     if not zipfile.is_zipfile(path):
-        raise InputError(Problem("not_a_workbook", "file không phải là sổ Excel .xlsx (có thể là file văn bản hoặc "
-                                 ".xls cũ đổi tên); mở bằng Excel và lưu dưới dạng .xlsx", file))
+        raise InputError(_not_a_zip(path))
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             _check_sizes(file, infos)
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
-                    with zf.open(info) as part:
-                        if _DOCTYPE.search(part.read(4096)):
-                            raise InputError(Problem("xml_entities", f"phần '{info.filename}' chứa khai báo DOCTYPE/"
-                                                     "ENTITY (có thể là tấn công XML); file bị từ chối", file))
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise InputError(Problem("corrupt_file", f"file Excel bị hỏng ({exc}); lấy lại bản gốc", file)) from None
+            _scan_parts(file, zf, infos)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, OSError, EOFError,
+            ValueError) as exc:
+        raise InputError(Problem("corrupt_file", f"file Excel bị hỏng ({exc}); lấy lại bản gốc hoặc mở bằng Excel "
+                                 "rồi lưu lại", file)) from None
+
+
+def _not_a_zip(path: Path) -> Problem:
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if head in _ZIP_MAGIC:  # a zip whose end is missing: an interrupted copy or download
+        return Problem("corrupt_file", "file Excel bị hỏng hoặc không đầy đủ (có thể do chép/tải về bị ngắt); "
+                       "lấy lại bản gốc", str(path))
+    return Problem("not_a_workbook", "file không phải là sổ Excel .xlsx (có thể là file văn bản hoặc .xls cũ đổi "
+                   "tên); mở bằng Excel và lưu dưới dạng .xlsx", str(path))
 
 
 def _check_sizes(file: str, infos) -> None:
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if len(infos) > MAX_PARTS or total > MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
-        raise InputError(Problem("zip_bomb", f"file giải nén ra {total / 1e6:,.0f} MB từ {packed / 1e6:,.2f} MB; "
-                                 "quá lớn cho một sổ số liệu tháng, file bị từ chối", file))
+        raise InputError(_bomb(file, total, packed))
 
 
-def check_formulas(path: Path, sheet_names: list[str]) -> None:
-    """Refuse formula cells saved without their computed value (files written by scripts)."""
+def _bomb(file: str, total: int, packed: int) -> Problem:
+    from .vnformat import format_number
+
+    return Problem("zip_bomb", f"file giải nén ra hơn {format_number(total / 1e6, 0)} MB từ "
+                   f"{format_number(packed / 1e6, 2)} MB; "
+                   "quá lớn cho một sổ số liệu tháng, file bị từ chối", file)
+
+
+def _scan_parts(file: str, zf: zipfile.ZipFile, infos) -> None:
+    """Inflate every part once, chunk by chunk: checksums, real sizes, DOCTYPE, cell counts."""
+    sheets = {part: name for name, part in _sheet_parts(zf).items()}
+    packed = sum(i.compress_size for i in infos) or 1
+    inflated = 0
+    with open(file, "rb") as fh:
+        for info in infos:
+            tail, cells, dimension, crc, size = b"", 0, b"", 0, 0
+            for chunk in _inflate(fh, info):
+                size += len(chunk)
+                inflated += len(chunk)
+                if size > info.file_size:  # other readers would inflate on, to gigabytes maybe
+                    raise InputError(Problem("zip_bomb", f"phần '{info.filename}' giải nén ra nhiều hơn kích thước "
+                                             "khai báo trong file zip (file bị sửa có chủ đích, có thể là zip bomb); "
+                                             "file bị từ chối", file))
+                if inflated > MAX_UNCOMPRESSED:
+                    raise InputError(_bomb(file, inflated, packed))
+                crc = zlib.crc32(chunk, crc)
+                window = tail + chunk
+                if _DOCTYPE.search(window):
+                    raise InputError(Problem("xml_entities", f"phần '{info.filename}' chứa khai báo DOCTYPE/"
+                                             "ENTITY (có thể là tấn công XML); file bị từ chối", file))
+                if info.filename in sheets:
+                    if not dimension and (m := _DIMENSION.search(window)):
+                        dimension = m.group(1)
+                    cells += len(_CELL.findall(chunk)) + len(_CELL.findall(tail[-2:] + chunk[:2]))
+                    if cells > MAX_CELLS:
+                        raise InputError(_too_large(file, sheets[info.filename], dimension))
+                tail = chunk[-16:]
+            if size != info.file_size or crc != info.CRC:
+                raise zipfile.BadZipFile(f"phần '{info.filename}' bị hỏng (sai kích thước hoặc CRC)")
+
+
+def _inflate(fh, info: zipfile.ZipInfo):
+    """The bytes of one part, read from the raw stream so a wrong size in the header cannot hide more.
+
+    ``zipfile`` stops at the size the header declares; other readers (calamine) inflate on
+    to the end of the stream, so the stream itself is what must be measured.
+    """
+    if info.flag_bits & 0x1:
+        raise zipfile.BadZipFile("file Excel được đặt mật khẩu; gỡ mật khẩu rồi lưu lại")
+    fh.seek(info.header_offset)
+    header = fh.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"phần '{info.filename}' không có phần đầu hợp lệ")
+    fh.seek(int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little"), 1)
+    left = info.compress_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        while left > 0:
+            chunk = fh.read(min(CHUNK, left))
+            if not chunk:
+                raise EOFError(info.filename)
+            left -= len(chunk)
+            yield chunk
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise zipfile.BadZipFile(f"phần '{info.filename}' nén theo kiểu Excel không dùng ({info.compress_type})")
+    inflater = zlib.decompressobj(-15)
+    while left > 0 or inflater.unconsumed_tail:
+        data = inflater.unconsumed_tail
+        if not data:
+            data = fh.read(min(CHUNK, left))
+            if not data:
+                raise EOFError(info.filename)
+            left -= len(data)
+        chunk = inflater.decompress(data, CHUNK)
+        if chunk:
+            yield chunk
+    rest = inflater.flush()
+    if rest:
+        yield rest
+
+
+def _too_large(file: str, sheet: str, dimension: bytes) -> Problem:
+    return Problem("too_large", f"sheet có hơn {MAX_CELLS:,} ô dữ liệu".replace(",", ".") +
+                   " (sổ số liệu tháng chỉ có vài trăm ô); có thể đã dán nhầm cả bảng dữ liệu khác vào, xóa các "
+                   "dòng thừa rồi lưu lại", file, sheet, dimension.decode())
+
+
+def check_sheets(path: Path, sheet_names: list[str]) -> None:
+    """Refuse formula cells without a saved value and merged cells in the sheets the loader reads."""
+    path = Path(path)
+    problems = []
     with zipfile.ZipFile(path) as zf:
         targets = _sheet_parts(zf)
-        problems = []
+        names = set(zf.namelist())
         for name in sheet_names:
             part = targets.get(name)
-            if part is None or part not in zf.namelist():
+            if part is None or part not in names:
                 continue
             data = zf.read(part)
-            if b"<f" not in data:
-                continue
-            for m in _FORMULA_NO_VALUE.finditer(data):
-                problems.append(Problem("formula_without_value", "ô có công thức nhưng chưa có giá trị đã tính; "
-                                        "mở file bằng Excel hoặc LibreOffice rồi lưu lại", str(path), name,
-                                        m.group(1).decode()))
-        if problems:
-            raise InputError(problems)
+            problems += [Problem("formula_without_value", "ô có công thức nhưng chưa có giá trị đã tính; mở file "
+                                 "bằng Excel hoặc LibreOffice rồi lưu lại (hoặc nhập số thay cho công thức)",
+                                 str(path), name, m.group(1).decode()) for m in _FORMULA_NO_VALUE.finditer(data)]
+            problems += [Problem("merged_cells", "vùng ô bị gộp (merge): chỉ giữ được số ở ô đầu, số ở các ô còn "
+                                 "lại sẽ mất; bỏ gộp ô (Unmerge) và nhập đủ từng ô", str(path), name,
+                                 m.group(1).decode()) for m in _MERGE.finditer(data)]
+    if problems:
+        raise InputError(problems)
+
+
+check_formulas = check_sheets  # the name the loader used first
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
