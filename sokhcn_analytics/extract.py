@@ -93,6 +93,7 @@ class Phrasing:
     section: re.Pattern | None = None
     scale: float = 1.0
     example: str = ""
+    after: re.Pattern | None = None  # what must follow the number: a cheap first test
 
 
 @dataclass
@@ -153,8 +154,19 @@ def load_phrasings(path: str | None = None) -> tuple[Phrasing, ...]:
                                   "indicators.csv; hãy thêm chỉ tiêu vào danh mục trước", reason="unknown_indicator")
             rows.append(Phrasing(code, compile_pattern(row["pattern"]), (row.get("within") or "").strip(),
                                  re.compile(row["section"], re.I) if row.get("section") else None,
-                                 float(row.get("scale") or 1), row.get("example") or ""))
+                                 float(row.get("scale") or 1), row.get("example") or "",
+                                 _after_number(row["pattern"])))
     return tuple(rows)
+
+
+def _after_number(pattern: str) -> re.Pattern | None:
+    """The part of a pattern after ``{N}``, when it stands alone as a regex (``{N}`` at top level)."""
+    if pattern.count("{N}") != 1:
+        return None
+    try:
+        return compile_pattern(pattern.split("{N}", 1)[1])
+    except re.error:
+        return None
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -314,23 +326,47 @@ def _value(m: re.Match, scale: float) -> float | None:
     return n * scale
 
 
+_NUMBER = re.compile(MACROS["{N}"])
+_WORD_AFTER = re.compile(rf"[{_SUP}]*[^\S\n]+[^\W\d_]")
+_WINDOW = (200, 250)  # characters before and after a number a phrase may reach
+
+
 def _candidates(text: str, segments: list[_Segment], phrasings) -> list[tuple[int, Phrasing, re.Match, _Segment]]:
+    """Every phrasing match whose number is a number of the results or plan part, by priority.
+
+    Phrasings are tried only around numbers, and only where the words after the number fit,
+    which keeps a report at a few milliseconds whatever the number of phrasings.
+    """
     starts = [s.start for s in segments]
     found = []
-    for rank, ph in enumerate(phrasings):
-        for m in ph.regex.finditer(text):
-            seg = segments[bisect.bisect_right(starts, m.start()) - 1]
-            if seg.part not in ("result", "plan"):
+    for tok in _NUMBER.finditer(text):
+        if not _WORD_AFTER.match(text, tok.end()):  # every phrasing has words after its number
+            continue
+        seg = segments[bisect.bisect_right(starts, tok.start()) - 1]
+        if seg.part not in ("result", "plan"):
+            continue
+        lo, hi = max(seg.start, tok.start() - _WINDOW[0]), min(seg.start + len(seg.text), tok.end() + _WINDOW[1])
+        for rank, ph in enumerate(phrasings):
+            if (ph.within and not seg.footnote) or (ph.after is not None and not ph.after.match(text, tok.end())):
                 continue
             if ph.section is not None and not ph.section.search(seg.section):
                 continue
-            if ph.within and not seg.footnote:
-                continue
-            found.append((rank, ph, m, seg))
+            m = next((m for m in ph.regex.finditer(text, lo, hi) if m.start("n") == tok.start("n")), None)
+            if m is not None:
+                found.append((rank, ph, m, seg))
+    found.sort(key=lambda c: (c[0], c[2].start()))
     return found
 
 
 def _claims(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
+    key = (id(load_phrasings()), report.period, len(report.paragraphs), len(report.footnotes))
+    cached = report.__dict__.get("_claims")
+    if cached is None or cached[0] != key:  # extract_indicators then unrecognised: claim once
+        report.__dict__["_claims"] = cached = (key, _claim(report))
+    return cached[1]
+
+
+def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
     text, segments = _segments(report)
     candidates = _candidates(text, segments, load_phrasings())
     claims: dict[int, _Claim] = {}
