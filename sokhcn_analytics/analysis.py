@@ -446,8 +446,8 @@ _SIGNED = {"change", "ytd_change", "change_pct", "ytd_change_pct", "difference"}
 
 
 def format_table(table, lang: str = "vi") -> pd.DataFrame:
-    """A result of :func:`ytd`, :func:`yoy`, :func:`plan_vs_actual` or :func:`plan_followup`
-    as a table of display strings for leadership: indicator names and units from the
+    """A result of :func:`ytd`, :func:`yoy`, :func:`plan_vs_actual`, :func:`plan_followup` or
+    :func:`task_pipeline` (its ``counts``) as a table of display strings for leadership: indicator names and units from the
     catalog, column headings from ``labels.csv`` (keys ``analysis.col.*``), numbers like
     ``1.234,5``, percentages like ``12,5 %``, missing as "—", statuses in words.
 
@@ -459,8 +459,12 @@ def format_table(table, lang: str = "vi") -> pd.DataFrame:
     >>> format_table(yoy(df, "2021-01")).iloc[0, :3].tolist()
     ['Giống nấm sản xuất', 'kg', '1.250,5']
     """
+    if isinstance(table, TaskPipeline):
+        table = table.counts
     if isinstance(table, pd.Series):
         table = table.to_frame(table.name or "value")
+    if "level" in table.index.names:
+        return _format_counts(table, lang)
     table = table.drop(columns=[c for c in ("months", "months_prev_year") if c in table.columns])
     flat = table.reset_index()
     out = pd.DataFrame(index=flat.index)
@@ -472,6 +476,26 @@ def format_table(table, lang: str = "vi") -> pd.DataFrame:
     for col in table.columns:
         out[_col(col, lang)] = [_cell(col, v, lang) for v in flat[col]]
     return out
+
+
+def _format_counts(counts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Task counts (level × status): labelled rows and columns, a total column."""
+    flat = counts.reset_index()
+    out = pd.DataFrame(index=flat.index)
+    if "org" in flat.columns:
+        out[_col("org", lang)] = [_org_label(o, lang) for o in flat["org"]]
+    out[_col("level", lang)] = [_label_or(f"level.{lv}", lv, lang) for lv in flat["level"]]
+    for status in counts.columns:
+        out[_label_or(f"status.{status}", status, lang)] = [format_number(v) for v in flat[status]]
+    out[_col("total", lang)] = [format_number(v) for v in counts.sum(axis=1).to_numpy()]
+    return out
+
+
+def _label_or(key: str, default: str, lang: str) -> str:
+    try:
+        return catalog.label(key, lang)
+    except KeyError:
+        return default
 
 
 def _col(name: str, lang: str) -> str:

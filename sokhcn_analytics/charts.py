@@ -107,15 +107,19 @@ def _chart_rows(df: pd.DataFrame, org: str | None, what: str = "indicator"):
     return rows, org, flags == {True}
 
 
-def _decorate(fig: Figure, org: str | None, illustrative: bool, lang: str) -> None:
+def _decorate(fig: Figure, org: str | None, illustrative: bool, lang: str, title: str | None = None) -> None:
     """Org name (left) and the illustrative mark (right) in a header strip; a watermark too.
 
-    The strip is kept free of axes by shrinking the constrained-layout rectangle, so the
-    mark never covers a title or a tick label.
+    The strip (and the figure ``title`` below it, if any) is kept free of axes by shrinking
+    the constrained-layout rectangle, so the mark never covers a title or a tick label.
     """
     height = fig.get_figheight()
-    head = 0.32 / height if (org or illustrative) else 0.0
-    fig.get_layout_engine().set(rect=(0.0, 0.0, 1.0, 1.0 - head))
+    head = 0.32 if (org or illustrative) else 0.0
+    if title:
+        fig.text(0.01, 1 - (head + 0.04) / height, title, ha="left", va="top", fontsize=12,
+                 fontweight="bold")
+        head += 0.36
+    fig.get_layout_engine().set(rect=(0.0, 0.0, 1.0, 1.0 - head / height))
     if org:
         try:
             who = catalog.label(f"org.{org}", lang)
@@ -243,14 +247,14 @@ def ytd_chart(df: pd.DataFrame, period: str, indicators=None, org: str | None = 
     with matplotlib.rc_context(STYLE):
         fig = _new_figure(8, 1.1 + 1.05 * max(len(codes), 1))
         y, _ = parse_period(period)
-        fig.suptitle(catalog.label("chart.ytd.title", lang, period=format_period(period, lang)),
-                     x=0.01, ha="left", fontweight="bold", fontsize=12)
         if not codes:
             _empty(fig.add_subplot(), lang)
         axes = fig.subplots(len(codes), 1, squeeze=False)[:, 0] if codes else []
         for ax, code in zip(axes, codes):
-            _draw_ytd_panel(ax, code, table.loc[code], y, lang)
-        _decorate(fig, org, illustrative, lang)
+            row = table.loc[code] if code in table.index else pd.Series(dtype="float64")
+            _draw_ytd_panel(ax, code, row, y, lang)
+        _decorate(fig, org, illustrative, lang,
+                  title=catalog.label("chart.ytd.title", lang, period=format_period(period, lang)))
         return _finish(fig)
 
 
@@ -267,6 +271,13 @@ def _draw_ytd_panel(ax, code, row, year, lang):
     values = [float(v) if pd.notna(v) else np.nan for v in values]
     names = [catalog.label("chart.year", lang, year=year - 1), catalog.label("chart.year", lang, year=year)]
     colors = [COLORS["prev_year"], COLORS["this_year"]]
+    title = _indicator_title(code, lang)
+    if _is_stock(code):
+        title += f" — {catalog.label('chart.ytd.latest', lang)}"
+    ax.set_title(title, fontsize=10, loc="left")
+    if np.isnan(values).all():
+        _empty(ax, lang)
+        return
     ypos = np.array([1, 0])
     ok = ~np.isnan(values)
     bars = ax.barh(ypos[ok], np.array(values)[ok], 0.7, color=np.array(colors)[ok])
@@ -278,11 +289,7 @@ def _draw_ytd_panel(ax, code, row, year, lang):
     top = np.nanmax(values + [0.0])
     ax.set_xlim(0, top * 1.25 if top > 0 else 1)
     _number_formatter(ax.xaxis)
-    title = _indicator_title(code, lang)
-    if _is_stock(code):
-        title += f" — {catalog.label('chart.ytd.latest', lang)}"
     change = analysis._pct_change([values[1]], [values[0]]).iloc[0]
-    ax.set_title(title, fontsize=10, loc="left")
     if pd.notna(change):
         color = COLORS["on_track"] if change > 0 else COLORS["behind"] if change < 0 else COLORS["muted"]
         ax.set_title(format_percent(change, signed=True), fontsize=10, loc="right", color=color)

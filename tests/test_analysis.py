@@ -438,3 +438,10 @@ def test_real_january_ytd_is_the_months_figures_and_plans_wait_for_february():
     assert f.loc["tasks_appraised", "plan"] == 5.0
     assert set(f["status"]) == {"not_reported"}
     assert plan_followup(df, "2021-01").empty
+
+
+def test_format_table_of_task_counts_labels_levels_and_statuses():
+    t = tasks_frame([("2021-01", "A", "provincial", "approved"), ("2021-01", "B", "national", "in_progress")])
+    table = format_table(task_pipeline(t, "2021-01"))
+    assert table["Cấp quản lý"].tolist()[:2] == ["Cấp tỉnh", "Cấp quốc gia"]
+    assert table.loc[0, "Đã phê duyệt"] == "1" and table.loc[1, "Tổng số"] == "1"
