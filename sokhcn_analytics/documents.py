@@ -108,7 +108,19 @@ def decode_text(data: bytes, path="") -> str:
 
 def _read_text(path: Path) -> Document:
     text = decode_text(path.read_bytes(), path)
+    lines = text.splitlines()
+    if _hard_wrapped(lines):  # text saved from a PDF viewer or pdftotext: join the visual lines
+        text = "\n".join(_reflow([line.strip() for line in lines]))
     return parse_text(text, str(path), markdown=path.suffix.lower() != ".txt")
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Many lines of about the same width, none long: paragraphs were wrapped at a margin."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if len(lengths) < 20 or lengths[-1] > 160:
+        return False
+    full = lengths[int(len(lengths) * 0.9)]
+    return sum(1 for n in lengths if n >= 0.75 * full) >= len(lengths) / 3
 
 
 def parse_text(text: str, path: str = "", markdown: bool = False) -> Document:
@@ -226,7 +238,41 @@ def _read_pdf(path: Path) -> Document:
         raise _problem(path, "no_text_layer",
                        "tệp PDF không có lớp chữ (bản quét); hãy dùng bản .docx gốc hoặc PDF xuất từ Word")
     lines = [re.sub(r"\s{2,}", " ", line).strip() for line in clean_text("\n".join(pages)).splitlines()]
-    return parse_text("\n".join(_reflow(lines)), str(path))
+    return parse_text("\n".join(_pdf_footnotes(_reflow(lines))), str(path))
+
+
+_PDF_NOTE = re.compile(r"^(\d{1,2}) (?=[^\W\d_])")
+
+
+def _pdf_footnotes(lines: list[str]) -> list[str]:
+    """PDF text loses superscripts: "chuyển tiếp¹" comes out "chuyển tiếp1", "2021²" as "20212",
+    and the note as "1 Trong đó: …". Where notes numbered 1, 2, … exist and each number is found
+    glued to a word (or a year) before it, write both as superscripts again."""
+    lines = list(lines)
+    expected, search_from = 1, (0, 0)
+    for i, line in enumerate(lines):
+        m = _PDF_NOTE.match(line)
+        if not m or int(m.group(1)) != expected:
+            continue
+        n = m.group(1)
+        glued = re.compile(rf"(?:(?<=[^\W\d_])|(?<=(?<!\d)(?:19|20)\d\d)){n}(?![\d])")
+        spot = _find_glued(lines, glued, search_from, i)
+        if spot is None:
+            continue
+        row, col = spot
+        lines[row] = lines[row][:col] + superscript(n) + lines[row][col + len(n):]
+        lines[i] = superscript(n) + line[len(n):]
+        expected, search_from = expected + 1, (row, col + 1)
+    return lines
+
+
+def _find_glued(lines, glued, start, stop):
+    row, col = start
+    for r in range(row, stop):
+        m = glued.search(lines[r], col if r == row else 0)
+        if m:
+            return r, m.start()
+    return None
 
 
 _BLOCK_START = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|[-–•+]\s|[⁰¹²³⁴⁵⁶⁷⁸⁹]|\[\d)")

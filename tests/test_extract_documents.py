@@ -161,3 +161,22 @@ def test_missing_file_and_broken_word_file_are_refused(tmp_path):
     broken = tmp_path / "hong.docx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     assert _refused(broken).reason == "unreadable_report"
+
+
+def test_pdf_footnote_references_lost_as_plain_digits_are_restored():
+    report = read_report(DATA / "report-2021-01-footnotes.pdf")  # "chuyển tiếp1", "20212", "1 Trong đó: …"
+    assert set(report.footnotes) == {"1", "2"}
+    assert "chuyển tiếp¹;" in report.text and "năm 2021²)" in report.text
+    df = extract_indicators(report)
+    got = dict(zip(df.indicator, df.value))
+    assert got["tasks_new"] == 10 and got["tasks_continuing_provincial"] == 24 and got["tasks_new_provincial"] == 8
+
+
+def test_hard_wrapped_text_is_joined_back_into_paragraphs(tmp_path):
+    import textwrap
+
+    path = tmp_path / "bao-cao.txt"
+    path.write_text("\n".join(textwrap.fill(p, 90) for p in TEXT.split("\n") if p.strip()), encoding="utf-8")
+    wrapped = extract_indicators(path)
+    original = extract_indicators(JANUARY)
+    assert wrapped.drop(columns="line").equals(original.drop(columns="line"))
