@@ -284,7 +284,8 @@ def _draw_ytd_panel(ax, code, row, year, lang):
     ax.bar_label(bars, labels=[format_number(v) for v in np.array(values)[ok]], padding=3, fontsize=9)
     for yp, v in zip(ypos, values):
         if np.isnan(v):
-            ax.text(0, yp, " " + catalog.label("missing", lang), va="center", color=COLORS["muted"])
+            ax.text(0, yp, " " + catalog.label("chart.empty", lang), va="center", color=COLORS["muted"],
+                    fontsize=9)
     ax.set_yticks(ypos, names)
     top = np.nanmax(values + [0.0])
     ax.set_xlim(0, top * 1.25 if top > 0 else 1)
@@ -321,15 +322,15 @@ def target_chart(df: pd.DataFrame, year: int, through, indicators=None, org: str
     if indicators is not None:
         table = table.reindex([c for c in indicators if c in table.index])
     with matplotlib.rc_context(STYLE):
-        fig = _new_figure(8, 1.4 + 0.5 * max(len(table), 2))
+        fig = _new_figure(9, 1.8 + 0.5 * max(len(table), 2))
         ax = fig.add_subplot()
-        ax.set_title(catalog.label("chart.target.title", lang, year=int(year),
-                                   period=format_period(make_period(int(year), month), lang)))
         if len(table):
             _draw_targets(ax, table, lang)
         else:
             _empty(ax, lang)
-        _decorate(fig, org, illustrative, lang)
+        # a figure title: the long indicator names push the axes far right
+        _decorate(fig, org, illustrative, lang, title=catalog.label(
+            "chart.target.title", lang, year=int(year), period=format_period(make_period(int(year), month), lang)))
         return _finish(fig)
 
 
@@ -390,14 +391,16 @@ def pipeline_chart(tasks: pd.DataFrame, period: str, org: str | None = None, lan
 def _draw_pipeline(ax, counts, lang):
     x = np.arange(len(counts))
     bottom = np.zeros(len(counts))
+    tallest = max(float(counts.to_numpy().sum(axis=1).max()), 1.0)
     for status in counts.columns:
         values = counts[status].to_numpy(float)
         if values.sum() == 0:
             continue
         bars = ax.bar(x, values, 0.6, bottom=bottom, color=STATUS_COLORS.get(status, COLORS["unknown"]),
                       label=_label_or(f"status.{status}", status, lang), edgecolor="white", linewidth=0.5)
-        ax.bar_label(bars, labels=[format_number(v) if v else "" for v in values], label_type="center",
-                     fontsize=8)
+        # a number only where the segment is tall enough to hold it
+        ax.bar_label(bars, labels=[format_number(v) if v >= 0.05 * tallest else "" for v in values],
+                     label_type="center", fontsize=8)
         bottom += values
     for xi, total in zip(x, bottom):
         ax.text(xi, total, format_number(total), ha="center", va="bottom", fontweight="bold")
@@ -405,7 +408,8 @@ def _draw_pipeline(ax, counts, lang):
     ax.set_ylim(0, max(bottom.max(), 1) * 1.15)
     ax.set_ylabel(catalog.label("chart.pipeline.ylabel", lang))
     ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
+    handles, labels = ax.get_legend_handles_labels()  # top of the legend = top of the stack
+    ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
     ax.grid(axis="x", visible=False)
 
 
