@@ -371,7 +371,9 @@ def task_pipeline(tasks: pd.DataFrame, period: str, org: str | None = None) -> T
     """Counts of tasks by level × status at ``period`` and moves since the previous snapshot.
 
     The previous snapshot is the latest period before ``period`` that has register rows for
-    that org (months without a register are skipped). A task_id listed twice in one
+    that org (months without a register are skipped). No register at ``period`` is a
+    ``ValueError`` (zero counts would read as "no tasks"); with several orgs, an org without
+    a register that month is left out. A task_id listed twice in one
     snapshot counts once (later row wins). Levels or statuses outside the model
     vocabularies are kept as extra rows/columns rather than dropped.
 
@@ -393,17 +395,21 @@ def task_pipeline(tasks: pd.DataFrame, period: str, org: str | None = None) -> T
                                              "level": str, "status": str})
     t = t.drop_duplicates(subset=["org", "period", "task_id"], keep="last")
     orgs = _orgs(t)
+    keyed = org is None and len(orgs) > 1
     if org is not None:
         if org not in orgs:
             raise ValueError(f"org '{org}' is not in the task frame (orgs present: {', '.join(orgs) or 'none'})")
         orgs = [org]
+    have = set(t.loc[t["period"] == period, "org"])
+    if not have.intersection(orgs):
+        known = ", ".join(sorted(set(t.loc[t["org"].isin(orgs), "period"]))[-6:])
+        raise ValueError(f"no task register at {period} for {', '.join(orgs) or 'any org'} "
+                         f"(latest periods: {known or 'none'})")
+    orgs = [o for o in orgs if o in have]  # an org without a register that month is left out
     parts = {o: _pipeline_one(t[t["org"] == o], period) for o in orgs}
-    if len(parts) == 1:
+    if not keyed:
         (o, (prev, counts, moves, new, removed)), = parts.items()
         return TaskPipeline(period, prev, counts, moves, new, removed, [o])
-    if not parts:
-        prev, counts, moves, new, removed = _pipeline_one(t, period)
-        return TaskPipeline(period, prev, counts, moves, new, removed, [])
     return TaskPipeline(
         period,
         {o: v[0] for o, v in parts.items()},

@@ -97,7 +97,8 @@ def _chart_rows(df: pd.DataFrame, org: str | None, what: str = "indicator"):
             raise ValueError(f"the {what} frame holds several orgs ({', '.join(orgs)}); "
                              "a chart shows one: pass org=")
         org = orgs[0] if orgs else None
-    elif org not in orgs:
+    elif org not in orgs and not _known_org(org):
+        # a known org without rows gets a "no data" chart; an unknown one is likely a typo
         raise ValueError(f"org '{org}' is not in the {what} frame (orgs present: {', '.join(orgs) or 'none'})")
     rows = df[df["org"].astype(str) == org] if org is not None else df
     flags = set(rows["illustrative"].astype(bool)) if "illustrative" in rows.columns else {False}
@@ -105,6 +106,14 @@ def _chart_rows(df: pd.DataFrame, org: str | None, what: str = "indicator"):
         raise ValueError("refusing to chart illustrative and real rows together: "
                          "filter on the 'illustrative' column or on org first")
     return rows, org, flags == {True}
+
+
+def _known_org(org: str) -> bool:
+    try:
+        catalog.label(f"org.{org}")
+        return True
+    except KeyError:
+        return False
 
 
 def _decorate(fig: Figure, org: str | None, illustrative: bool, lang: str, title: str | None = None) -> None:
@@ -367,6 +376,8 @@ def _draw_targets(ax, table, lang):
 def pipeline_chart(tasks: pd.DataFrame, period: str, org: str | None = None, lang: str = "vi") -> Figure:
     """Tasks at ``period`` as stacked bars: one bar per level, stacked by status.
 
+    No register for that org and month → a chart saying "Không có số liệu".
+
     >>> from sokhcn_analytics.model import normalize_tasks
     >>> t = normalize_tasks(pd.DataFrame({"org": "x", "period": "2021-01", "task_id": ["A", "B"],
     ...     "level": "provincial", "status": ["approved", "in_progress"]}))
@@ -375,7 +386,8 @@ def pipeline_chart(tasks: pd.DataFrame, period: str, org: str | None = None, lan
     """
     lang = _check_lang(lang)
     rows, org, illustrative = _chart_rows(tasks, org, what="task")
-    counts = analysis.task_pipeline(rows, period).counts if len(rows) else pd.DataFrame()
+    has_register = len(rows) and (rows["period"].astype(str) == period).any()
+    counts = analysis.task_pipeline(rows, period).counts if has_register else pd.DataFrame()
     with matplotlib.rc_context(STYLE):
         fig = _new_figure(8, 4.5)
         ax = fig.add_subplot()

@@ -445,3 +445,13 @@ def test_format_table_of_task_counts_labels_levels_and_statuses():
     table = format_table(task_pipeline(t, "2021-01"))
     assert table["Cấp quản lý"].tolist()[:2] == ["Cấp tỉnh", "Cấp quốc gia"]
     assert table.loc[0, "Đã phê duyệt"] == "1" and table.loc[1, "Tổng số"] == "1"
+
+
+def test_task_pipeline_without_register_at_period_is_an_error_not_zero_counts():
+    t = tasks_frame([("2021-01", "A", "provincial", "approved")])
+    with pytest.raises(ValueError, match="2021-02"):
+        task_pipeline(t, "2021-02")
+    both = pd.concat([t, tasks_frame([("2021-02", "B", "national", "approved")], org=DEMO)])
+    p = task_pipeline(both, "2021-02")
+    assert p.orgs == [DEMO] and p.previous == {DEMO: None}          # still keyed by org
+    assert p.counts.index.names == ["org", "level"]

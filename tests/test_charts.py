@@ -197,3 +197,11 @@ def test_charts_never_import_pyplot():
 def test_figure_shows_itself_as_png_in_jupyter():
     png = trend_chart(indicators(), SPAWN, "2021-06")._repr_png_()
     assert png[:4] == b"\x89PNG"
+
+
+def test_known_org_without_rows_gets_a_no_data_chart_and_unknown_org_is_refused():
+    demo_tasks = tasks(org=DEMO, illustrative=True)
+    assert "Không có số liệu" in texts(pipeline_chart(demo_tasks, "2021-06", org=REAL))
+    assert "Không có số liệu" in texts(pipeline_chart(demo_tasks, "2021-07"))
+    with pytest.raises(ValueError, match="so-khcn-backan"):
+        pipeline_chart(demo_tasks, "2021-06", org="so-khcn-backan")
