@@ -56,7 +56,7 @@ _SPACE = r"[^\S\n]+"
 # --- parts and headings ----------------------------------------------------------------------
 _ROMAN = r"[IVXL]{1,5}"
 _HEADING = re.compile(
-    rf"^(?:(?P<roman>{_ROMAN})[.)]|(?P<letter>[A-Z])\.|(?P<num>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})[.)]"
+    rf"^(?:(?P<roman>{_ROMAN})[.)-]|(?P<letter>[A-Z])\.|(?P<num>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})[.)]"
     rf"|(?P<sub>[a-zđ])\)|(?P<part>PHẦN\s+(?:{_ROMAN}|\d+|THỨ\s+\w+)[.:]?))\s*(?=\S)")
 _PARTS = (  # first match wins; tested on an upper-case heading
     ("plan", re.compile(r"PHƯƠNG HƯỚNG")),
@@ -339,15 +339,20 @@ def _candidates(text: str, segments: list[_Segment], phrasings) -> list[tuple[in
     """
     starts = [s.start for s in segments]
     found = []
+    ranks = {id(ph): rank for rank, ph in enumerate(phrasings)}
+    open_ended = [ph for ph in phrasings if ph.after is None or ph.after.match("")]
     for tok in _NUMBER.finditer(text):
-        if not _WORD_AFTER.match(text, tok.end()):  # every phrasing has words after its number
+        # most phrasings need words after the number ("cấp tỉnh: 24;" does not)
+        tried = phrasings if _WORD_AFTER.match(text, tok.end()) else open_ended
+        if not tried:
             continue
         seg = segments[bisect.bisect_right(starts, tok.start()) - 1]
         if seg.part not in ("result", "plan"):
             continue
         lo, hi = max(seg.start, tok.start() - _WINDOW[0]), min(seg.start + len(seg.text), tok.end() + _WINDOW[1])
-        for rank, ph in enumerate(phrasings):
-            if (ph.within and not seg.footnote) or (ph.after is not None and not ph.after.match(text, tok.end())):
+        for ph in tried:
+            rank = ranks[id(ph)]
+            if ph.after is not None and not ph.after.match(text, tok.end()):
                 continue
             if ph.section is not None and not ph.section.search(seg.section):
                 continue
@@ -367,24 +372,54 @@ def _claims(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
 
 
 def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
+    """Let the phrasings claim numbers, in priority order, one phrasing per number.
+
+    Three passes: the body's own figures; then breakdowns written inline after a figure
+    ("26 nhiệm vụ chuyển tiếp (24 cấp tỉnh, …)"); then footnotes, whose breakdowns belong to
+    the figure that cites them.
+    """
     text, segments = _segments(report)
     candidates = _candidates(text, segments, load_phrasings())
     claims: dict[int, _Claim] = {}
-    # body first, so that footnotes know which figure cites them; then the footnotes
-    for in_footnote in (False, True):
-        parents = _footnote_parents(text, segments, claims) if in_footnote else {}
-        for rank, ph, m, seg in candidates:
-            if bool(seg.footnote) != in_footnote or m.start("n") in claims:
-                continue
-            if ph.within and parents.get(seg.footnote, (None,))[0] != ph.within:
-                continue
-            value = _value(m, ph.scale)
-            if value is None:
-                continue
-            start = _lead_in_start(seg, m.start()) if in_footnote else m.start()
-            order = (parents[seg.footnote][1], 1, int(seg.footnote), m.start()) if in_footnote else (m.start(), 0, 0, 0)
+
+    def take(ph, m, seg, start, order):
+        value = _value(m, ph.scale)
+        if value is not None:
             claims[m.start("n")] = _Claim(ph, seg, start, m.end(), m.start("n"), value, order)
+
+    for rank, ph, m, seg in candidates:
+        if not seg.footnote and not ph.within and m.start("n") not in claims:
+            take(ph, m, seg, m.start(), (m.start(), 0, 0, 0))
+    body = list(claims.values())
+    for rank, ph, m, seg in candidates:
+        if not seg.footnote and ph.within and m.start("n") not in claims and \
+                _inline_parent(text, seg, m.start(), body) == ph.within:
+            take(ph, m, seg, m.start(), (m.start(), 0, 0, 0))
+    parents = _footnote_parents(text, segments, claims)
+    for rank, ph, m, seg in candidates:
+        if not seg.footnote or m.start("n") in claims or seg.footnote not in parents:
+            continue
+        if ph.within and parents[seg.footnote][0] != ph.within:
+            continue
+        take(ph, m, seg, _lead_in_start(seg, m.start()), (parents[seg.footnote][1], 1, int(seg.footnote), m.start()))
     return sorted(claims.values(), key=lambda c: c.order), text, segments
+
+
+_INLINE_LEAD = re.compile(r"(?i)[\s*_:,]*(?:\(|(?:trong đó|bao gồm|gồm)\b)")
+
+
+def _inline_parent(text: str, seg: _Segment, pos: int, claims: list[_Claim]) -> str | None:
+    """The indicator of the figure a breakdown at ``pos`` details, when it sits in the parenthesis or
+    the "trong đó …" clause right after that figure."""
+    for c in sorted((c for c in claims if c.segment is seg and c.end <= pos), key=lambda c: -c.end):
+        lead = _INLINE_LEAD.match(text, c.end)
+        if not lead:
+            return None
+        between = text[lead.end():pos]
+        if lead.group().endswith("("):
+            return c.phrasing.indicator if ")" not in between else None
+        return c.phrasing.indicator if not re.search(r"[;.()]", between) else None
+    return None
 
 
 def _footnote_parents(text: str, segments: list[_Segment], claims: dict[int, _Claim]) -> dict[str, tuple[str, int]]:

@@ -69,6 +69,8 @@ def test_report_without_a_period_is_refused_with_a_hint_to_use_the_option(tmp_pa
     "IV. NHIỆM VỤ CHỦ YẾU THÁNG THÁNG 03 NĂM 2022",
     "III. NHIỆM VỤ TRỌNG TÂM THÁNG 4",
     "B. KẾ HOẠCH CÔNG TÁC THÁNG 04",
+    "II- PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 04",
+    "PHẦN II. PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 04",
     "**II. PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG TỚI**",
 ])
 def test_figures_under_a_plan_heading_are_plans_for_the_next_month(heading):
@@ -177,6 +179,23 @@ def test_footnote_with_bracket_markers_placed_far_from_its_citation():
     assert ("tasks_continuing_national", 1.0, "01 nhiệm vụ cấp quốc gia") in rows(rep)
 
 
+def test_inline_breakdown_in_parenthesis_or_trong_do_clause_follows_its_figure():
+    rep = report("Quản lý 36 nhiệm vụ (26 nhiệm vụ chuyển tiếp (24 nhiệm vụ cấp tỉnh, 02 nhiệm vụ NTMN); "
+                 "10 nhiệm vụ mới, trong đó: 07 nhiệm vụ cấp tỉnh, 03 nhiệm vụ cấp quốc gia).")
+    assert [r[:2] for r in rows(rep)] == [
+        ("tasks_managed", 36), ("tasks_continuing", 26), ("tasks_continuing_provincial", 24),
+        ("tasks_continuing_ntmn", 2), ("tasks_new", 10), ("tasks_new_provincial", 7), ("tasks_new_national", 3)]
+
+
+def test_footnote_breakdown_with_the_level_written_before_the_number():
+    rep = report("Quản lý 36 nhiệm vụ (26 chuyển tiếp¹, 10 nhiệm vụ mới²).\n\n"
+                 "¹ Cấp tỉnh: 24; cấp quốc gia: 01; NTMN: 01.\n\n² Trong đó cấp tỉnh 08 nhiệm vụ, NTMN 02 nhiệm vụ")
+    assert rows(rep)[3:] == [
+        ("tasks_continuing_provincial", 24.0, "¹ Cấp tỉnh: 24"), ("tasks_continuing_national", 1.0, "cấp quốc gia: 01"),
+        ("tasks_continuing_ntmn", 1.0, "NTMN: 01"), ("tasks_new_provincial", 8.0, "² Trong đó cấp tỉnh 08 nhiệm vụ"),
+        ("tasks_new_ntmn", 2.0, "NTMN 02 nhiệm vụ")]
+
+
 def test_level_breakdown_outside_a_footnote_is_not_guessed():
     rep = report("Quản lý 24 nhiệm vụ cấp tỉnh, 01 nhiệm vụ cấp quốc gia.")
     assert [r[0] for r in rows(rep)] == ["tasks_managed"]
@@ -264,6 +283,11 @@ def test_every_phrasing_names_a_catalog_indicator():
     ("18 mẫu bê tông được thử nghiệm", "material_samples_tested", 18),
     ("triển khai 05 nhiệm vụ mở mới", "tasks_new", 5),
     ("Kiểm tra tình hình thực hiện 04 đề tài", "tasks_progress_checks", 4),
+    ("tập huấn được 05 lớp cho nông dân", "training_classes", 5),
+    ("Có 03 đề tài đã được nghiệm thu", "tasks_accepted", 3),
+    ("thẩm định nội dung và kinh phí 06 nhiệm vụ", "tasks_appraised", 6),
+    ("Thành lập 02 cuộc kiểm tra liên ngành", "inspections", 2),
+    ("thanh tra 04 cơ sở", "inspections", 4),
 ])
 def test_generic_phrasings_of_other_reports(sentence, indicator, value):
     got = rows(report(sentence + "."))
