@@ -59,7 +59,7 @@ def _exporter():
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
-        embed_images=True,
+        embed_images=False,  # charts are already data: URIs; nothing on disk to embed
     )
     return exporter
 
@@ -85,7 +85,9 @@ def notebook_to_html(nb, *, title: str | None = None) -> str:
         },
         "language_code": lang,
     }
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    exporter = _exporter()
+    exporter.language_code = lang
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     return insert_toc(body, lang)
 
 

@@ -154,11 +154,23 @@ def figure(fig, alt: str = "", dpi: int = 110) -> None:
     except Exception:  # a Figure not managed by pyplot needs no closing
         pass
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    if not alt:
-        axes = fig.get_axes()
-        alt = axes[0].get_title() if axes else ""
+    alt = alt or figure_title(fig)
     show_html(f'<figure class="sokhcn-figure"><img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
               f"</figure>")
+
+
+def figure_title(fig) -> str:
+    """The chart's own title (figure title or first figure text, else the first axes title), for alt text."""
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None and sup.get_text():
+        return sup.get_text()
+    if fig.texts and fig.texts[0].get_text():
+        return fig.texts[0].get_text()
+    for ax in fig.get_axes():
+        for loc in ("center", "left"):
+            if ax.get_title(loc):
+                return ax.get_title(loc)
+    return ""
 
 
 def footer(df, *, org: str, through: str, lang: str = "vi", now: datetime | None = None) -> None:

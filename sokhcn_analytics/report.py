@@ -225,10 +225,19 @@ def kernel_manager_class():
         return KernelManager
     global _IPCKernelManager
     if _IPCKernelManager is None:
-        from traitlets import CaselessStrEnum
+        import tempfile
+        import uuid
+
+        from traitlets import CaselessStrEnum, default
 
         class IPCKernelManager(KernelManager):
             transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+            @default("ip")
+            def _ip_default(self):
+                # jupyter_client's default is "kernel-ipc" in the working folder: shared by
+                # parallel kernels (their messages cross) and left in notebooks/. One path each.
+                return os.path.join(tempfile.gettempdir(), f"sokhcn-kernel-{uuid.uuid4().hex}-ipc")
 
         _IPCKernelManager = IPCKernelManager
     return _IPCKernelManager
