@@ -17,6 +17,7 @@ import bisect
 import csv
 import re
 import sys
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -328,7 +329,7 @@ def _value(m: re.Match, scale: float) -> float | None:
 
 _NUMBER = re.compile(MACROS["{N}"])
 _WORD_AFTER = re.compile(rf"[{_SUP}]*[^\S\n]+[^\W\d_]")
-_WINDOW = (200, 250)  # characters before and after a number a phrase may reach
+_WINDOW = (100, 160)  # characters before and after a number a phrase may reach
 
 
 def _candidates(text: str, segments: list[_Segment], phrasings) -> list[tuple[int, Phrasing, re.Match, _Segment]]:
@@ -584,18 +585,23 @@ def cli_extract(args) -> int:
     done, failed = [], False
     for path in args.reports:
         try:
-            report = read_report(path, getattr(args, "period", None))
+            with warnings.catch_warnings(record=True) as caught:  # e.g. a legacy encoding: one plain line
+                warnings.simplefilter("always")
+                report = read_report(path, getattr(args, "period", None))
+            for w in caught:
+                print(str(w.message), file=sys.stderr)
             done.append((report, extract_indicators(report)))
             _print_unrecognised(report)
         except SokhcnError as exc:
             print(str(exc), file=sys.stderr)
             failed = True
     frames = [df for _, df in done]
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OUTPUT_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)[OUTPUT_COLUMNS] if frames else pd.DataFrame(columns=OUTPUT_COLUMNS)
     if getattr(args, "format", "csv") == "json":
-        sys.stdout.write(out[OUTPUT_COLUMNS].to_json(orient="records", force_ascii=False, indent=1) + "\n")
+        sys.stdout.write(out.to_json(orient="records", force_ascii=False, indent=1) + "\n")
     else:
-        sys.stdout.write(out[OUTPUT_COLUMNS].to_csv(index=False, lineterminator="\n", float_format="%g"))
+        out = out.assign(value=[_plain_number(v) for v in out["value"]])
+        sys.stdout.write(out.to_csv(index=False, lineterminator="\n"))
     if getattr(args, "to_workbook", None) and done:
         try:
             _write_workbook(done, args.to_workbook)
@@ -603,6 +609,11 @@ def cli_extract(args) -> int:
             print(str(exc), file=sys.stderr)
             failed = True
     return 1 if failed else 0
+
+
+def _plain_number(value: float) -> str:
+    """36.0 → "36", 2.5 → "2.5", 1234567.0 → "1234567" (machine-readable, never 1.23e+06)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def _print_unrecognised(report: Report) -> None:

@@ -1,6 +1,7 @@
 """Builders for the extraction test documents (a Word file with real footnotes, text encodings)."""
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -66,3 +67,19 @@ def write_docx(path: Path, blocks: list, footnotes: dict[int, str] | None = None
         document.part.relate_to(part, FOOTNOTES_RT)
     document.save(str(path))
     return path
+
+
+def cp1258(text: str) -> bytes:
+    """Vietnamese the way Windows-1258 stores it: base letters precomposed, tone marks combining."""
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        d = unicodedata.normalize("NFD", ch)
+        shape = "".join(m for m in d[1:] if m in "\u0302\u0306\u031b")  # circumflex, breve, horn
+        tone = "".join(m for m in d[1:] if m not in shape)
+        out += (unicodedata.normalize("NFC", d[0] + shape) + tone).encode("cp1258", errors="replace")
+    return bytes(out)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from extract_fixtures import cp1258
 
 from sokhcn_analytics import extract
 from sokhcn_analytics.errors import InputError
@@ -200,3 +201,20 @@ def test_unknown_indicator_in_phrasings_is_refused_with_the_row(tmp_path):
     with pytest.raises(extract.SokhcnError) as err:
         extract.load_phrasings(str(bad))
     assert err.value.reason == "unknown_indicator" and "dòng 2" in str(err.value)
+
+
+def test_cli_csv_writes_large_and_decimal_values_plainly(tmp_path, capsys):
+    report = tmp_path / "2021-03.txt"
+    report.write_text("Kết quả thực hiện nhiệm vụ tháng 03 năm 2021\nI. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 03\n"
+                      "Kiểm định 1.234.567 phương tiện đo; sản xuất 2,5 kg giống nấm Sò.\n", encoding="utf-8")
+    assert cli_extract(_args(report)) == 0
+    got = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["value"] for r in got] == ["1234567", "2.5"]
+
+
+def test_cli_legacy_encoding_warning_is_one_plain_line(tmp_path, capsys):
+    report = tmp_path / "2021-03.txt"
+    report.write_bytes(cp1258("Kết quả thực hiện nhiệm vụ tháng 03 năm 2021\nI. KẾT QUẢ\nthử nghiệm 12 mẫu gạch.\n"))
+    assert cli_extract(_args(report)) == 0
+    err = capsys.readouterr().err
+    assert "UTF-8" in err and "Warning" not in err and "Traceback" not in err

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extract_fixtures import write_docx
+from extract_fixtures import cp1258, write_docx
 from sokhcn_analytics.errors import InputError
 from sokhcn_analytics.extract import extract_indicators, read_report
 
@@ -38,25 +38,9 @@ def test_decomposed_unicode_and_windows_line_ends_read_the_same(tmp_path):
     assert _result_rows(path) == JANUARY_ROWS
 
 
-def _cp1258(text: str) -> bytes:
-    """Vietnamese the way Windows-1258 stores it: base letters precomposed, tone marks combining."""
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        d = unicodedata.normalize("NFD", ch)
-        shape = "".join(m for m in d[1:] if m in "\u0302\u0306\u031b")  # circumflex, breve, horn
-        tone = "".join(m for m in d[1:] if m not in shape)
-        out += (unicodedata.normalize("NFC", d[0] + shape) + tone).encode("cp1258", errors="replace")
-    return bytes(out)
-
-
 def test_legacy_windows_1258_file_is_read_best_effort_with_a_warning(tmp_path):
     path = tmp_path / "bao-cao.txt"
-    path.write_bytes(_cp1258(TEXT))
+    path.write_bytes(cp1258(TEXT))
     with pytest.warns(UnicodeWarning, match="UTF-8"):
         rows = _result_rows(path)
     assert rows == JANUARY_ROWS
