@@ -36,10 +36,13 @@ UNRECOGNISED_COLUMNS = ["period", "kind", "section", "quote", "line"]
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _STOP_WORDS = "cho|tại|với|trên|ở|nhằm|để|tới|đến|và|thuộc|của|theo|từ|do|năm|ngày|tháng|trong|được"
+# "02 (hai) lớp": the number written out again in words, in parentheses
+_IN_WORDS = (r"(?:[^\S\n]*\((?:(?:một|mốt|hai|ba|bốn|tư|năm|lăm|sáu|bảy|tám|chín|mười|mươi|linh|lẻ|trăm|"
+             r"nghìn|ngàn|triệu)[^\S\n]*)+\))?")
 MACROS = {
     # the number: optional bold/italic markup around it, optional "/of" ("02/08 ĐTDA" = 2 of 8)
     "{N}": (r"(?<![\w.,/:\-–])(?:(?P<mk>\*\*|\*|__|_))?(?P<n>" + _NUM + r")(?:/(?P<of>\d+))?"
-            r"(?(mk)(?P=mk))(?![\w/:]|[.,]\d)"),
+            r"(?(mk)(?P=mk))(?![\w/:]|[.,]\d)" + _IN_WORDS),
     "{FN}": f"(?:[{_SUP}]+)",
     "{YEAR}": r"(?:19|20)\d\d",
     "{TASK}": "(?:ĐTDA|đề tài/dự án|đề tài, dự án|đề tài - dự án|đề tài và dự án|nhiệm vụ|đề tài|dự án)",
@@ -58,10 +61,11 @@ _SPACE = r"[^\S\n]+"
 _ROMAN = r"[IVXL]{1,5}"
 _HEADING = re.compile(
     rf"^(?:(?P<roman>{_ROMAN})[.)-]|(?P<letter>[A-Z])\.|(?P<num>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})[.)]"
-    rf"|(?P<sub>[a-zđ])\)|(?P<part>PHẦN\s+(?:{_ROMAN}|\d+|THỨ\s+\w+)[.:]?))\s*(?=\S)")
+    rf"|(?P<bare>\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})(?=\s+[^\W\d_])|(?P<sub>[a-zđ])[.)]"
+    rf"|(?P<part>PHẦN\s+(?:{_ROMAN}|\d+|THỨ\s+\w+)[.:]?))\s*(?=\S)")
 _PARTS = (  # first match wins; tested on an upper-case heading
-    ("plan", re.compile(r"PHƯƠNG HƯỚNG")),
     ("result", re.compile(r"KẾT QUẢ|TÌNH HÌNH THỰC HIỆN|CÔNG TÁC ĐÃ")),
+    ("plan", re.compile(r"PHƯƠNG HƯỚNG")),
     ("assessment", re.compile(r"^(?:ĐÁNH GIÁ|NHẬN XÉT|TỒN TẠI|KHÓ KHĂN|KIẾN NGHỊ|ĐỀ XUẤT|ĐỀ NGHỊ)")),
     ("plan", re.compile(r"NHIỆM VỤ|KẾ HOẠCH|TRỌNG TÂM|DỰ KIẾN")),
 )
@@ -243,23 +247,29 @@ def _period_after(text: str, lead: re.Pattern, signing_year: int | None) -> str 
 
 # --- structure: parts, sections, segments ---------------------------------------------------------
 
-def _heading(p: Paragraph) -> tuple[int, str] | None:
-    """(level, label) when the paragraph is a heading."""
+def _heading(p: Paragraph) -> tuple[int, str, bool] | None:
+    """(level, label, numbered) when the paragraph is a heading: numbered ("I.", "2.1.", "2.1 Tên",
+    "a)"), styled as a heading in Word or markdown, or a short line in capitals."""
     text = _MARKUP.sub("", p.text)
     m = _HEADING.match(text)
+    if m and m.group("bare") and not text[m.end():m.end() + 1].isupper():
+        m = None  # "2.5 tấn" is a number, "2.5 Công tác" a heading
     if m:
         if m.group("roman") or m.group("part") or m.group("letter"):
             level = 1
-        elif m.group("num"):
-            level = 2 + m.group("num").count(".")
+        elif m.group("num") or m.group("bare"):
+            level = 2 + (m.group("num") or m.group("bare")).count(".")
         else:
             level = 6
     elif p.style_level is not None:
         level = max(p.style_level, 1)
+    elif len(text) <= 150 and " " in text and "|" not in text and text.upper() == text \
+            and any(c.isalpha() for c in text):
+        level = 1
     else:
         return None
     label = re.split(r":\s", text, maxsplit=1)[0]
-    return level, (label if len(label) <= 120 else label[:117].rstrip() + "…")
+    return level, (label if len(label) <= 120 else label[:117].rstrip() + "…"), bool(m)
 
 
 def _part_of(label: str) -> str | None:
@@ -283,10 +293,9 @@ def _segments(report: Report) -> tuple[str, list[_Segment]]:
             part = "closing"
         head = _heading(p) if part != "closing" else None
         if head:
-            level, label = head
+            level, label, numbered = head
             # the title block is unnumbered; the body starts at the first numbered or styled heading
-            numbered_seen = (numbered_seen or bool(_HEADING.match(_MARKUP.sub("", p.text)))
-                             or (p.style_level or 0) >= 1)
+            numbered_seen = numbered_seen or numbered or (p.style_level or 0) >= 1
             new_part = _part_of(label) if numbered_seen else None
             if new_part:
                 part, path = new_part, []
@@ -385,7 +394,7 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
 
     def take(ph, m, seg, start, order):
         value = _value(m, ph.scale)
-        if value is not None:
+        if value is not None and not _cumulative(seg, m.start()):
             claims[m.start("n")] = _Claim(ph, seg, start, m.end(), m.start("n"), value, order)
 
     for rank, ph, m, seg in candidates:
@@ -404,6 +413,15 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
             continue
         take(ph, m, seg, _lead_in_start(seg, m.start()), (parents[seg.footnote][1], 1, int(seg.footnote), m.start()))
     return sorted(claims.values(), key=lambda c: c.order), text, segments
+
+
+_CUMULATIVE = re.compile(r"(?i)lũy kế|luỹ kế|từ đầu năm|tính đến (?:nay|hết|ngày|thời điểm)|cả năm|cùng kỳ")
+
+
+def _cumulative(seg: _Segment, pos: int) -> bool:
+    """A year-to-date or last-year figure ("lũy kế từ đầu năm kiểm định 2.500 …") is not this month's."""
+    clause = re.split(r"[;.]\s", seg.text[: pos - seg.start])[-1]
+    return bool(_CUMULATIVE.search(clause))
 
 
 _INLINE_LEAD = re.compile(r"(?i)[\s*_:,]*(?:\(|(?:trong đó|bao gồm|gồm)\b)")

@@ -116,6 +116,35 @@ def test_misnumbered_and_repeated_headings_stay_in_the_results_part():
         "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 03 > 1.1. Quản lý các đề tài, dự án"]
 
 
+def test_headings_without_trailing_dot_lettered_or_unnumbered_capitals():
+    text = ("BÁO CÁO\nKẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 05; PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 06 NĂM 2022\n"
+            "KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 05\n2.1 Công tác thử nghiệm\na. Vật liệu xây dựng\n"
+            "Thử nghiệm 12 mẫu gạch.\n2.5 tấn giống nấm được sản xuất.\n"
+            "STT | NỘI DUNG | KẾT QUẢ\nPHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 06\nThử nghiệm 20 mẫu thép.\n"
+            "STT | NỘI DUNG | KẾT QUẢ\nKiểm tra 02 cơ sở.")
+    df = extract_indicators(parse_report(text))
+    assert df[["period", "indicator", "value", "kind"]].values.tolist() == [
+        ["2022-05", "material_samples_tested", 12.0, "result"], ["2022-06", "material_samples_tested", 20.0, "plan"],
+        ["2022-06", "inspections", 2.0, "plan"]]
+    assert df.loc[0, "section"] == "KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 05 > 2.1 Công tác thử nghiệm > a. Vật liệu xây dựng"
+
+
+def test_number_repeated_in_words_in_parentheses():
+    assert rows(report("Tổ chức 02 (hai) lớp tập huấn trồng nấm cho nông dân.")) == [
+        ("training_classes", 2.0, "Tổ chức 02 (hai) lớp tập huấn trồng nấm")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Lũy kế từ đầu năm kiểm định 2.500 phương tiện đo",
+    "tính đến nay đã thử nghiệm 340 mẫu vật liệu xây dựng",
+    "so với cùng kỳ năm trước (tổ chức 04 lớp tập huấn)",
+])
+def test_year_to_date_and_last_year_figures_are_not_this_months(sentence):
+    rep = report(f"{sentence}; trong tháng kiểm định 300 phương tiện đo.")
+    assert rows(rep) == [("instruments_verified", 300.0, "kiểm định 300 phương tiện đo")]
+    assert len(unrecognised(rep)) == 1  # shown to the analyst instead
+
+
 def test_section_condition_tells_budget_appraisal_from_task_appraisal():
     rep = report("Thẩm định 03 đề tài, dự án năm 2022.\n\n8.2. Công tác kế hoạch - tài chính\n\n"
                  "thẩm định 02 đề tài, dự án⁴; giải ngân kinh phí.\n\n⁴ Đề tài: Linh chi.")
