@@ -1,0 +1,182 @@
+"""The store under faults: a build killed at any moment, and two builds at once.
+
+Two known states: OLD (built from the first 4 illustrative months) and NEW (all 16). Each
+kill starts from a copy of OLD and SIGKILLs ``sokhcn build`` of the 16 months after a
+random delay. Afterwards the store must be exactly OLD or exactly NEW (through the API,
+which rolls an interrupted commit forward), every file a plain reader opens must be whole,
+and the next build must succeed and give NEW.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import sokhcn_cmd
+from sokhcn_analytics.demo import make_demo_data
+from sokhcn_analytics.errors import StoreError
+from sokhcn_analytics.store import (LOCK, MANIFEST, OUTPUTS, STAGING, build_store, load_indicators, load_manifest,
+                                    load_sources, load_tasks)
+
+KILLS = 20
+SEED = 20210131
+
+
+def _frames(processed: Path) -> dict:
+    return {"indicators": load_indicators(processed), "tasks": load_tasks(processed),
+            "sources": load_sources(processed), "inputs": load_manifest(processed)["inputs"]}
+
+
+def _same(a: dict, b: dict) -> bool:
+    return a["inputs"] == b["inputs"] and all(a[k].equals(b[k]) for k in ("indicators", "tasks", "sources"))
+
+
+def _bytes(processed: Path) -> dict:
+    return {name: (processed / name).read_bytes() for name in OUTPUTS}
+
+
+@pytest.fixture(scope="module")
+def states(tmp_path_factory):
+    """Raw folders and stores for OLD and NEW, and how long a CLI build from OLD to NEW takes."""
+    root = tmp_path_factory.mktemp("faults")
+    months = make_demo_data(root / "months", "2019-01", "2020-04")
+    old_raw, new_raw = root / "old_raw" / "workbooks", root / "new_raw" / "workbooks"
+    for folder, files in ((old_raw, months[:4]), (new_raw, months)):
+        folder.mkdir(parents=True)
+        for f in files:
+            shutil.copy(f, folder / f.name)
+    old, new = root / "old", root / "new"
+    build_store(old_raw.parent, old)
+    shutil.copytree(old, new)
+    started = time.monotonic()
+    run = subprocess.run([*sokhcn_cmd(), "build", "--raw", new_raw.parent, "--processed", new], capture_output=True,
+                         text=True)
+    duration = time.monotonic() - started
+    assert run.returncode == 0, run.stderr
+    return {"old_raw": old_raw.parent, "new_raw": new_raw.parent, "old": old, "new": new, "duration": duration,
+            "old_frames": _frames(old), "new_frames": _frames(new), "old_bytes": _bytes(old),
+            "new_bytes": _bytes(new), "old_manifest": (old / MANIFEST).read_bytes()}
+
+
+def test_incremental_build_gives_the_same_store_as_a_build_from_scratch(states, tmp_path):
+    build_store(states["new_raw"], tmp_path)
+    assert _same(_frames(tmp_path), states["new_frames"])
+    assert _bytes(tmp_path) == states["new_bytes"]
+
+
+def _plain_read_is_whole(processed: Path, states) -> str:
+    """What a reader that opens the files directly (no recovery) sees: each file whole."""
+    seen = set()
+    for name in OUTPUTS:
+        data = (processed / name).read_bytes()
+        assert data in (states["old_bytes"][name], states["new_bytes"][name]), name
+        seen.add("old" if data == states["old_bytes"][name] else "new")
+    manifest = json.loads((processed / MANIFEST).read_text(encoding="utf-8"))  # never half-written
+    seen.add("old" if manifest["inputs"] == states["old_frames"]["inputs"] else "new")
+    if len(seen) > 1:  # only while a committed staging waits to be rolled forward
+        assert (processed / STAGING / "COMMIT").exists()
+    return seen.pop() if len(seen) == 1 else "mixed"
+
+
+def _start_build(states, processed: Path) -> subprocess.Popen:
+    return subprocess.Popen([*sokhcn_cmd(), "build", "--raw", states["new_raw"], "--processed", processed],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait_for_staging(proc: subprocess.Popen, processed: Path) -> None:
+    """Until the build starts writing its staging folder (the commit phase) or ends."""
+    deadline = time.monotonic() + 60
+    while not (processed / STAGING).exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+
+
+def test_build_killed_at_random_moments_leaves_old_or_new_store_and_next_build_succeeds(states, tmp_path):
+    """Half the kills at any moment of the build, half during or just after its commit phase."""
+    rng = random.Random(SEED)
+    plans = [("anytime", rng.uniform(0.0, states["duration"])) for _ in range(KILLS // 2)]
+    plans += [("commit", rng.uniform(0.0, 0.06)) for _ in range(KILLS - KILLS // 2)]
+    outcomes = []
+    processed = tmp_path / "processed"
+    for when, delay in plans:
+        shutil.rmtree(processed, ignore_errors=True)
+        shutil.copytree(states["old"], processed)
+        proc = _start_build(states, processed)
+        if when == "commit":
+            _wait_for_staging(proc, processed)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+
+        plain = _plain_read_is_whole(processed, states)
+        after = _frames(processed)  # the API rolls a committed staging forward first
+        state = "new" if _same(after, states["new_frames"]) else "old"
+        assert _same(after, states[f"{state}_frames"]), f"mixed store after a kill ({when}, {delay:.2f}s)"
+        assert not (processed / STAGING).exists()
+        outcomes.append((when, round(delay, 3), plain, state))
+
+        result = build_store(states["new_raw"], processed)
+        assert result.changed == (state == "old")
+        assert _same(_frames(processed), states["new_frames"])
+    print("kills (when, delay, plain read, state):", outcomes)
+    assert {state for *_, state in outcomes} == {"old", "new"}, outcomes  # kills landed on both sides
+
+
+def test_second_build_refuses_clearly_while_another_holds_the_lock(states, tmp_path):
+    processed = tmp_path / "processed"
+    shutil.copytree(states["old"], processed)
+    before = {p.name: p.read_bytes() for p in processed.iterdir() if p.is_file()}
+    with open(processed / LOCK, "a+") as held:  # stands in for a build that is running
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        run = subprocess.run([*sokhcn_cmd(), "build", "--raw", states["new_raw"], "--processed", processed],
+                             capture_output=True, text=True, env={**os.environ, "SOKHCN_LOCK_TIMEOUT": "0.5"})
+    assert run.returncode == 1
+    assert "Traceback" not in run.stdout + run.stderr
+    assert "sokhcn build" in run.stderr and "đang ghi" in run.stderr
+    assert {p.name: p.read_bytes() for p in processed.iterdir() if p.is_file()} == before
+
+
+def _lock_is_held(processed: Path) -> bool:
+    with open(processed / LOCK, "a+") as probe:
+        try:
+            fcntl.flock(probe.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(probe.fileno(), fcntl.LOCK_UN)
+        return False
+
+
+def test_build_started_during_a_running_build_is_refused_and_store_ends_new(states, tmp_path):
+    processed = tmp_path / "processed"
+    shutil.copytree(states["old"], processed)
+    running = subprocess.Popen([*sokhcn_cmd(), "build", "--raw", states["new_raw"], "--processed", processed],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not _lock_is_held(processed) and running.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert running.poll() is None, "the first build ended before it could be caught holding the lock"
+    with pytest.raises(StoreError) as info:
+        build_store(states["new_raw"], processed, lock_timeout=0)
+    assert info.value.reason == "store_locked"
+    assert running.wait(timeout=120) == 0, running.stderr.read()
+    assert _same(_frames(processed), states["new_frames"])
+
+
+def test_two_builds_started_together_both_succeed_one_after_the_other(states, tmp_path):
+    processed = tmp_path / "processed"
+    shutil.copytree(states["old"], processed)
+    cmd = [*sokhcn_cmd(), "build", "--raw", str(states["new_raw"]), "--processed", str(processed)]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    messages = sorted(out for out, _ in outs)
+    assert messages[0].startswith("Không có thay đổi") and messages[1].startswith("Đã build"), messages
+    assert _same(_frames(processed), states["new_frames"])
