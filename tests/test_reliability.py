@@ -167,3 +167,14 @@ def test_path_traversal_in_out_or_period_is_refused_and_writes_nothing(args, tmp
     assert "Traceback" not in out + err
     assert "../../x" in err
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "b"]
+
+
+def test_absurdly_long_number_typed_as_text_is_refused_not_stored_as_infinity(tmp_path, layout):
+    path = good_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb[INDICATORS].cell(layout["spawn"], 4).value = "9" * 400
+    wb.save(path)
+    with pytest.raises(InputError) as info:
+        load_workbook(path)
+    assert info.value.reasons == ["not_a_number"]
+    assert info.value.problems[0].cell == f"D{layout['spawn']}"
