@@ -50,7 +50,7 @@ MACROS = {
     "{NAM}": "(?:Sò|Linh chi|Mộc nhĩ|Hương|Rơm|Kim châm|Đùi gà|Vân chi|Bào ngư|Tai mèo)",
     "{LAN}": "(?:kim tuyến|Hồ Điệp|Phi điệp|Đai châu|Kiếm)",
     "{MAU}": "(?:vật liệu xây dựng|VLXD|bê tông|xi măng|gạch|thép|cát|đá|nước|phân bón|sản phẩm|hàng hóa)",
-    "{PTD}": ("(?:phương tiện đo|PTĐ|phương tiện|thiết bị đo|thiết bị|chuẩn đo lường|công tơ điện|công tơ|"
+    "{PTD}": ("(?:phương tiện đo|PTĐ|phương tiện|thiết bị đo|chuẩn đo lường|công tơ điện|công tơ|"
               "cột đo xăng dầu|cột đo|đồng hồ nước|đồng hồ|taximet|huyết áp kế|nhiệt kế|áp kế|quả cân|cân)"),
     # a few words naming a topic ("lớp tập huấn chăn nuôi vỗ béo trâu bò"), up to a linking word
     "{TOPIC}": rf"(?:[^\S\n]+(?!(?:{_STOP_WORDS})(?!\w))[\w&/-]+){{0,8}}",
@@ -157,7 +157,12 @@ def load_phrasings(path: str | None = None) -> tuple[Phrasing, ...]:
             if code not in known or (row.get("within") and row["within"] not in known):
                 raise SokhcnError(f"{path.name} dòng {no}: mã chỉ tiêu '{code}' không có trong danh mục "
                                   "indicators.csv; hãy thêm chỉ tiêu vào danh mục trước", reason="unknown_indicator")
-            rows.append(Phrasing(code, compile_pattern(row["pattern"]), (row.get("within") or "").strip(),
+            try:
+                regex = compile_pattern(row["pattern"])
+            except re.error as exc:
+                raise SokhcnError(f"{path.name} dòng {no}: mẫu câu của '{code}' không hợp lệ ({exc}); "
+                                  "trong (?<!…) hãy viết \\s thay cho dấu cách", reason="bad_phrasing") from exc
+            rows.append(Phrasing(code, regex, (row.get("within") or "").strip(),
                                  re.compile(row["section"], re.I) if row.get("section") else None,
                                  float(row.get("scale") or 1), row.get("example") or "",
                                  _after_number(row["pattern"])))

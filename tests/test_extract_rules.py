@@ -321,3 +321,25 @@ def test_every_phrasing_names_a_catalog_indicator():
 def test_generic_phrasings_of_other_reports(sentence, indicator, value):
     got = rows(report(sentence + "."))
     assert got and got[0][:2] == (indicator, float(value))
+
+
+@pytest.mark.parametrize("sentence", [
+    "Tiếp nhận 05 nhiệm vụ mới đề xuất",
+    "đề xuất đặt hàng 04 nhiệm vụ mới",
+    "kiểm định 03 thiết bị X-quang",
+    "thực hiện 02 chương trình khoa học và công nghệ",
+    "Năm 2021 có 36 nhiệm vụ",
+])
+def test_look_alike_phrases_that_count_something_else_are_not_taken(sentence):
+    assert rows(report(sentence + ".")) == []
+
+
+def test_bad_phrasing_pattern_is_refused_with_its_row(tmp_path):
+    from sokhcn_analytics.errors import SokhcnError
+
+    bad = tmp_path / "phrasings.csv"
+    bad.write_text("indicator,pattern,within,section,scale,example\ntraining_classes,(?<!mở ){N} lớp,,,,\n",
+                   encoding="utf-8")
+    with pytest.raises(SokhcnError) as err:
+        load_phrasings(str(bad))
+    assert err.value.reason == "bad_phrasing" and "dòng 2" in str(err.value)
