@@ -83,8 +83,8 @@ def normalize_indicators(df):
         for c in INDICATOR_COLUMNS
     })
     out["value"] = pd.to_numeric(df["value"], errors="raise").astype("float64")
-    out["reviewed"] = df["reviewed"].fillna(False).astype(bool)
-    out["illustrative"] = df["illustrative"].fillna(False).astype(bool)
+    out["reviewed"] = _flag(df["reviewed"])
+    out["illustrative"] = _flag(df["illustrative"])
     for c in ("org", "period", "indicator", "unit", "kind", "source_file", "source_ref"):
         out[c] = out[c].astype(str)
     return out.reset_index(drop=True)
@@ -99,5 +99,10 @@ def normalize_tasks(df):
         out[c] = df[c].where(df[c].notna(), "").astype(str)
     for c in ("start_year", "end_year"):
         out[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
-    out["illustrative"] = df["illustrative"].fillna(False).astype(bool)
+    out["illustrative"] = _flag(df["illustrative"])
     return out.reset_index(drop=True)
+
+
+def _flag(column):
+    """A boolean column with missing values as False (an absent column is all False)."""
+    return column.astype("boolean").fillna(False).astype(bool)
