@@ -23,6 +23,9 @@ _EXPORTS = {
     # analysis
     "monthly": "analysis", "ytd": "analysis", "yoy": "analysis",
     "plan_vs_actual": "analysis", "plan_followup": "analysis", "task_pipeline": "analysis",
+    "format_table": "analysis",
+    # charts
+    "trend_chart": "charts", "ytd_chart": "charts", "target_chart": "charts", "pipeline_chart": "charts",
     # formatting
     "format_number": "vnformat", "format_percent": "vnformat", "format_period": "vnformat",
     "parse_number": "vnformat",
