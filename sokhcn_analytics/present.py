@@ -146,6 +146,9 @@ def table(frame, lang: str = "vi", numeric: bool = True) -> None:
 def figure(fig, alt: str = "", dpi: int = 110) -> None:
     """A matplotlib Figure as an embedded PNG (base64, nothing linked), then closed."""
     buf = io.BytesIO()
+    if not fig.stale and fig.get_layout_engine() is not None:
+        # already laid out (charts finish with a layout pass): don't pay constrained layout twice
+        fig.set_layout_engine("none")
     fig.savefig(buf, format="png", dpi=dpi)
     try:
         import matplotlib.pyplot as plt

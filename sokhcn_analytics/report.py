@@ -218,38 +218,124 @@ def ensure_kernel() -> str:
 
 def kernel_manager_class():
     """Local kernels talk over a Unix socket (IPC) where there is one: nothing listens on TCP
-    and ipykernel has no reason to warn about unencrypted traffic."""
-    from jupyter_client.manager import KernelManager
+    and ipykernel has no reason to warn about unencrypted traffic. The manager remembers the
+    clients made from it, so a kept kernel's old clients can be closed."""
+    global _KernelManager
+    if _KernelManager is not None:
+        return _KernelManager
+    import tempfile
+    import uuid
 
-    if os.name != "posix":
-        return KernelManager
-    global _IPCKernelManager
-    if _IPCKernelManager is None:
-        import tempfile
-        import uuid
+    # nbclient drives kernels asynchronously: a blocking manager/client would stall its polling
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum, default
 
-        from traitlets import CaselessStrEnum, default
-
-        class IPCKernelManager(KernelManager):
+    class SokhcnKernelManager(AsyncKernelManager):
+        if os.name == "posix":
             transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
 
-            @default("ip")
-            def _ip_default(self):
-                # jupyter_client's default is "kernel-ipc" in the working folder: shared by
-                # parallel kernels (their messages cross) and left in notebooks/. One path each.
-                return os.path.join(tempfile.gettempdir(), f"sokhcn-kernel-{uuid.uuid4().hex}-ipc")
+        @default("ip")
+        def _ip_default(self):
+            if self.transport != "ipc":
+                return "127.0.0.1"
+            # jupyter_client's default is "kernel-ipc" in the working folder: shared by
+            # parallel kernels (their messages cross) and left in notebooks/. One path each.
+            return os.path.join(tempfile.gettempdir(), f"sokhcn-kernel-{uuid.uuid4().hex}-ipc")
 
-        _IPCKernelManager = IPCKernelManager
-    return _IPCKernelManager
+        def client(self, **kwargs):
+            kc = super().client(**kwargs)
+            self.__dict__.setdefault("_sokhcn_clients", []).append(kc)
+            return kc
+
+        def close_clients(self):
+            for kc in self.__dict__.pop("_sokhcn_clients", []):
+                try:
+                    kc.stop_channels()
+                except Exception:  # a client already closed is fine
+                    pass
+
+    _KernelManager = SokhcnKernelManager
+    return _KernelManager
 
 
-_IPCKernelManager = None
+_KernelManager = None
+
+
+class WarmKernel:
+    """One kernel kept for all the notebooks a process runs in a batch, cleared between them.
+
+    Starting a kernel and importing pandas, matplotlib and the package costs seconds per
+    notebook; a batch pays it once per process. Between notebooks the user namespace is
+    reset (``%reset -f``), so no variable leaks from one report into the next; a kernel
+    that died or does not answer is replaced by a fresh one.
+    """
+
+    def __init__(self, kernel_name: str):
+        self.kernel_name = kernel_name
+        self.km = None
+
+    def manager(self, cwd: str):
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None:
+            self.km.close_clients()
+            if run_sync(self.km.is_alive)() and self._reset():
+                return self.km
+            self.close()
+        km = kernel_manager_class()(kernel_name=self.kernel_name)
+        run_sync(km.start_kernel)(cwd=cwd)
+        self.km = km
+        return km
+
+    def _reset(self) -> bool:
+        kc = self.km.blocking_client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=30)
+            reply = kc.execute_interactive("get_ipython().run_line_magic('reset', '-f')", store_history=False,
+                                           timeout=30, output_hook=lambda msg: None)
+            return reply["content"]["status"] == "ok"
+        except Exception:  # no answer: the caller starts a fresh kernel
+            return False
+        finally:
+            kc.stop_channels()
+
+    def close(self) -> None:
+        if self.km is None:
+            return
+        from jupyter_core.utils import run_sync
+
+        km, self.km = self.km, None
+        km.close_clients()
+        try:
+            run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # already gone
+            pass
+
+
+_warm: WarmKernel | None = None
+
+
+def warm_kernel(kernel_name: str) -> WarmKernel:
+    """This process's kept kernel (shut down when the process ends, pool workers included)."""
+    global _warm
+    if _warm is None or _warm.kernel_name != kernel_name:
+        import atexit
+        from multiprocessing import util
+
+        _warm = WarmKernel(kernel_name)
+        atexit.register(_warm.close)
+        util.Finalize(_warm, _warm.close, exitpriority=10)
+    return _warm
 
 
 # ---------------------------------------------------------------- running
 
-def execute_job(job: Job, pdf: bool = True, kernel_name: str | None = None) -> JobResult:
-    """Run one notebook with papermill, then write its HTML (and PDF). Never raises."""
+def execute_job(job: Job, pdf: bool = True, kernel_name: str | None = None, warm: bool = False) -> JobResult:
+    """Run one notebook with papermill, then write its HTML (and PDF). Never raises.
+
+    ``warm``: run in this process's kept kernel (see :class:`WarmKernel`) instead of a new one.
+    """
     # lazy imports: papermill and nbconvert take a second to import; the CLI's other commands don't need them
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -260,11 +346,15 @@ def execute_job(job: Job, pdf: bool = True, kernel_name: str | None = None) -> J
     out_dir = Path(job.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ipynb = out_dir / f"{job.notebook}.ipynb"
+    kernel_name = kernel_name or ensure_kernel()
     try:
+        extra = {"km": warm_kernel(kernel_name).manager(str(Path(job.source).parent))} if warm else {}
         nb = pm.execute_notebook(
             job.source, str(ipynb), parameters=dict(job.parameters),
-            kernel_name=kernel_name or ensure_kernel(), progress_bar=False, log_output=False,
+            kernel_name=kernel_name, progress_bar=False, log_output=False,
             cwd=str(Path(job.source).parent), kernel_manager_class=kernel_manager_class(),
+            shutdown_kernel="immediate",  # the notebook is saved; a graceful stop waits seconds for nothing
+            **extra,
         )
     except PapermillExecutionError as e:
         result.partial = str(ipynb) if ipynb.exists() else None
@@ -302,8 +392,12 @@ def _short(text, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def run_jobs(jobs, n_jobs: int = 1, pdf: bool = True, on_result=None, progress: bool | None = None) -> list[JobResult]:
-    """Run every job (in ``n_jobs`` processes), calling ``on_result`` as each finishes."""
+def run_jobs(jobs, n_jobs: int = 1, pdf: bool = True, on_result=None, progress: bool | None = None,
+             warm: bool = True) -> list[JobResult]:
+    """Run every job (in ``n_jobs`` processes), calling ``on_result`` as each finishes.
+
+    With ``warm`` (default) each process keeps one kernel for all its notebooks.
+    """
     from tqdm import tqdm
 
     show = sys.stderr.isatty() if progress is None else progress
@@ -318,16 +412,18 @@ def run_jobs(jobs, n_jobs: int = 1, pdf: bool = True, on_result=None, progress: 
 
         if n_jobs <= 1 or len(jobs) <= 1:
             for job in jobs:
-                done(execute_job(job, pdf, kernel))
+                done(execute_job(job, pdf, kernel, warm and len(jobs) > 1))
         else:
             import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor, as_completed
 
             # spawn: a forked child would share the parent's zmq/tqdm state
             with ProcessPoolExecutor(max_workers=n_jobs, mp_context=mp.get_context("spawn")) as pool:
-                futures = [pool.submit(execute_job, job, pdf, kernel) for job in jobs]
+                futures = [pool.submit(execute_job, job, pdf, kernel, warm) for job in jobs]
                 for fut in as_completed(futures):
                     done(fut.result())
+    if _warm is not None:  # the pool's workers close theirs on exit
+        _warm.close()
     order = {(j.notebook, j.key): i for i, j in enumerate(jobs)}
     return sorted(results, key=lambda r: order.get((r.job.notebook, r.job.key), 0))
 
