@@ -412,11 +412,12 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
             take(ph, m, seg, m.start(), (m.start(), 0, 0, 0))
     parents = _footnote_parents(text, segments, claims)
     for rank, ph, m, seg in candidates:
-        if not seg.footnote or m.start("n") in claims or seg.footnote not in parents:
+        if not seg.footnote or m.start("n") in claims:
             continue
         if ph.within and parents[seg.footnote][0] != ph.within:
             continue
-        take(ph, m, seg, _lead_in_start(seg, m.start()), (parents[seg.footnote][1], 1, int(seg.footnote), m.start()))
+        start = _lead_in_start(seg, m.start()) if ph.within else m.start()
+        take(ph, m, seg, start, (parents[seg.footnote][1], 1, int(seg.footnote), m.start()))
     return sorted(claims.values(), key=lambda c: c.order), text, segments
 
 
@@ -447,8 +448,9 @@ def _inline_parent(text: str, seg: _Segment, pos: int, claims: list[_Claim]) -> 
 
 
 def _footnote_parents(text: str, segments: list[_Segment], claims: dict[int, _Claim]) -> dict[str, tuple[str, int]]:
-    """marker → (indicator of the figure the footnote is cited after, offset its rows sort at)."""
-    parents = {}
+    """marker → (indicator of the figure the footnote is cited after, or "" when it follows no
+    figure; offset its rows sort at). Footnotes cited nowhere sort at the end."""
+    parents: dict[str, tuple[str, int]] = {}
     for seg in segments:
         if seg.footnote or seg.part not in ("result", "plan"):
             continue
@@ -457,9 +459,12 @@ def _footnote_parents(text: str, segments: list[_Segment], claims: dict[int, _Cl
             pos = seg.start + m.start()
             before = [c for c in claims.values() if c.segment is seg and c.start <= pos
                       and not re.search(r"[;.]", text[c.end:pos])]
-            if before and marker not in parents:
-                parent = max(before, key=lambda c: c.start)
-                parents[marker] = (parent.phrasing.indicator, _anchor(seg, m.start()))
+            if marker not in parents:
+                parent = max(before, key=lambda c: c.start).phrasing.indicator if before else ""
+                parents[marker] = (parent, _anchor(seg, m.start()))
+    for seg in segments:
+        if seg.footnote and seg.footnote not in parents:
+            parents[seg.footnote] = ("", len(text))
     return parents
 
 
@@ -479,7 +484,8 @@ _LEAD_IN = re.compile(rf"(?i)^[{_SUP}]+\s*(?:trong đó|bao gồm|gồm|cụ th�
 
 
 def _lead_in_start(seg: _Segment, start: int) -> int:
-    """A footnote's first figure is quoted with its marker and lead-in ("¹ Trong đó: 24 …")."""
+    """A breakdown footnote's first figure is quoted with the marker tying it to the figure it
+    details, and the lead-in ("¹ Trong đó: 24 nhiệm vụ cấp tỉnh")."""
     return seg.start if _LEAD_IN.match(seg.text[: start - seg.start]) else start
 
 

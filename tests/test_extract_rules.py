@@ -343,3 +343,9 @@ def test_bad_phrasing_pattern_is_refused_with_its_row(tmp_path):
     with pytest.raises(SokhcnError) as err:
         load_phrasings(str(bad))
     assert err.value.reason == "bad_phrasing" and "dòng 2" in str(err.value)
+
+
+def test_figures_inside_a_footnote_that_follows_no_figure_are_still_read():
+    rep = report("Triển khai các lớp tập huấn tại huyện Pác Nặm⁵.\n\n⁵ Tổ chức 03 lớp tập huấn chăn nuôi trâu bò tại xã An Thắng")
+    assert rows(rep) == [("training_classes", 3.0, "Tổ chức 03 lớp tập huấn chăn nuôi trâu bò")]
+    assert extract_indicators(rep)["line"].tolist() == [15]
