@@ -299,9 +299,10 @@ def _segments(report: Report) -> tuple[str, list[_Segment]]:
         head = _heading(p) if part != "closing" else None
         if head:
             level, label, numbered = head
-            # the title block is unnumbered; the body starts at the first numbered or styled heading
+            # the body starts at the first part heading, or at the first numbered or styled one;
+            # a title in capitals ("KẾT QUẢ …; PHƯƠNG HƯỚNG …") holds no figures whatever part it sets
             numbered_seen = numbered_seen or numbered or (p.style_level or 0) >= 1
-            new_part = _part_of(label) if numbered_seen else None
+            new_part = _part_of(label)
             if new_part:
                 part, path = new_part, []
             elif part == "preamble" and numbered_seen:

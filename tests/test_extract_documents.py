@@ -164,3 +164,16 @@ def test_hard_wrapped_text_is_joined_back_into_paragraphs(tmp_path):
     wrapped = extract_indicators(path)
     original = extract_indicators(JANUARY)
     assert wrapped.drop(columns="line").equals(original.drop(columns="line"))
+
+
+def test_word_report_numbered_by_word_lists_with_plain_style_headings(tmp_path):
+    blocks = [("table", [["UBND TỈNH BẮC KẠN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+                         ["SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Độc lập - Tự do - Hạnh phúc"],
+                         ["Số: 21/BC-SKHCN", "Bắc Kạn, ngày 26 tháng 3 năm 2021"]]),
+              ("p", "BÁO CÁO"), ("p", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 3"),
+              ("p", "PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 4 NĂM 2021"),
+              ("p", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 3"), ("p", "Thử nghiệm 30 mẫu vật liệu xây dựng."),
+              ("p", "PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 4"), ("p", "Thử nghiệm 40 mẫu vật liệu xây dựng."),
+              ("table", [["Nơi nhận:\n- Như trên;\n- Lưu: VT.", "KT. GIÁM ĐỐC"]])]
+    df = extract_indicators(write_docx(tmp_path / "2021-03.docx", blocks))
+    assert df[["period", "value", "kind"]].values.tolist() == [["2021-03", 30.0, "result"], ["2021-04", 40.0, "plan"]]
