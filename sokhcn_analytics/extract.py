@@ -504,6 +504,12 @@ def extract_indicators(report_or_path, period: str | None = None):
     """One row per figure found: ``period, indicator, value, unit, kind, section, quote, line``.
 
     Plan figures (next-month part) have ``kind="plan"`` and the period of the next month.
+
+    >>> rep = parse_report("Kết quả tháng 01 năm 2021\\nI. KẾT QUẢ\\nThử nghiệm 68 mẫu gạch.\\n"
+    ...                    "II. PHƯƠNG HƯỚNG THÁNG 02\\nKiểm tra 01 cơ sở.")
+    >>> extract_indicators(rep)[["period", "indicator", "value", "kind", "quote"]].values.tolist()
+    [['2021-01', 'material_samples_tested', 68.0, 'result', 'Thử nghiệm 68 mẫu gạch'], \
+['2021-02', 'inspections', 1.0, 'plan', 'Kiểm tra 01 cơ sở']]
     """
     import pandas as pd
 
@@ -531,6 +537,11 @@ def unrecognised(report_or_path, period: str | None = None):
 
     Dates, document numbers, standards, years, ranges, section numbers and phone numbers are
     never listed; nor is a footnote figure that restates the figure citing it.
+
+    >>> rep = parse_report("Kết quả tháng 01 năm 2021\\nI. KẾT QUẢ\\n"
+    ...                    "Theo Quyết định số 10/QĐ-UBND ngày 12/01/2021, cấp 15 giấy phép bức xạ.")
+    >>> unrecognised(rep)["quote"].tolist()
+    ['cấp 15 giấy phép bức xạ']
     """
     import pandas as pd
 

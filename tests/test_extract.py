@@ -218,3 +218,9 @@ def test_cli_legacy_encoding_warning_is_one_plain_line(tmp_path, capsys):
     assert cli_extract(_args(report)) == 0
     err = capsys.readouterr().err
     assert "UTF-8" in err and "Warning" not in err and "Traceback" not in err
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    assert doctest.testmod(extract).failed == 0
