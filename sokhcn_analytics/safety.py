@@ -27,6 +27,7 @@ MAX_PARTS = 2000
 MAX_CELLS = 200_000  # per sheet; the indicator sheet has about 200 cells, a task register a few thousand
 CHUNK = 1 << 20
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _CELL = re.compile(rb"<c[ >/]")
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z0-9:]+)"')
@@ -62,6 +63,9 @@ def _not_a_zip(path: Path) -> Problem:
     if head in _ZIP_MAGIC:  # a zip whose end is missing: an interrupted copy or download
         return Problem("corrupt_file", "file Excel bị hỏng hoặc không đầy đủ (có thể do chép/tải về bị ngắt); "
                        "lấy lại bản gốc", str(path))
+    if head == _OLE_MAGIC[:4]:  # Excel 97-2003, or any workbook saved with a password (encrypted in OLE)
+        return Problem("not_a_workbook", "file là sổ Excel cũ (.xls) hoặc sổ Excel có đặt mật khẩu; mở bằng Excel, "
+                       "gỡ mật khẩu nếu có và lưu dưới dạng .xlsx", str(path))
     return Problem("not_a_workbook", "file không phải là sổ Excel .xlsx (có thể là file văn bản hoặc .xls cũ đổi "
                    "tên); mở bằng Excel và lưu dưới dạng .xlsx", str(path))
 

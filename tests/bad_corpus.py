@@ -115,6 +115,24 @@ def text_as_xlsx(folder):
     return path
 
 
+def xls_or_encrypted(folder):
+    """An OLE2 compound file under the .xlsx name: an Excel 97-2003 file, or a workbook saved with a password."""
+    path = Path(folder) / GOOD_NAME
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + b"EncryptedPackage".ljust(512, b"\x00"))
+    return path
+
+
+def pasted_table(folder, rows: int = 3000):
+    """A table pasted under the indicators: thousands of unknown codes, each one a problem."""
+    path = good_workbook(folder)
+    part = _sheet_part(path, INDICATORS)
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(part).decode()
+    extra = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>ma_{r}</t></is></c><c r="D{r}"><v>{r}</v></c></row>'
+                    for r in range(100, 100 + rows))
+    return _rezip(path, {part: xml.replace("</sheetData>", extra + "</sheetData>").encode()})
+
+
 def empty_file(folder):
     path = Path(folder) / GOOD_NAME
     path.write_bytes(b"")
@@ -293,6 +311,7 @@ CASES = [
     Case("corrupt_zip", corrupt_zip, "corrupt_file", what="zip hỏng: byte bị hỏng giữa dữ liệu nén"),
     Case("truncated_zip", truncated_zip, "corrupt_file", what="zip bị cắt cụt (chép/tải về dở dang)"),
     Case("text_as_xlsx", text_as_xlsx, "not_a_workbook", what="file văn bản (CSV) đặt tên .xlsx"),
+    Case("xls_or_encrypted", xls_or_encrypted, "not_a_workbook", what="file .xls cũ hoặc sổ có mật khẩu (OLE2)"),
     Case("empty_file", empty_file, "empty_file", what="file 0 byte"),
     Case("empty_workbook", empty_workbook, "missing_sheet", INFO, what="sổ Excel trống (chỉ có một sheet trắng)"),
     Case("missing_sheet", missing_sheet, "missing_sheet", INDICATORS, what="thiếu sheet ChiTieu"),
@@ -310,6 +329,8 @@ CASES = [
     Case("formula_without_value", formula_without_value, "formula_without_value", INDICATORS, "D{spawn}",
          what="ô công thức chưa có giá trị đã tính"),
     Case("merged_cells", merged_cells, "merged_cells", INDICATORS, "A{spawn}:A{spawn1}", what="ô gộp đè lên số liệu"),
+    Case("pasted_table", pasted_table, "unknown_indicator", INDICATORS, "A100",
+         what="dán nhầm cả bảng 3 000 dòng: hiện 50 lỗi đầu và số lỗi còn lại"),
     Case("xlsm_with_macros", xlsm_with_macros, None, what=".xlsm có macro: đọc số liệu, bỏ qua macro"),
     Case("xml_entities", xml_entities, "xml_entities", what="XML entity expansion (billion laughs)"),
     Case("large_sheet", large_sheet, "too_large", INDICATORS, "A1:F200099", what="sheet 200 000 dòng", big=True),

@@ -95,11 +95,22 @@ def test_bad_workbook_is_refused_naming_file_sheet_and_cell_and_store_is_untouch
     if case.cell:
         assert f"ô {bad_corpus.expected_cell(case, layout['spawn'], layout['last'])}" in err
     assert "Không có gì trong kho dữ liệu bị thay đổi" in err
+    assert len(err.splitlines()) <= 53  # a screenful: at most 50 problems, then how many more
     assert tree_hashes(processed) == before
     assert rss_mb < MAX_RSS_MB
     with pytest.raises(InputError) as info:
         load_workbook(bad)
     assert case.reason in info.value.reasons
+
+
+def test_thousands_of_problems_show_the_first_fifty_and_the_count(corpus, store):
+    raw, processed = store
+    shutil.copy(corpus["pasted_table"], raw / "workbooks" / corpus["pasted_table"].name)
+    code, out, err, _ = run_cli("build", "--raw", raw, "--processed", processed)
+    assert code == 1
+    assert err.startswith("Lỗi: 3000 lỗi trong dữ liệu đầu vào (hiện 50 lỗi đầu):")
+    assert "ô A149:" in err and "ô A150:" not in err
+    assert "… và 2950 lỗi khác" in err
 
 
 def test_every_problem_of_a_file_is_reported_at_once(tmp_path, layout):
