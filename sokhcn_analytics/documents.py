@@ -23,7 +23,7 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
 
 # a footnote body line: "¹ Trong đó: …", "[1] Trong đó: …", "[^1]: Trong đó: …"
-_FOOTNOTE_LINE = re.compile(r"^\s*(?:([⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\[\^?(\d{1,3})\]:?)\s+(?=\S)")
+_FOOTNOTE_LINE = re.compile(r"^\s*(?:([⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*|\[\^?(\d{1,3})\]:?\s+)(?=\S)")
 # a reference in running text written as [1] or [^1] (not at line start)
 _BRACKET_REF = re.compile(r"(?<=\S)\[\^?(\d{1,3})\]")
 # Vietnamese legacy look-alikes and invisible characters that break phrase matching
@@ -110,7 +110,8 @@ def _read_text(path: Path) -> Document:
     text = decode_text(path.read_bytes(), path)
     lines = text.splitlines()
     if _hard_wrapped(lines):  # text saved from a PDF viewer or pdftotext: join the visual lines
-        text = "\n".join(_reflow([line.strip() for line in lines]))
+        lines = _reflow([line.strip() for line in lines])
+    text = "\n".join(_pdf_footnotes(lines))  # such text also lost its superscripts
     return parse_text(text, str(path), markdown=path.suffix.lower() != ".txt")
 
 

@@ -177,3 +177,24 @@ def test_word_report_numbered_by_word_lists_with_plain_style_headings(tmp_path):
               ("table", [["Nơi nhận:\n- Như trên;\n- Lưu: VT.", "KT. GIÁM ĐỐC"]])]
     df = extract_indicators(write_docx(tmp_path / "2021-03.docx", blocks))
     assert df[["period", "value", "kind"]].values.tolist() == [["2021-03", 30.0, "result"], ["2021-04", 40.0, "plan"]]
+
+
+def test_text_saved_from_a_pdf_gets_its_footnote_markers_back(tmp_path):
+    path = tmp_path / "2021-01.txt"
+    path.write_text("Kết quả thực hiện nhiệm vụ tháng 01 năm 2021\n\nI. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 01\n\n"
+                    "Quản lý 36 nhiệm vụ KH&CN (26 nhiệm vụ chuyển tiếp1; 10 nhiệm vụ thực hiện từ năm 20212).\n\n"
+                    "1 Trong đó: 24 nhiệm vụ cấp tỉnh, 02 nhiệm vụ cấp quốc gia\n\n"
+                    "2 Trong đó: 10 nhiệm vụ cấp tỉnh\n", encoding="utf-8")
+    got = extract_indicators(path)
+    assert dict(zip(got.indicator, got.value)) == {
+        "tasks_managed": 36, "tasks_continuing": 26, "tasks_new": 10, "tasks_continuing_provincial": 24,
+        "tasks_continuing_national": 2, "tasks_new_provincial": 10}
+
+
+def test_footnote_line_with_the_marker_glued_to_its_text(tmp_path):
+    path = tmp_path / "2021-01.txt"
+    path.write_text("Kết quả thực hiện nhiệm vụ tháng 01 năm 2021\nI. KẾT QUẢ\n26 nhiệm vụ chuyển tiếp¹.\n"
+                    "¹Trong đó: 24 nhiệm vụ cấp tỉnh\n", encoding="utf-8")
+    report = read_report(path)
+    assert report.footnotes["1"].text == "¹ Trong đó: 24 nhiệm vụ cấp tỉnh"
+    assert extract_indicators(report)["indicator"].tolist() == ["tasks_continuing", "tasks_continuing_provincial"]
