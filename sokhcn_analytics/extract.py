@@ -87,7 +87,7 @@ _TRAP_BEFORE = re.compile(
     r"tel|ĐT|điện thoại|fax|lần thứ|khóa|khoá|\d[\s.]?|\d\s*[-–/]\s*)[:.]?\s*[*_]*$")
 _TRAP_AFTER = re.compile(r"^\s*(?:[-–/]\s*\d|-\w|\.\s*\w)")
 _NOUN_AFTER = re.compile(rf"^[*_{_SUP}]*[^\S\n]+(?!(?:giờ|phút|ngày|tháng|năm)(?!\w))[^\W\d_]")
-_FN_REF = re.compile(rf"(?<![kcdm]m)[{_SUP}]+")
+_FN_REF = re.compile(rf"(?<![\s\dkcdm]m)[{_SUP}]+")  # not the ² of m², km², cm³
 
 
 @dataclass(frozen=True)

@@ -349,3 +349,9 @@ def test_figures_inside_a_footnote_that_follows_no_figure_are_still_read():
     rep = report("Triển khai các lớp tập huấn tại huyện Pác Nặm⁵.\n\n⁵ Tổ chức 03 lớp tập huấn chăn nuôi trâu bò tại xã An Thắng")
     assert rows(rep) == [("training_classes", 3.0, "Tổ chức 03 lớp tập huấn chăn nuôi trâu bò")]
     assert extract_indicators(rep)["line"].tolist() == [15]
+
+
+def test_square_metres_are_not_footnote_markers():
+    rep = report("Xây dựng 500 m² nhà lưới; 26 nhiệm vụ chuyển tiếp².\n\n² Trong đó: 24 nhiệm vụ cấp tỉnh")
+    assert rows(rep) == [("tasks_continuing", 26.0, "26 nhiệm vụ chuyển tiếp"),
+                         ("tasks_continuing_provincial", 24.0, "² Trong đó: 24 nhiệm vụ cấp tỉnh")]
