@@ -175,9 +175,19 @@ def _style_level(paragraph_el, styles: dict[str, str]) -> int | None:
     return int(m.group(1)) if m else (0 if name.lower() == "title" else None)
 
 
-def _read_docx(path: Path) -> Document:
+def _require(module: str, package: str, path: Path):
+    import importlib
+
     try:
-        import docx
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise _problem(path, "missing_dependency", f"cần thư viện {package} để đọc tệp này; hãy chạy: "
+                       f"pip install {package}") from exc
+
+
+def _read_docx(path: Path) -> Document:
+    docx = _require("docx", "python-docx", path)
+    try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for broken packages
         raise _problem(path, "unreadable_report",
@@ -227,8 +237,8 @@ _SENTENCE_END = re.compile(r"[.:;!?/]$|\.\s*/\.$")
 
 
 def _read_pdf(path: Path) -> Document:
+    PdfReader = _require("pypdf", "pypdf", path).PdfReader
     try:
-        from pypdf import PdfReader
         reader = PdfReader(str(path))
         # layout mode: the default mode splits Vietnamese syllables at every stacked diacritic
         pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]

@@ -198,3 +198,11 @@ def test_footnote_line_with_the_marker_glued_to_its_text(tmp_path):
     report = read_report(path)
     assert report.footnotes["1"].text == "¹ Trong đó: 24 nhiệm vụ cấp tỉnh"
     assert extract_indicators(report)["indicator"].tolist() == ["tasks_continuing", "tasks_continuing_provincial"]
+
+
+def test_missing_reader_library_names_the_install_command(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pypdf", None)  # as if not installed
+    err = _refused(DATA / "report-2021-02-text.pdf")
+    assert err.reason == "missing_dependency" and "pip install pypdf" in str(err)
