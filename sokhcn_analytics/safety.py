@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .errors import InputError, Problem
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a monthly workbook is well under 1 MB
+MAX_UNCOMPRESSED = 64 * 1024 * 1024  # a monthly workbook is well under 1 MB, a long task register a few MB
 MAX_RATIO = 200  # XML compresses about 10-20×; bombs compress thousands of times
 MAX_PARTS = 2000
 MAX_CELLS = 200_000  # per sheet; the indicator sheet has about 200 cells, a task register a few thousand
