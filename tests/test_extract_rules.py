@@ -145,6 +145,12 @@ def test_year_to_date_and_last_year_figures_are_not_this_months(sentence):
     assert len(unrecognised(rep)) == 1  # shown to the analyst instead
 
 
+def test_section_tells_a_progress_check_from_an_inspection():
+    rep = report("Kiểm tra 02 ĐTDA tại huyện Ba Bể.\n\n7. Công tác thanh tra, kiểm tra\n\nKiểm tra 03 đề tài, dự án.",
+                 section="2.1. Hoạt động nghiên cứu khoa học và phát triển công nghệ")
+    assert [r[:2] for r in rows(rep)] == [("tasks_progress_checks", 2.0), ("inspections", 3.0)]
+
+
 def test_section_condition_tells_budget_appraisal_from_task_appraisal():
     rep = report("Thẩm định 03 đề tài, dự án năm 2022.\n\n8.2. Công tác kế hoạch - tài chính\n\n"
                  "thẩm định 02 đề tài, dự án⁴; giải ngân kinh phí.\n\n⁴ Đề tài: Linh chi.")
@@ -284,7 +290,7 @@ def test_every_phrasing_claims_its_own_example(row):
         rep = report(f"quản lý 30 nhiệm vụ ({parent}¹).\n\n{note.replace('²', '¹')}")
         example = example.replace("²", "¹")
     elif row["section"]:
-        rep = report(example + ".", section="8.2. Công tác kế hoạch - tài chính")
+        rep = report(example + ".", section=f"2.1. Công tác {row['section'].split('|')[0]}")
     else:
         rep = report(example + ".")
     found = [r for r in rows(rep) if r[2] == example or r[2].endswith(example)]
