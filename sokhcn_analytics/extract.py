@@ -243,6 +243,9 @@ def _period_after(text: str, lead: re.Pattern, signing_year: int | None) -> str 
         month = int(m.group(1))
         year_match = _YEAR_AFTER.search(text, m.end(), m.end() + 160)
         year = m.group(2) or (year_match.group(1) if year_match else None)
+        if year and not m.group(2) and any(int(later.group(1)) < month for later in
+                                           _MONTH.finditer(text, m.end(), year_match.start())):
+            year = int(year) - 1  # "tháng 12; phương hướng tháng 01 năm 2021": the year is January's
         if year is None and signing_year:  # a December report signed in January
             year = signing_year - 1 if month == 12 else signing_year
         if year:

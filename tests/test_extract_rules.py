@@ -36,6 +36,8 @@ def rows(rep, kind=None):
     ("Kết quả hoạt động tháng 7/2023", "ngày 31/7/2023", "2023-07"),
     ("Báo cáo công tác tháng 9 năm 2019", "ngày 30 tháng 9 năm 2019", "2019-09"),
     ("Kết quả thực hiện nhiệm vụ tháng 12", "ngày 04 tháng 01 năm 2022", "2021-12"),
+    ("Kết quả thực hiện nhiệm vụ tháng 12;\nphương hướng nhiệm vụ tháng 01 năm 2022", "ngày 20 tháng 12 năm 2021",
+     "2021-12"),
 ])
 def test_period_comes_from_the_title_not_the_signing_date(title, signed, expected):
     assert report("Thử nghiệm 10 mẫu xi măng.", title=title, signed=signed).period == expected
