@@ -63,11 +63,11 @@ _HEADING = re.compile(
     rf"^(?:(?P<roman>{_ROMAN})[.)-]|(?P<letter>[A-Z])\.|(?P<num>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})[.)]"
     rf"|(?P<bare>\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})(?=\s+[^\W\d_])|(?P<sub>[a-zđ])[.)]"
     rf"|(?P<part>PHẦN\s+(?:{_ROMAN}|\d+|THỨ\s+\w+)[.:]?))\s*(?=\S)")
-_PARTS = (  # first match wins; tested on an upper-case heading
-    ("result", re.compile(r"KẾT QUẢ|TÌNH HÌNH THỰC HIỆN|CÔNG TÁC ĐÃ")),
-    ("plan", re.compile(r"PHƯƠNG HƯỚNG")),
+_PARTS = (  # first match wins; tested on a heading in capitals
+    ("result", re.compile(r"KẾT QUẢ|TÌNH HÌNH (?:THỰC HIỆN|HOẠT ĐỘNG)|CÔNG TÁC ĐÃ|ĐÃ THỰC HIỆN")),
+    ("plan", re.compile(r"PHƯƠNG HƯỚNG|(?:NHIỆM VỤ|KẾ HOẠCH|CHƯƠNG TRÌNH CÔNG TÁC).*"
+                        r"(?:THÁNG|TRỌNG TÂM|CHỦ YẾU|TỚI|TIẾP THEO|DỰ KIẾN)|(?:TRỌNG TÂM|DỰ KIẾN).*THÁNG")),
     ("assessment", re.compile(r"^(?:ĐÁNH GIÁ|NHẬN XÉT|TỒN TẠI|KHÓ KHĂN|KIẾN NGHỊ|ĐỀ XUẤT|ĐỀ NGHỊ)")),
-    ("plan", re.compile(r"NHIỆM VỤ|KẾ HOẠCH|TRỌNG TÂM|DỰ KIẾN")),
 )
 _CLOSING = re.compile(r"(?i)^(?:nơi nhận|trên đây là)")
 _MARKUP = re.compile(r"^[#*_\s]+|[*_\s]+$")
@@ -280,10 +280,14 @@ def _heading(p: Paragraph) -> tuple[int, str, bool] | None:
     return level, (label if len(label) <= 120 else label[:117].rstrip() + "…"), bool(m)
 
 
-def _part_of(label: str) -> str | None:
+def _part_of(label: str, level: int) -> str | None:
+    """The part a heading in capitals opens; below the top level only when it names a month
+    ("1. KẾT QUẢ THÁNG 01"), so that "1. CÔNG TÁC QUẢN LÝ NHIỆM VỤ" stays a topic."""
     body = _HEADING.sub("", label).strip()
     letters = [c for c in body if c.isalpha()]
     if len(letters) < 4 or any(c.islower() for c in letters):
+        return None
+    if level > 1 and "THÁNG" not in body and "PHƯƠNG HƯỚNG" not in body:
         return None
     for part, rx in _PARTS:
         if rx.search(body):
@@ -305,7 +309,7 @@ def _segments(report: Report) -> tuple[str, list[_Segment]]:
             # the body starts at the first part heading, or at the first numbered or styled one;
             # a title in capitals ("KẾT QUẢ …; PHƯƠNG HƯỚNG …") holds no figures whatever part it sets
             numbered_seen = numbered_seen or numbered or (p.style_level or 0) >= 1
-            new_part = _part_of(label)
+            new_part = _part_of(label, level)
             if new_part:
                 part, path = new_part, []
             elif part == "preamble" and numbered_seen:

@@ -83,6 +83,16 @@ def test_figures_under_a_plan_heading_are_plans_for_the_next_month(heading):
         ["2022-03", "inspections", 3.0, "result"], ["2022-04", "inspections", 1.0, "plan"]]
 
 
+def test_topic_headings_in_capitals_do_not_switch_parts():
+    text = ("Kết quả thực hiện nhiệm vụ tháng 05 năm 2022\nA. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 05\n"
+            "I. CÔNG TÁC QUẢN LÝ NHIỆM VỤ KH&CN\nKiểm tra 02 cơ sở.\n1. CÔNG TÁC KẾ HOẠCH - TÀI CHÍNH\n"
+            "Thẩm định 03 đề tài, dự án.\nB. PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 06\n1. KẾT QUẢ HOẠT ĐỘNG DỰ KIẾN\n"
+            "Kiểm tra 04 cơ sở.")
+    df = extract_indicators(parse_report(text))
+    assert df[["indicator", "value", "kind"]].values.tolist() == [
+        ["inspections", 2.0, "result"], ["budget_appraisals", 3.0, "result"], ["inspections", 4.0, "plan"]]
+
+
 def test_plan_of_a_december_report_is_for_january_next_year():
     rep = report("", "Tổ chức 02 lớp tập huấn trồng nấm.", title="Kết quả thực hiện nhiệm vụ tháng 12 năm 2021")
     assert extract_indicators(rep)[["period", "kind"]].values.tolist() == [["2022-01", "plan"]]
