@@ -71,6 +71,11 @@ def _not_a_zip(path: Path) -> Problem:
 
 
 def _check_sizes(file: str, infos) -> None:
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):  # readers disagree on which copy counts: what is checked may not be read
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise InputError(Problem("corrupt_file", f"file zip có nhiều phần trùng tên ({', '.join(twice)}); file bị "
+                                 "sửa ngoài Excel, mở bằng Excel rồi lưu lại", file))
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if len(infos) > MAX_PARTS or total > MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):

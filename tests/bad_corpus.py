@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -216,6 +217,18 @@ def xlsm_with_macros(folder):
                   {"xl/vbaProject.bin": vba}, out=path.with_suffix(".xlsm"))
 
 
+def duplicate_part(folder):
+    """A second copy of the indicator sheet appended to the zip: checkers and readers may pick different copies."""
+    path = good_workbook(folder)
+    part = _sheet_part(path, INDICATORS)
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(part)
+    with zipfile.ZipFile(path, "a") as zf, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Duplicate name" is the point
+        zf.writestr(part, xml.replace(b"<v>250</v>", b"<v>999</v>"))
+    return path
+
+
 def xml_entities(folder):
     """'Billion laughs' in the indicator sheet, hidden behind 8 kB of comment so a quick peek misses it."""
     path = good_workbook(folder)
@@ -332,6 +345,7 @@ CASES = [
     Case("pasted_table", pasted_table, "unknown_indicator", INDICATORS, "A100",
          what="dán nhầm cả bảng 3 000 dòng: hiện 50 lỗi đầu và số lỗi còn lại"),
     Case("xlsm_with_macros", xlsm_with_macros, None, what=".xlsm có macro: đọc số liệu, bỏ qua macro"),
+    Case("duplicate_part", duplicate_part, "corrupt_file", what="hai phần trùng tên trong file zip"),
     Case("xml_entities", xml_entities, "xml_entities", what="XML entity expansion (billion laughs)"),
     Case("large_sheet", large_sheet, "too_large", INDICATORS, "A1:F200099", what="sheet 200 000 dòng", big=True),
     Case("zip_bomb", zip_bomb, "zip_bomb", what="zip bomb: 2 MB giải nén ra 2 GB", big=True),
