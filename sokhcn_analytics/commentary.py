@@ -56,8 +56,8 @@ def _pct(value: float) -> str:
 
 
 def key_indicators(yoy_table, limit: int = DEFAULT_LIMIT) -> list[str]:
-    """The catalog's key indicators with a result this month, in catalog order."""
-    have = [c for c in yoy_table.index if _finite(yoy_table.loc[c, "value"])]
+    """The catalog's key indicators with a non-zero result this month, in catalog order."""
+    have = [c for c in yoy_table.index if _finite(yoy_table.loc[c, "value"]) and float(yoy_table.loc[c, "value"]) != 0]
     keys = [c for c in catalog.codes() if c in have and catalog.indicator(c)["key"]]
     return keys[:limit]
 

@@ -183,12 +183,14 @@ def footer(df, *, org: str, through: str, lang: str = "vi", now: datetime | None
     as_of = max(res["period"]) if len(res) else None
     from .vnformat import format_period
 
-    files = sorted({f for f in rows["source_file"].astype(str) if f})
+    files = sorted({f for f in rows.loc[rows["period"] == as_of, "source_file"].astype(str) if f}) if as_of else []
+    earlier = len({f for f in rows["source_file"].astype(str) if f} - set(files))
     now = now or datetime.now().astimezone()
     parts = [
         label("report.footer.data_as_of", lang, period=format_period(as_of, lang) if as_of else "—"),
         label("report.footer.generated_at", lang, time=now.strftime("%d/%m/%Y %H:%M")),
-        label("report.footer.sources", lang, sources=", ".join(files) if files else "—"),
+        label("report.footer.sources", lang, sources=", ".join(files) if files else "—")
+        + (" " + label("report.footer.earlier_sources", lang, count=earlier) if earlier else ""),
     ]
     if is_illustrative(df, org):
         parts.append(label("illustrative.banner", lang))

@@ -352,6 +352,9 @@ def execute_job(job: Job, pdf: bool = True, kernel_name: str | None = None, warm
         nb = pm.execute_notebook(
             job.source, str(ipynb), parameters=dict(job.parameters),
             kernel_name=kernel_name, progress_bar=False, log_output=False,
+            # saving after every cell re-validates and rewrites the whole notebook (charts included);
+            # papermill still writes the partial notebook when a cell fails
+            request_save_on_cell_execute=False,
             cwd=str(Path(job.source).parent), kernel_manager_class=kernel_manager_class(),
             shutdown_kernel="immediate",  # the notebook is saved; a graceful stop waits seconds for nothing
             **extra,
@@ -419,9 +422,14 @@ def run_jobs(jobs, n_jobs: int = 1, pdf: bool = True, on_result=None, progress: 
 
             # spawn: a forked child would share the parent's zmq/tqdm state
             with ProcessPoolExecutor(max_workers=n_jobs, mp_context=mp.get_context("spawn")) as pool:
-                futures = [pool.submit(execute_job, job, pdf, kernel, warm) for job in jobs]
+                futures = {pool.submit(execute_job, job, pdf, kernel, warm): job for job in jobs}
                 for fut in as_completed(futures):
-                    done(fut.result())
+                    try:
+                        done(fut.result())
+                    except Exception as e:  # a worker process died: report it with the others
+                        job = futures[fut]
+                        done(JobResult(job, error=label("report.run_failed", notebook=job.notebook, when=job.key,
+                                                        ename=type(e).__name__, evalue=_short(str(e)))))
     if _warm is not None:  # the pool's workers close theirs on exit
         _warm.close()
     order = {(j.notebook, j.key): i for i, j in enumerate(jobs)}
