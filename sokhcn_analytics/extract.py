@@ -139,7 +139,9 @@ class _Claim:
 # --- phrasings -------------------------------------------------------------------------------
 
 def compile_pattern(pattern: str) -> re.Pattern:
-    """A phrasing pattern as a regex: macros expanded, a space stands for any spaces on one line."""
+    """A phrasing pattern as a regex: macros expanded, a space stands for any spaces on one line,
+    and bold/italic markup may open before or close after the number ("quản lý **36 nhiệm vụ**")."""
+    pattern = pattern.replace(" {N}", " (?:[*_]{1,2}(?=\\d))?{N}").replace("{N} ", "{N}(?:[*_]{1,2})? ")
     for macro, regex in MACROS.items():
         pattern = pattern.replace(macro, regex.replace(" ", "\x00"))
     return re.compile(pattern.replace(" ", _SPACE).replace("\x00", " "), re.IGNORECASE)
@@ -174,7 +176,8 @@ def _after_number(pattern: str) -> re.Pattern | None:
     if pattern.count("{N}") != 1:
         return None
     try:
-        return compile_pattern(pattern.split("{N}", 1)[1])
+        tail = pattern.split("{N}", 1)[1]
+        return compile_pattern(("(?:[*_]{1,2})?" if tail.startswith(" ") else "") + tail)
     except re.error:
         return None
 
@@ -350,7 +353,7 @@ def _value(m: re.Match, scale: float) -> float | None:
 
 
 _NUMBER = re.compile(MACROS["{N}"])
-_WORD_AFTER = re.compile(rf"[{_SUP}]*[^\S\n]+[^\W\d_]")
+_WORD_AFTER = re.compile(rf"[*_{_SUP}]*[^\S\n]+[^\W\d_]")
 _WINDOW = (100, 160)  # characters before and after a number a phrase may reach
 
 

@@ -181,6 +181,8 @@ def test_section_condition_tells_budget_appraisal_from_task_appraisal():
     ("tham mưu quản lý **41** nhiệm vụ khoa học và công nghệ", "tasks_managed", 41.0,
      "quản lý **41** nhiệm vụ khoa học và công nghệ"),
     ("quản lý *40* nhiệm vụ KH&CN", "tasks_managed", 40.0, "quản lý *40* nhiệm vụ KH&CN"),
+    ("tham mưu quản lý **38 nhiệm vụ** KH&CN", "tasks_managed", 38.0, "quản lý **38 nhiệm vụ"),
+    ("**Sản xuất được 250** kg giống nấm Sò", "mushroom_spawn_kg", 250.0, "Sản xuất được 250** kg giống nấm Sò"),
     ("đã tổ chức thẩm định 03/09 ĐTDA", "tasks_appraised", 3.0, "đã tổ chức thẩm định 03/09 ĐTDA"),
     ("kiểm định 1.250 phương tiện đo các loại", "instruments_verified", 1250.0, "kiểm định 1.250 phương tiện đo"),
 ])
