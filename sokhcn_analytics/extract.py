@@ -138,13 +138,32 @@ class _Claim:
 
 # --- phrasings -------------------------------------------------------------------------------
 
+# Tone marks sit on either vowel ("hoà"/"hòa", "thuỷ"/"thủy") and "kỳ"/"kì" alternate: phrasings
+# match a folded copy of the text; each fold keeps the length, so quotes come from the original.
+_FOLD_PAIRS = {f"{o}{a}": f"{t}{b}" for o, b, pairs in (
+    ("o", "a", "àòáóảỏãõạọ"), ("o", "e", "èòéóẻỏẽõẹọ"), ("u", "y", "ỳùýúỷủỹũỵụ"),
+    ("O", "A", "ÀÒÁÓẢỎÃÕẠỌ"), ("O", "E", "ÈÒÉÓẺỎẼÕẸỌ"), ("U", "Y", "ỲÙÝÚỶỦỸŨỴỤ"))
+    for a, t in zip(pairs[::2], pairs[1::2])}
+_FOLD = re.compile("|".join(_FOLD_PAIRS))
+_FOLD_Y = str.maketrans("ýỳỷỹỵÝỲỶỸỴ", "íìỉĩịÍÌỈĨỊ")
+
+
+def fold(text: str) -> str:
+    """Text with one tone-mark placement and i for accented y, same length as ``text``.
+
+    >>> fold("Hoà Thuỷ kỳ"), fold("Hòa Thủy kì")
+    ('Hòa Thủy kì', 'Hòa Thủy kì')
+    """
+    return _FOLD.sub(lambda m: _FOLD_PAIRS[m.group()], text).translate(_FOLD_Y)
+
+
 def compile_pattern(pattern: str) -> re.Pattern:
     """A phrasing pattern as a regex: macros expanded, a space stands for any spaces on one line,
     and bold/italic markup may open before or close after the number ("quản lý **36 nhiệm vụ**")."""
     pattern = pattern.replace(" {N}", " (?:[*_]{1,2}(?=\\d))?{N}").replace("{N} ", "{N}(?:[*_]{1,2})? ")
     for macro, regex in MACROS.items():
         pattern = pattern.replace(macro, regex.replace(" ", "\x00"))
-    return re.compile(pattern.replace(" ", _SPACE).replace("\x00", " "), re.IGNORECASE)
+    return re.compile(fold(pattern.replace(" ", _SPACE).replace("\x00", " ")), re.IGNORECASE)
 
 
 @lru_cache(maxsize=4)
@@ -165,7 +184,7 @@ def load_phrasings(path: str | None = None) -> tuple[Phrasing, ...]:
                 raise SokhcnError(f"{path.name} dòng {no}: mẫu câu của '{code}' không hợp lệ ({exc}); "
                                   "trong (?<!…) hãy viết \\s thay cho dấu cách", reason="bad_phrasing") from exc
             rows.append(Phrasing(code, regex, (row.get("within") or "").strip(),
-                                 re.compile(row["section"], re.I) if row.get("section") else None,
+                                 re.compile(fold(row["section"]), re.I) if row.get("section") else None,
                                  float(row.get("scale") or 1), row.get("example") or "",
                                  _after_number(row["pattern"])))
     return tuple(rows)
@@ -380,7 +399,7 @@ def _candidates(text: str, segments: list[_Segment], phrasings) -> list[tuple[in
             rank = ranks[id(ph)]
             if ph.after is not None and not ph.after.match(text, tok.end()):
                 continue
-            if ph.section is not None and not ph.section.search(seg.section):
+            if ph.section is not None and not ph.section.search(fold(seg.section)):
                 continue
             m = next((m for m in ph.regex.finditer(text, lo, hi) if m.start("n") == tok.start("n")), None)
             if m is not None:
@@ -405,7 +424,7 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
     the figure that cites them.
     """
     text, segments = _segments(report)
-    candidates = _candidates(text, segments, load_phrasings())
+    candidates = _candidates(fold(text), segments, load_phrasings())
     claims: dict[int, _Claim] = {}
 
     def take(ph, m, seg, start, order):

@@ -375,3 +375,17 @@ def test_square_metres_are_not_footnote_markers():
     rep = report("Xây dựng 500 m² nhà lưới; 26 nhiệm vụ chuyển tiếp².\n\n² Trong đó: 24 nhiệm vụ cấp tỉnh")
     assert rows(rep) == [("tasks_continuing", 26.0, "26 nhiệm vụ chuyển tiếp"),
                          ("tasks_continuing_provincial", 24.0, "² Trong đó: 24 nhiệm vụ cấp tỉnh")]
+
+
+@pytest.mark.parametrize("sentence, quote", [
+    ("Kiểm tra tiến độ định kỳ 02 ĐTDA", "Kiểm tra tiến độ định kỳ 02 ĐTDA"),
+    ("Kiểm tra tiến độ định kì 02 ĐTDA", "Kiểm tra tiến độ định kì 02 ĐTDA"),
+])
+def test_tone_mark_placement_and_y_i_spelling_do_not_matter(sentence, quote):
+    assert rows(report("", sentence + ".")) == [("tasks_progress_checks", 2.0, quote)]
+
+
+def test_old_style_tone_marks_match_new_style_phrasings():
+    rep = report("thử nghiệm 12 mẫu hàng hoá; thử nghiệm 13 mẫu hàng hóa.")
+    assert rows(rep) == [("material_samples_tested", 12.0, "thử nghiệm 12 mẫu hàng hoá"),
+                         ("material_samples_tested", 13.0, "thử nghiệm 13 mẫu hàng hóa")]
