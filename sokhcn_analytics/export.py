@@ -158,8 +158,9 @@ def browser_flags(user_data_dir: str) -> list[str]:
 
 def render_pdf(html_path, pdf_path=None, *, browser: str | None = None, timeout: float = 120) -> Path:
     """Print the HTML to an A4 PDF with headless Chromium (page numbers from the CSS @page footer)."""
+    shown = Path(pdf_path) if pdf_path else Path(html_path).with_suffix(".pdf")  # returned as the caller wrote it
     html_path = Path(html_path).resolve()
-    pdf_path = Path(pdf_path).resolve() if pdf_path else html_path.with_suffix(".pdf")
+    pdf_path = shown.resolve()
     browser = browser or find_browser()
     if not browser:
         raise BrowserNotFound(browser_install_hint())
@@ -175,4 +176,4 @@ def render_pdf(html_path, pdf_path=None, *, browser: str | None = None, timeout:
     if not pdf_path.is_file() or pdf_path.stat().st_size == 0:
         detail = (done.stderr or "").strip().splitlines()[-1:] or [""]
         raise PdfError(label("report.pdf_failed", file=pdf_path.name, detail=detail[0]))
-    return pdf_path
+    return shown
