@@ -180,3 +180,28 @@ def test_two_builds_started_together_both_succeed_one_after_the_other(states, tm
     messages = sorted(out for out, _ in outs)
     assert messages[0].startswith("Không có thay đổi") and messages[1].startswith("Đã build"), messages
     assert _same(_frames(processed), states["new_frames"])
+
+
+def _small_files_only():
+    """In the child: writing past 3 kB fails with EFBIG (as on a full disk) instead of killing it."""
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (3000, 3000))
+
+
+def test_build_that_cannot_write_says_so_and_leaves_the_old_store(states, tmp_path):
+    processed = tmp_path / "processed"
+    shutil.copytree(states["old"], processed)
+    before = {p.name: p.read_bytes() for p in processed.iterdir() if p.is_file()}
+
+    run = subprocess.run([*sokhcn_cmd(), "build", "--raw", states["new_raw"], "--processed", processed],
+                         capture_output=True, text=True, preexec_fn=_small_files_only)
+
+    assert run.returncode == 1
+    assert "Traceback" not in run.stdout + run.stderr
+    assert "không ghi được kho dữ liệu" in run.stderr and "dung lượng đĩa" in run.stderr
+    assert {p.name: p.read_bytes() for p in processed.iterdir() if p.is_file()} == before
+    assert not (processed / STAGING).exists()
+    assert build_store(states["new_raw"], processed).changed
+    assert _same(_frames(processed), states["new_frames"])
