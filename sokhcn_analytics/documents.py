@@ -151,20 +151,40 @@ def parse_text(text: str, path: str = "", markdown: bool = False) -> Document:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
 def _run_text(element) -> str:
     """Text of a w:p (or any element), footnote references written as superscript numbers."""
-    parts = []
-    for node in element.iter():
-        tag = node.tag
+    parts: list[str] = []
+    _collect_text(element, parts)
+    return "".join(parts)
+
+
+def _collect_text(node, parts: list[str]) -> None:
+    for child in node:
+        tag = child.tag
+        if not isinstance(tag, str) or tag == _MC_FALLBACK:  # comments; the copy of a text box
+            continue
         if tag == _W + "t":
-            parts.append(node.text or "")
-        elif tag in (_W + "tab",):
+            parts.append(child.text or "")
+        elif tag == _W + "tab":
             parts.append(" ")
         elif tag in (_W + "br", _W + "cr"):
             parts.append("\n")
         elif tag == _W + "footnoteReference":
-            parts.append(superscript(node.get(_W + "id")))
-    return "".join(parts)
+            parts.append(superscript(child.get(_W + "id")))
+        else:
+            _collect_text(child, parts)
+
+
+def _blocks(parent):
+    """Body paragraphs and tables in order, including those inside content controls (w:sdt)."""
+    for child in parent.iterchildren():
+        if child.tag in (_W + "p", _W + "tbl"):
+            yield child
+        elif child.tag == _W + "sdt" and child.find(_W + "sdtContent") is not None:
+            yield from _blocks(child.find(_W + "sdtContent"))
 
 
 def _style_level(paragraph_el, styles: dict[str, str]) -> int | None:
@@ -194,16 +214,16 @@ def _read_docx(path: Path) -> Document:
                        f"không mở được tệp Word ({type(exc).__name__}); hãy mở bằng Word và lưu lại dạng .docx") from exc
     styles = {s.style_id: s.name for s in document.styles}
     paragraphs, number = [], 0
-    for child in document.element.body.iterchildren():
+    for child in _blocks(document.element.body):
         if child.tag == _W + "p":
             number += 1
             for piece in _run_text(child).split("\n"):
                 if piece.strip():
                     paragraphs.append(Paragraph(number, clean_text(piece.strip()), _style_level(child, styles)))
         elif child.tag == _W + "tbl":
-            for row in child.iter(_W + "tr"):
+            for row in child.iterchildren(_W + "tr"):
                 number += 1
-                cells = [clean_text(_run_text(tc)).strip() for tc in row.iter(_W + "tc")]
+                cells = [clean_text(_run_text(tc)).strip() for tc in row.iterchildren(_W + "tc")]
                 text = " | ".join(c for c in cells if c)
                 if text:
                     paragraphs.append(Paragraph(number, text.replace("\n", " ")))

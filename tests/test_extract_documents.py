@@ -206,3 +206,28 @@ def test_missing_reader_library_names_the_install_command(monkeypatch):
     monkeypatch.setitem(sys.modules, "pypdf", None)  # as if not installed
     err = _refused(DATA / "report-2021-02-text.pdf")
     assert err.reason == "missing_dependency" and "pip install pypdf" in str(err)
+
+
+def test_word_content_controls_are_read_and_text_box_copies_are_not_doubled(tmp_path):
+    import docx
+    from lxml import etree
+
+    path = write_docx(tmp_path / "2021-01.docx", DOCX_BLOCKS[:6])
+    document = docx.Document(str(path))
+    body = document.element.body
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    sdt = etree.SubElement(body, f"{{{w}}}sdt")
+    content = etree.SubElement(sdt, f"{{{w}}}sdtContent")
+    para = etree.SubElement(content, f"{{{w}}}p")
+    run = etree.SubElement(para, f"{{{w}}}r")
+    etree.SubElement(run, f"{{{w}}}t").text = "Thử nghiệm 45 mẫu vật liệu xây dựng."
+    box = etree.SubElement(etree.SubElement(body, f"{{{w}}}p"), f"{{{mc}}}AlternateContent")
+    for branch in ("Choice", "Fallback"):
+        r = etree.SubElement(etree.SubElement(box, f"{{{mc}}}{branch}"), f"{{{w}}}r")
+        etree.SubElement(r, f"{{{w}}}t").text = "Tổ chức 02 lớp tập huấn trồng nấm."
+    body.append(body.find(f"{{{w}}}sectPr"))  # section properties stay last
+    document.save(str(path))
+    df = extract_indicators(path)
+    assert dict(zip(df.indicator, df.value))["material_samples_tested"] == 45
+    assert df["indicator"].tolist().count("training_classes") == 1
