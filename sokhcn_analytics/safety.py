@@ -31,6 +31,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _CELL = re.compile(rb"<c[ >/]")
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z0-9:]+)"')
+_CELL_REF = re.compile(rb'<(?:c r="([A-Z]{1,3})|row r=")([0-9]{1,9})"')
+MAX_AREA = 2_000_000  # rows × columns up to the farthest cell: the reader allocates all of it
 _FORMULA_NO_VALUE = re.compile(
     rb'<c r="([A-Z]+[0-9]+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?!<v>[^<])(?!<v [^>]*>[^<])')
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
@@ -97,7 +99,7 @@ def _scan_parts(file: str, zf: zipfile.ZipFile, infos) -> None:
     inflated = 0
     with open(file, "rb") as fh:
         for info in infos:
-            tail, cells, dimension, crc, size = b"", 0, b"", 0, 0
+            tail, cells, dimension, crc, size, far = b"", 0, b"", 0, 0, (0, 0, "", 0)
             for chunk in _inflate(fh, info):
                 size += len(chunk)
                 inflated += len(chunk)
@@ -118,7 +120,10 @@ def _scan_parts(file: str, zf: zipfile.ZipFile, infos) -> None:
                     cells += len(_CELL.findall(chunk)) + len(_CELL.findall(tail[-2:] + chunk[:2]))
                     if cells > MAX_CELLS:
                         raise InputError(_too_large(file, sheets[info.filename], dimension))
-                tail = chunk[-16:]
+                    far = _farthest(window, far)
+                tail = chunk[-32:]
+            if far[0] * far[1] > MAX_AREA:
+                raise InputError(_too_far(file, sheets[info.filename], far[2] or f"A{far[0]}"))
             if size != info.file_size or crc != info.CRC:
                 raise zipfile.BadZipFile(f"phần '{info.filename}' bị hỏng (sai kích thước hoặc CRC)")
 
@@ -161,6 +166,24 @@ def _inflate(fh, info: zipfile.ZipInfo):
     rest = inflater.flush()
     if rest:
         yield rest
+
+
+def _farthest(data: bytes, far: tuple) -> tuple:
+    """``(max row, max column, the cell spanning the largest area, that area)`` over ``data`` and ``far``."""
+    max_row, max_col, ref, area = far
+    for letters, digits in _CELL_REF.findall(data):
+        row, col = int(digits), 0
+        for ch in letters:
+            col = col * 26 + ch - 64
+        if row * col > area:
+            ref, area = f"{letters.decode()}{row}", row * col
+        max_row, max_col = max(max_row, row), max(max_col, col)
+    return max_row, max_col, ref, area
+
+
+def _too_far(file: str, sheet: str, ref: str) -> Problem:
+    return Problem("too_large", "có ô chứa dữ liệu nằm quá xa vùng số liệu (chương trình đọc sẽ phải cấp bộ nhớ cho "
+                   "cả vùng từ A1 tới ô đó); xóa nội dung và định dạng của ô đó rồi lưu lại", file, sheet, ref)
 
 
 def _too_large(file: str, sheet: str, dimension: bytes) -> Problem:

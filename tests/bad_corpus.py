@@ -229,6 +229,29 @@ def duplicate_part(folder):
     return path
 
 
+def broken_sheet_xml(folder):
+    """A well-formed zip whose indicator sheet XML stops half-way (a program crashed while writing it)."""
+    path = good_workbook(folder)
+    part = _sheet_part(path, INDICATORS)
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(part)
+    return _rezip(path, {part: xml[: len(xml) // 2]})
+
+
+def far_away_cell(folder):
+    """One value in the very last cell Excel has, XFD1048576 (Ctrl+End, then typing).
+
+    python-calamine allocates the whole A1:XFD1048576 area for it: 550 GB, and the process
+    aborted with a Rust backtrace before this was checked.
+    """
+    path = good_workbook(folder)
+    part = _sheet_part(path, INDICATORS)
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(part)
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    return _rezip(path, {part: xml.replace(b"</sheetData>", far)})
+
+
 def xml_entities(folder):
     """'Billion laughs' in the indicator sheet, hidden behind 8 kB of comment so a quick peek misses it."""
     path = good_workbook(folder)
@@ -346,6 +369,9 @@ CASES = [
          what="dán nhầm cả bảng 3 000 dòng: hiện 50 lỗi đầu và số lỗi còn lại"),
     Case("xlsm_with_macros", xlsm_with_macros, None, what=".xlsm có macro: đọc số liệu, bỏ qua macro"),
     Case("duplicate_part", duplicate_part, "corrupt_file", what="hai phần trùng tên trong file zip"),
+    Case("broken_sheet_xml", broken_sheet_xml, "corrupt_file", INDICATORS, what="XML của sheet bị cắt giữa chừng"),
+    Case("far_away_cell", far_away_cell, "too_large", INDICATORS, "XFD1048576",
+         what="một số ở ô cuối cùng của Excel (XFD1048576)"),
     Case("xml_entities", xml_entities, "xml_entities", what="XML entity expansion (billion laughs)"),
     Case("large_sheet", large_sheet, "too_large", INDICATORS, "A1:F200099", what="sheet 200 000 dòng", big=True),
     Case("zip_bomb", zip_bomb, "zip_bomb", what="zip bomb: 2 MB giải nén ra 2 GB", big=True),
