@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sokhcn_analytics.model import parse_period, period, shift_period
@@ -85,3 +85,43 @@ def test_shifting_a_period_forward_and_back_returns_it(year, month, months):
     assert shift_period(shifted, -months) == p
     y, m = parse_period(shifted)
     assert (y * 12 + m) - (year * 12 + month) == months
+
+
+# ---------------------------------------------------------------- damaged workbooks
+
+_TOKENS = [b"<", b">", b"/", b'"', b"&", b"&amp;", b"\x00", b"\xff\xfe", b"9" * 12, b"-1", b'<c r="D2">', b"<v>",
+           b"</v>", b'<c r="XFD1048576"><v>1</v></c>', b'<row r="999999999">', b"</row>", b"<f>1+1</f>",
+           b'<mergeCell ref="A1:B2"/>', b't="s"', b't="e"', b't="b"', b"<is><t>x</t></is>"]
+
+
+@pytest.fixture(scope="module")
+def sheet_xml(tmp_path_factory):
+    import zipfile
+
+    from bad_corpus import _sheet_part, good_workbook
+
+    path = good_workbook(tmp_path_factory.mktemp("fuzz"))
+    part = _sheet_part(path, "ChiTieu")
+    with zipfile.ZipFile(path) as zf:
+        return path, part, zf.read(part)
+
+
+@given(data=st.data())
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_damage_to_the_sheet_xml_loads_or_is_an_input_error_never_a_crash(sheet_xml, tmp_path, data):
+    from bad_corpus import _rezip
+    from sokhcn_analytics.errors import InputError
+    from sokhcn_analytics.workbook import load_workbook
+
+    source, part, xml = sheet_xml
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(xml)))
+        cut = data.draw(st.integers(0, 40))
+        xml = xml[:at] + data.draw(st.sampled_from(_TOKENS) | st.binary(max_size=8)) + xml[at + cut:]
+    path = tmp_path / source.name
+    path.write_bytes(source.read_bytes())
+    _rezip(path, {part: xml})
+    try:
+        load_workbook(path)
+    except InputError:
+        pass
