@@ -288,13 +288,20 @@ class WarmKernel:
         return km
 
     def _reset(self) -> bool:
+        """Clear the user namespace; False when the kernel does not answer within 30 s."""
+        import time
+
         kc = self.km.blocking_client()
-        kc.start_channels()
+        # only the shell channel: no heartbeat/iopub handshakes to wait for
+        kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         try:
-            kc.wait_for_ready(timeout=30)
-            reply = kc.execute_interactive("get_ipython().run_line_magic('reset', '-f')", store_history=False,
-                                           timeout=30, output_hook=lambda msg: None)
-            return reply["content"]["status"] == "ok"
+            msg_id = kc.execute("get_ipython().run_line_magic('reset', '-f')", silent=True, store_history=False)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                reply = kc.get_shell_msg(timeout=max(deadline - time.monotonic(), 0.01))
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    return reply["content"]["status"] == "ok"
+            return False
         except Exception:  # no answer: the caller starts a fresh kernel
             return False
         finally:

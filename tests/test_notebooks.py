@@ -210,3 +210,18 @@ def test_kernel_is_this_virtualenvs_interpreter(tmp_path):
     done = pm.execute_notebook(str(nb), str(tmp_path / "which_out.ipynb"), kernel_name=report.ensure_kernel(),
                                progress_bar=False, kernel_manager_class=report.kernel_manager_class())
     assert done.cells[-1].outputs[0]["text"].strip() == sys.executable
+
+
+def test_batch_reuses_one_kernel_and_clears_it_between_notebooks(tmp_path):
+    store = write_store(tmp_path / "processed")
+    nb_path = failing_notebook(tmp_path / "leaky.ipynb", fail_period="never")
+    nb_node = nbformat.read(nb_path, as_version=4)
+    nb_node.cells[1].source = ('import os\nif period == "2021-01":\n    leak = 1\n'
+                               'assert "leak" not in dir() or period == "2021-01"\nprint(os.getpid())')
+    nbformat.write(nb_node, nb_path)
+    jobs = report.plan_jobs(["2021-01", "2021-02"], [str(nb_path)], processed_dir=store, out=tmp_path / "r")
+    results = report.run_jobs(jobs, n_jobs=1, pdf=False, progress=False)
+    assert [r.error for r in results] == [None, None]
+    pids = [nbformat.read(tmp_path / "r" / p / "leaky.ipynb", as_version=4).cells[-1].outputs[0]["text"].strip()
+            for p in ("2021-01", "2021-02")]
+    assert pids[0] == pids[1]
