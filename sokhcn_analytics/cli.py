@@ -143,12 +143,34 @@ def cmd_report(args) -> int:
     return cli_report(args)
 
 
+MAX_PROBLEMS_SHOWN = 50
+
+
+def _first_problems(exc: InputError) -> str:
+    """Every problem up to a screenful; a pasted-in table can make tens of thousands."""
+    if len(exc.problems) <= MAX_PROBLEMS_SHOWN:
+        return str(exc)
+    lines = [f"{len(exc.problems)} lỗi trong dữ liệu đầu vào (hiện {MAX_PROBLEMS_SHOWN} lỗi đầu):"]
+    lines += [f"  - {p}" for p in exc.problems[:MAX_PROBLEMS_SHOWN]]
+    lines.append(f"  … và {len(exc.problems) - MAX_PROBLEMS_SHOWN} lỗi khác; sửa các lỗi trên rồi chạy lại")
+    return "\n".join(lines)
+
+
+def _plain_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning as one line for the analyst (e.g. a report not in UTF-8), without a source line."""
+    print(f"Cảnh báo: {message}", file=sys.stderr)
+
+
 def main(argv=None) -> int:
+    import warnings
+
     args = build_parser().parse_args(argv)
+    if not os.environ.get("SOKHCN_DEBUG"):
+        warnings.showwarning = _plain_warning
     try:
         return args.func(args) or 0
     except InputError as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
+        print(f"Lỗi: {_first_problems(exc)}", file=sys.stderr)
         print("Không có gì trong kho dữ liệu bị thay đổi.", file=sys.stderr) if args.command == "build" else None
         return 1
     except SokhcnError as exc:

@@ -114,6 +114,11 @@ class Report:
     def text(self) -> str:
         return "\n".join(p.text for p in self.paragraphs)
 
+    def title_line(self) -> str:
+        """Where the title that gives the period stands, as errors name it: ``"dòng 6"``."""
+        lines = [p.line for p in self.paragraphs[:40] if any(lead.search(p.text) for lead in _TITLE_LEADS)]
+        return f"dòng {(lines or [self.paragraphs[0].line])[0]}"
+
 
 @dataclass(frozen=True)
 class _Segment:

@@ -113,7 +113,13 @@ def build_store(raw=None, processed=None, force: bool = False, lock_timeout: flo
                                inputs)
         sources, tasks = _load_sources(raw, inputs, processed, old)
         indicators, diff = resolve(sources)
-        _commit(processed, indicators, tasks, sources, inputs)
+        try:
+            _commit(processed, indicators, tasks, sources, inputs)
+        except OSError as exc:  # disk full, no permission: the store in place was not touched
+            if not (processed / STAGING / "COMMIT").exists():
+                shutil.rmtree(processed / STAGING, ignore_errors=True)
+            raise StoreError(f"không ghi được kho dữ liệu vào {processed} ({exc}); kiểm tra dung lượng đĩa và quyền "
+                             "ghi rồi chạy lại 'sokhcn build'", reason="store_write_failed") from None
     return BuildResult(True, f"Đã build kho dữ liệu: {len(indicators)} dòng chỉ tiêu, {len(tasks)} dòng nhiệm vụ "
                        f"từ {len(inputs)} file.", inputs, len(indicators), len(tasks), diff)
 
@@ -148,8 +154,8 @@ def _code_fingerprint() -> str:
     from . import __version__
 
     h = hashlib.sha256(__version__.encode())
-    for file in (paths.CATALOG_CSV, paths.PHRASINGS_CSV, paths.PACKAGE_DIR / "extract.py",
-                 paths.PACKAGE_DIR / "workbook.py"):
+    for file in (paths.CATALOG_CSV, paths.PHRASINGS_CSV, *(paths.PACKAGE_DIR / f"{name}.py" for name in (
+            "extract", "documents", "workbook", "model", "vnformat"))):
         if file.exists():
             h.update(file.read_bytes())
     return h.hexdigest()
@@ -179,7 +185,7 @@ def _load_sources(raw: Path, inputs: list[dict], processed: Path, old: dict):
     for item in inputs:
         try:
             found, tasks = cached.get((item["source_file"], item["sha256"])) or _read_source(
-                raw / item["source_file"], item["kind"])
+                raw / item["source_file"], item["kind"], item["source_file"])
         except InputError as exc:
             problems += exc.problems
             continue
@@ -218,14 +224,16 @@ def _stored_name(relative: str) -> str:
     return f"data/raw/{relative}"
 
 
-def _read_source(file: Path, kind: str) -> tuple[list[dict], list[dict]]:
+def _read_source(file: Path, kind: str, relative: str | None = None) -> tuple[list[dict], list[dict]]:
     from .workbook import read_workbook_rows
 
     if kind == "workbook":
         rows, tasks = read_workbook_rows(file)
     else:
         rows, tasks = _read_report(file).to_dict("records"), []
-    name = _stored_name(_relative_to_raw(file))
+    # named relative to the raw folder given, as the cache looks rows up by that name (a raw folder
+    # not called "raw" otherwise lost every unchanged file's rows on the next build)
+    name = _stored_name(relative or _relative_to_raw(file))
     for row in (*rows, *tasks):
         row["source_file"] = name
     return rows, tasks
@@ -251,7 +259,11 @@ def _read_report(file: Path):
         return normalize_indicators(pd.DataFrame())
     m = _REPORT_NAME.match(file.stem)
     org = m.group(2) if m else REAL_ORG
-    frame = extract.extract_indicators(file)
+    report = extract.read_report(file)
+    if m and report.period != m.group(1):  # a report copied under next month's name
+        raise InputError(Problem("period_mismatch", f"kỳ báo cáo trong tiêu đề là {report.period} nhưng tên file ghi "
+                                 f"{m.group(1)}; sửa một trong hai cho khớp", str(file), cell=report.title_line()))
+    frame = extract.extract_indicators(report)
     return normalize_indicators(extract.to_store_rows(frame, source_file=str(file), org=org))
 
 

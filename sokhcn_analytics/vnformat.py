@@ -35,12 +35,18 @@ def parse_number(text) -> float:
     elif s[:1] == "+":
         s = s[1:]
     if _GROUPED.match(s):
-        return sign * float(s.replace(".", "").replace(",", "."))
+        return _finite(sign * float(s.replace(".", "").replace(",", ".")), text)
     if _PLAIN.match(s):
-        return sign * float(s.replace(",", "."))
+        return _finite(sign * float(s.replace(",", ".")), text)
     if _EN_DECIMAL.match(s):
-        return sign * float(s)
+        return _finite(sign * float(s), text)
     raise ValueError(f"'{text}' không phải là số (ví dụ đúng: 1.200 hoặc 2,5)")
+
+
+def _finite(value: float, text) -> float:
+    if not math.isfinite(value):
+        raise ValueError(f"'{str(text)[:20]}…' quá lớn, không phải là số liệu hợp lệ")
+    return value
 
 
 def format_number(value, decimals: int | None = None) -> str:

@@ -232,8 +232,15 @@ def _read_sheets(path: Path) -> dict[str, _Sheet]:
                                   f"{', '.join(REQUIRED_SHEETS)} như trong mẫu (sokhcn template)", str(path), s)
                           for s in missing])
     safety.check_formulas(path, [s for s in (INFO, INDICATORS, TASKS, TARGETS) if s in wb.sheet_names])
-    return {name: _Sheet(str(path), name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
-            for name in (INFO, INDICATORS, TASKS, TARGETS) if name in wb.sheet_names}
+    sheets = {}
+    for name in (INFO, INDICATORS, TASKS, TARGETS):
+        if name in wb.sheet_names:
+            try:
+                sheets[name] = _Sheet(str(path), name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            except Exception as exc:  # e.g. XML cut short by the program that wrote the file
+                raise InputError(Problem("corrupt_file", f"sheet bị hỏng, không đọc được ({exc}); mở file bằng "
+                                         "Excel rồi lưu lại", str(path), name)) from None
+    return sheets
 
 
 def _read_info(sheet: _Sheet) -> dict:
@@ -289,6 +296,8 @@ def _number(sheet: _Sheet, r: int, c: int, what: str, allow_negative=False):
         return None
     try:
         number = parse_number(value)
+        if not -1e15 < number < 1e15:  # "999…9" typed as text would parse to inf
+            raise ValueError(value)
     except ValueError:
         sheet.problem("not_a_number", f"{what} phải là số (ví dụ 1.200 hoặc 2,5), đang là '{value}'", r, c, value)
         return None

@@ -62,8 +62,6 @@ def test_parse_number_gives_a_finite_float_or_a_value_error_for_any_text(text):
     assert isinstance(value, float) and math.isfinite(value)
 
 
-@pytest.mark.xfail(strict=True, reason="parse_number('9' * 400) returns inf, which would reach the store; "
-                   "vnformat.parse_number should refuse non-finite results (lead's module)")
 def test_parse_number_refuses_digits_beyond_the_float_range():
     with pytest.raises(ValueError):
         parse_number("9" * 400)
