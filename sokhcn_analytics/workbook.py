@@ -22,7 +22,7 @@ from . import catalog
 from .errors import InputError, Problem
 from .model import (LEVELS, REAL_ORG, STATUSES, is_future, next_period, normalize_indicators,
                     normalize_tasks, parse_period)
-from .vnformat import parse_number
+from .vnformat import format_number, parse_number
 from . import safety
 
 INFO, INDICATORS, TASKS, TARGETS, GUIDE = "ThongTin", "ChiTieu", "NhiemVu", "MucTieuNam", "HuongDan"
@@ -302,7 +302,7 @@ def _number(sheet: _Sheet, r: int, c: int, what: str, allow_negative=False):
         sheet.problem("not_a_number", f"{what} phải là số (ví dụ 1.200 hoặc 2,5), đang là '{value}'", r, c, value)
         return None
     if number < 0 and not allow_negative:
-        sheet.problem("negative_value", f"{what} không được âm, đang là {value}", r, c, value)
+        sheet.problem("negative_value", f"{what} không được âm, đang là {format_number(number)}", r, c, value)
         return None
     return number
 
