@@ -26,9 +26,14 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	else echo "Thiếu Chromium/pdftotext: chạy 'sudo apt-get install chromium poppler-utils' (PDF sẽ không được tạo)."; fi
 
+# The monthly job on the shipped data: the store, the month at a glance for the latest real
+# period, and the year-on-year and task notebooks on the illustrative years (labelled as such).
 report: install system-deps
 	$(BIN)/sokhcn build
 	$(BIN)/sokhcn summary
+	$(BIN)/sokhcn report --notebook monthly_summary
+	$(BIN)/sokhcn report --period 2021-12 --notebook yoy_indicators --notebook tasks_portfolio
+	@echo "Báo cáo cho lãnh đạo (HTML, PDF) nằm trong thư mục reports/ — mở file .html bằng trình duyệt."
 
 test: install system-deps
 	$(BIN)/python -m pytest -q
