@@ -33,6 +33,9 @@ STYLE = {
     "axes.titlesize": 11,
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
+    # a fixed title height: matplotlib would otherwise measure every axis' tick labels at each
+    # draw to dodge ticks on top, and our charts put none there
+    "axes.titley": 1.0,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -59,7 +62,20 @@ STATUS_COLORS = {
 
 
 class ChartFigure(Figure):
-    """A Figure that shows itself as PNG in Jupyter even when pyplot was never imported."""
+    """A Figure drawn in the charts' style that shows itself as PNG in Jupyter without pyplot.
+
+    The style is applied again whenever the figure is drawn or saved, so the artists
+    matplotlib creates lazily at draw time (ticks) get it too, without an extra draw when
+    the chart is built; ``matplotlib.rcParams`` are left as they were.
+    """
+
+    def draw(self, renderer):
+        with matplotlib.rc_context(STYLE):
+            super().draw(renderer)
+
+    def savefig(self, *args, **kwargs):
+        with matplotlib.rc_context(STYLE):
+            super().savefig(*args, **kwargs)
 
     def _repr_png_(self):
         buf = io.BytesIO()
@@ -84,8 +100,8 @@ def _new_figure(width: float, height: float) -> ChartFigure:
 
 
 def _finish(fig: Figure) -> Figure:
-    # Draw once inside the style context so lazily created artists (ticks) get the style too.
-    fig.draw_without_rendering()
+    # Nothing is drawn here: ChartFigure applies the style when it is drawn or saved, so a
+    # chart is laid out and drawn once, by whoever shows it.
     return fig
 
 
@@ -254,7 +270,7 @@ def ytd_chart(df: pd.DataFrame, period: str, indicators=None, org: str | None = 
     table = analysis.yoy(rows, period) if len(rows) else pd.DataFrame(columns=analysis.YOY_COLUMNS)
     codes = _ytd_codes(table, indicators)
     with matplotlib.rc_context(STYLE):
-        fig = _new_figure(8, 1.1 + 1.05 * max(len(codes), 1))
+        fig = _new_figure(8, 1.1 + 0.85 * max(len(codes), 1))
         y, _ = parse_period(period)
         if not codes:
             _empty(fig.add_subplot(), lang)
@@ -296,9 +312,13 @@ def _draw_ytd_panel(ax, code, row, year, lang):
             ax.text(0, yp, " " + catalog.label("chart.empty", lang), va="center", color=COLORS["muted"],
                     fontsize=9)
     ax.set_yticks(ypos, names)
+    ax.set_ylim(-0.5, 1.5)  # both years keep their row, with a bar or not
     top = np.nanmax(values + [0.0])
     ax.set_xlim(0, top * 1.25 if top > 0 else 1)
-    _number_formatter(ax.xaxis)
+    # each bar carries its value, and each panel has its own scale: a numbered x axis per
+    # panel would repeat the labels at the cost of many more texts to lay out and draw
+    ax.xaxis.set_visible(False)
+    ax.spines["bottom"].set_visible(False)
     change = analysis._pct_change([values[1]], [values[0]]).iloc[0]
     if pd.notna(change):
         color = COLORS["on_track"] if change > 0 else COLORS["behind"] if change < 0 else COLORS["muted"]
