@@ -52,6 +52,11 @@ MACROS = {
     "{MAU}": "(?:vật liệu xây dựng|VLXD|bê tông|xi măng|gạch|thép|cát|đá|nước|phân bón|sản phẩm|hàng hóa)",
     "{PTD}": ("(?:phương tiện đo|PTĐ|phương tiện|thiết bị đo|chuẩn đo lường|công tơ điện|công tơ|"
               "cột đo xăng dầu|cột đo|đồng hồ nước|đồng hồ|taximet|huyết áp kế|nhiệt kế|áp kế|quả cân|cân)"),
+    # a table row as the readers write it ("| 1 | Kiểm định công tơ điện | chiếc | 1.235 | 5.120 |", Word
+    # cells joined by " | "): {ROW} the row start and a TT cell, {CELLS} the rest of the label cell and an
+    # optional unit cell; the figure is the first number cell, the month's column before any "lũy kế"
+    "{ROW}": r"(?:(?<=\n)|(?<![^\n|])\|[^\S\n]*)(?:\d{1,3}[^\S\n]*\|[^\S\n]*)?",
+    "{CELLS}": r"[^|\n]*?[^\S\n]*\|[^\S\n]*(?:[^|\n\d]+?[^\S\n]*\|[^\S\n]*)?",
     # a few words naming a topic ("lớp tập huấn chăn nuôi vỗ béo trâu bò"), up to a linking word
     "{TOPIC}": rf"(?:[^\S\n]+(?!(?:{_STOP_WORDS})(?!\w))[\w&/-]+){{0,8}}",
 }
@@ -164,8 +169,9 @@ def fold(text: str) -> str:
 
 def compile_pattern(pattern: str) -> re.Pattern:
     """A phrasing pattern as a regex: macros expanded, a space stands for any spaces on one line,
-    and bold/italic markup may open before or close after the number ("quản lý **36 nhiệm vụ**")."""
-    pattern = pattern.replace(" {N}", " (?:[*_]{1,2}(?=\\d))?{N}").replace("{N} ", "{N}(?:[*_]{1,2})? ")
+    bold/italic markup may open before or close after the number ("quản lý **36 nhiệm vụ**") and an
+    estimate may precede it ("kiểm định khoảng 900 phương tiện đo")."""
+    pattern = pattern.replace(" {N}", " (?:(?:khoảng|gần|hơn) )?(?:[*_]{1,2}(?=\\d))?{N}").replace("{N} ", "{N}(?:[*_]{1,2})? ")
     for macro, regex in MACROS.items():
         pattern = pattern.replace(macro, regex.replace(" ", "\x00"))
     return re.compile(fold(pattern.replace(" ", _SPACE).replace("\x00", " ")), re.IGNORECASE)
@@ -440,6 +446,7 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
     for rank, ph, m, seg in candidates:
         if not seg.footnote and not ph.within and m.start("n") not in claims:
             take(ph, m, seg, m.start(), (m.start(), 0, 0, 0))
+    _list_items(fold(text), claims)
     body = list(claims.values())
     for rank, ph, m, seg in candidates:
         if not seg.footnote and ph.within and m.start("n") not in claims and \
@@ -454,6 +461,28 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
         start = _lead_in_start(seg, m.start()) if ph.within else m.start()
         take(ph, m, seg, start, (parents[seg.footnote][1], 1, int(seg.footnote), m.start()))
     return sorted(claims.values(), key=lambda c: c.order), text, segments
+
+
+# between one figure of a list and the next: the rest of its noun phrase, then "," or "và"
+_LIST_GAP = re.compile(r"(?i)(?:(?!trong đó|bao gồm|gồm|cụ thể|tăng|giảm|đạt)[^\d\n.;:()])*?(?:,|\svà)[^\S\n]+")
+
+
+def _list_items(text: str, claims: dict[int, _Claim]) -> None:
+    """Figures listed after a claimed one under the same verb ("kiểm định 215 cân, 18 cột đo xăng
+    dầu, 06 taximet") belong to its indicator when the words after each fit its phrasing. Only for
+    flows: a list after a stock ("quản lý 24 nhiệm vụ cấp tỉnh, 01 nhiệm vụ cấp quốc gia") is its parts."""
+    for first in sorted(claims.values(), key=lambda c: c.end):
+        ph, pos = first.phrasing, first.end
+        while ph.after is not None and catalog.aggregation(ph.indicator) == "sum":
+            gap = _LIST_GAP.match(text, pos)
+            tok = _NUMBER.match(text, gap.end()) if gap and gap.end() - pos <= 60 else None
+            tail = ph.after.match(text, tok.end()) if tok and tok.start("n") not in claims else None
+            value = _value(tok, ph.scale) if tail else None
+            if value is None or _cumulative(first.segment, tok.start()):
+                break
+            claims[tok.start("n")] = _Claim(ph, first.segment, tok.start(), tail.end(), tok.start("n"), value,
+                                            (tok.start(), 0, 0, 0))
+            pos = tail.end()
 
 
 _CUMULATIVE = re.compile(r"(?i)lũy kế|luỹ kế|từ đầu năm|tính đến (?:nay|hết|ngày|thời điểm)|cả năm|cùng kỳ")
