@@ -34,6 +34,7 @@ UNRECOGNISED_COLUMNS = ["period", "kind", "section", "quote", "line"]
 
 # --- pattern vocabulary shared by the phrasings ----------------------------------------------
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+_OF = r"(?:/(?P<of>\d{1,3}(?:\.\d{3})+|\d+))?"  # "02/08 ĐTDA", "1.024/1.100 phương tiện"
 _SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _STOP_WORDS = "cho|tại|với|trên|ở|nhằm|để|tới|đến|và|thuộc|của|theo|từ|do|năm|ngày|tháng|trong|được"
 # "02 (hai) lớp": the number written out again in words, in parentheses
@@ -41,7 +42,7 @@ _IN_WORDS = (r"(?:[^\S\n]*\((?:(?:một|mốt|hai|ba|bốn|tư|năm|lăm|sáu|b�
              r"nghìn|ngàn|triệu)[^\S\n]*)+\))?")
 MACROS = {
     # the number: optional bold/italic markup around it, optional "/of" ("02/08 ĐTDA" = 2 of 8)
-    "{N}": (r"(?<![\w.,/:\-–])(?:(?P<mk>\*\*|\*|__|_))?(?P<n>" + _NUM + r")(?:/(?P<of>\d+))?"
+    "{N}": (r"(?<![\w.,/:\-–])(?:(?P<mk>\*\*|\*|__|_))?(?P<n>" + _NUM + r")" + _OF +
             r"(?(mk)(?P=mk))(?![\w/:]|[.,]\d)" + _IN_WORDS),
     "{FN}": f"(?:[{_SUP}]+)",
     "{YEAR}": r"(?:19|20)\d\d",
@@ -53,10 +54,10 @@ MACROS = {
     "{PTD}": ("(?:phương tiện đo|PTĐ|phương tiện|thiết bị đo|chuẩn đo lường|công tơ điện|công tơ|"
               "cột đo xăng dầu|cột đo|đồng hồ nước|đồng hồ|taximet|huyết áp kế|nhiệt kế|áp kế|quả cân|cân)"),
     # a table row as the readers write it ("| 1 | Kiểm định công tơ điện | chiếc | 1.235 | 5.120 |", Word
-    # cells joined by " | "): {ROW} the row start and a TT cell, {CELLS} the rest of the label cell and an
-    # optional unit cell; the figure is the first number cell, the month's column before any "lũy kế"
+    # cells joined by " | "): {ROW} the row start and a TT cell, {CELLS} the rest of the label cell and
+    # the cells without figures after it (unit; other columns' figures are blotted out by _mask_tables)
     "{ROW}": r"(?:(?<=\n)|(?<![^\n|])\|[^\S\n]*)(?:\d{1,3}[^\S\n]*\|[^\S\n]*)?",
-    "{CELLS}": r"[^|\n]*?[^\S\n]*\|[^\S\n]*(?:[^|\n\d]+?[^\S\n]*\|[^\S\n]*)?",
+    "{CELLS}": r"[^|\n]*?[^\S\n]*\|[^\S\n]*(?:[^|\n\d]+?[^\S\n]*\|[^\S\n]*){0,4}",
     # a few words naming a topic ("lớp tập huấn chăn nuôi vỗ béo trâu bò"), up to a linking word
     "{TOPIC}": rf"(?:[^\S\n]+(?!(?:{_STOP_WORDS})(?!\w))[\w&/-]+){{0,8}}",
 }
@@ -85,7 +86,7 @@ _YEAR_AFTER = re.compile(r"(?i)năm\s*((?:19|20)\d\d)")
 _TITLE_LEADS = (re.compile(r"(?i)kết\s+quả"), re.compile(r"(?i)báo\s+cáo"))
 
 # --- numbers that never count anything ---------------------------------------------------------
-_TOKEN = re.compile(r"(?<![\w.,/:\-–])(?:(?P<mk>\*\*|\*|__|_))?(?P<n>" + _NUM + r")(?:/(?P<of>\d+))?"
+_TOKEN = re.compile(r"(?<![\w.,/:\-–])(?:(?P<mk>\*\*|\*|__|_))?(?P<n>" + _NUM + r")" + _OF +
                     r"(?(mk)(?P=mk))(?![\w/:]|[.,]\d|\s/)")
 _TRAP_BEFORE = re.compile(
     r"(?i)(?:ngày|tháng|năm|nưam|số|giai đoạn|quý|điều|khoản|mục|điểm|chương|phần|phụ lục|ISO|TCVN|QCVN|"
@@ -314,11 +315,13 @@ def _heading(p: Paragraph) -> tuple[int, str, bool] | None:
 
 
 def _part_of(label: str, level: int) -> str | None:
-    """The part a heading in capitals opens; below the top level only when it names a month
-    ("1. KẾT QUẢ THÁNG 01"), so that "1. CÔNG TÁC QUẢN LÝ NHIỆM VỤ" stays a topic."""
+    """The part a heading opens: a top-level one in any case, one below only in capitals and when
+    it names a month ("1. KẾT QUẢ THÁNG 01"), so that "1. CÔNG TÁC QUẢN LÝ NHIỆM VỤ" stays a topic."""
     body = _HEADING.sub("", label).strip()
     letters = [c for c in body if c.isalpha()]
-    if len(letters) < 4 or any(c.islower() for c in letters):
+    if level == 1 and len(body) <= 100:  # "III. Phương hướng, nhiệm vụ tháng 7" in sentence case
+        body = body.upper()
+    if len(letters) < 4 or any(c.islower() for c in body):
         return None
     if level > 1 and "THÁNG" not in body and "PHƯƠNG HƯỚNG" not in body:
         return None
@@ -372,12 +375,69 @@ def _citing_segments(segments: list[_Segment], footnotes: dict) -> dict[str, _Se
     return citing
 
 
+# --- tables: only the month's column counts ----------------------------------------------------------
+
+_FIGURE_CELL = re.compile(r"[^\S\n]*[\d.,%]*\d[\d.,%]*[^\S\n]*")
+_MONTH_COLUMN = re.compile(r"(?i)tháng|thực hiện|kết quả|trong kỳ|số lượng")
+_OTHER_COLUMN = re.compile(r"(?i)lũy kế|luỹ kế|kế hoạch|(?-i:KH)(?!\w)|cùng kỳ|năm trước|so với|so sánh|%|tỷ lệ|"
+                           r"đầu năm|cả năm|\d+ tháng")
+
+
+def _cells(text: str, start: int) -> list[tuple[int, int]]:
+    """(start, end) of each cell of a table row written with " | " between cells."""
+    bounds = [-1, *(m.start() for m in re.finditer(r"\|", text)), len(text)]
+    return [(start + a + 1, start + b) for a, b in zip(bounds, bounds[1:])]
+
+
+def _tables(segments: list[_Segment]) -> list[list[_Segment]]:
+    tables, rows = [], []
+    for seg in [*segments, None]:
+        if seg is not None and not seg.footnote and seg.text.count("|") >= 2:
+            rows.append(seg)
+        elif rows:
+            tables, rows = [*tables, rows], []
+    return tables
+
+
+def _month_column(text: str, header: list[_Segment]) -> tuple[int, int] | None:
+    """(index, number of cells) of the column headed by the month ("Thực hiện tháng 10", not
+    "Kế hoạch năm", "Lũy kế 10 tháng", "Cùng kỳ"), from the lowest header row that names it."""
+    for row in reversed(header):
+        cells = [text[a:b] for a, b in _cells(row.text, row.start)]
+        for i, cell in enumerate(cells):
+            if _MONTH_COLUMN.search(cell) and not _OTHER_COLUMN.search(cell):
+                return i, len(cells)
+    return None
+
+
+def _mask_tables(text: str, segments: list[_Segment]) -> str:
+    """The folded text with the figures of a table's other columns (year plan, year to date, last
+    year) blotted out, so that a row's phrasing reaches the month's figure; same length."""
+    chars = None
+    for rows in _tables(segments):
+        data = [i for i, row in enumerate(rows)
+                if any(_FIGURE_CELL.fullmatch(text, a, b) for a, b in _cells(row.text, row.start))]
+        column = _month_column(text, rows[: data[0]]) if data else None
+        if column is None:
+            continue
+        for row in rows[data[0]:]:
+            cells = _cells(row.text, row.start)
+            label = next((i for i, (a, b) in enumerate(cells) if text[a:b].strip()
+                          and not _FIGURE_CELL.fullmatch(text, a, b)), len(cells))
+            for i, (a, b) in enumerate(cells[label + 1:], start=label + 1):
+                # a row of another width than the header: keep none of its figures
+                if (i != column[0] or len(cells) != column[1]) and _FIGURE_CELL.fullmatch(text, a, b):
+                    chars = chars if chars is not None else list(text)
+                    chars[a:b] = re.sub(r"\S", "#", text[a:b])
+    return text if chars is None else "".join(chars)
+
+
 # --- claiming numbers ------------------------------------------------------------------------------
 
 def _value(m: re.Match, scale: float) -> float | None:
     n = parse_number(m.group("n"))
     of = m.group("of")
-    if of is not None and n > int(of):  # "14/01" is a date, not "14 of 1"
+    if of is not None and n > parse_number(of):  # "14/01" is a date, not "14 of 1"
         return None
     return n * scale
 
@@ -435,7 +495,8 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
     the figure that cites them.
     """
     text, segments = _segments(report)
-    candidates = _candidates(fold(text), segments, load_phrasings())
+    folded = _mask_tables(fold(text), segments)
+    candidates = _candidates(folded, segments, load_phrasings())
     claims: dict[int, _Claim] = {}
 
     def take(ph, m, seg, start, order):
@@ -446,7 +507,7 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
     for rank, ph, m, seg in candidates:
         if not seg.footnote and not ph.within and m.start("n") not in claims:
             take(ph, m, seg, m.start(), (m.start(), 0, 0, 0))
-    _list_items(fold(text), claims)
+    _list_items(folded, claims)
     body = list(claims.values())
     for rank, ph, m, seg in candidates:
         if not seg.footnote and ph.within and m.start("n") not in claims and \
@@ -485,7 +546,8 @@ def _list_items(text: str, claims: dict[int, _Claim]) -> None:
             pos = tail.end()
 
 
-_CUMULATIVE = re.compile(r"(?i)lũy kế|luỹ kế|từ đầu năm|tính đến (?:nay|hết|ngày|thời điểm)|cả năm|cùng kỳ")
+_CUMULATIVE = re.compile(r"(?i)lũy kế|luỹ kế|từ đầu năm|tháng đầu năm|tính đến (?:nay|hết|ngày|thời điểm)|cả năm|"
+                         r"cùng kỳ|quý (?:I{1,3}|IV|[1-4])(?!\w)")
 
 
 def _cumulative(seg: _Segment, pos: int) -> bool:
