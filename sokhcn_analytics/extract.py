@@ -75,6 +75,12 @@ _PARTS = (  # first match wins; tested on a heading in capitals
                         r"(?:THÁNG|TRỌNG TÂM|CHỦ YẾU|TỚI|TIẾP THEO|DỰ KIẾN)|(?:TRỌNG TÂM|DỰ KIẾN).*THÁNG")),
     ("assessment", re.compile(r"^(?:ĐÁNH GIÁ|NHẬN XÉT|TỒN TẠI|KHÓ KHĂN|KIẾN NGHỊ|ĐỀ XUẤT|ĐỀ NGHỊ)")),
 )
+# a plan heading naming only the report's own month ("II. NHIỆM VỤ KH&CN CẤP TỈNH THÁNG 5") is a topic
+_PLAN_WORDS = re.compile(r"PHƯƠNG HƯỚNG|TRỌNG TÂM|CHỦ YẾU|KẾ HOẠCH|CHƯƠNG TRÌNH|DỰ KIẾN|TỚI|TIẾP THEO")
+# an unnumbered line opening a part (Word auto-numbering leaves no "II." in the text)
+_BARE_PART = re.compile(r"(?i)^(?:phương hướng|nhiệm vụ (?:trọng tâm|chủ yếu|công tác)|kế hoạch (?:công tác )?tháng|"
+                        r"(?:dự kiến )?chương trình công tác|kết quả (?:thực hiện|công tác|hoạt động)|"
+                        r"tình hình thực hiện|đánh giá chung|tồn tại|khó khăn|kiến nghị|đề xuất)")
 _CLOSING = re.compile(r"(?i)^(?:nơi nhận|trên đây là)")
 _MARKUP = re.compile(r"^[#*_\s]+|[*_\s]+$")
 
@@ -314,7 +320,7 @@ def _heading(p: Paragraph) -> tuple[int, str, bool] | None:
     return level, (label if len(label) <= 120 else label[:117].rstrip() + "…"), bool(m)
 
 
-def _part_of(label: str, level: int) -> str | None:
+def _part_of(label: str, level: int, month: int = 0) -> str | None:
     """The part a heading opens: a top-level one in any case, one below only in capitals and when
     it names a month ("1. KẾT QUẢ THÁNG 01"), so that "1. CÔNG TÁC QUẢN LÝ NHIỆM VỤ" stays a topic."""
     body = _HEADING.sub("", label).strip()
@@ -327,7 +333,17 @@ def _part_of(label: str, level: int) -> str | None:
         return None
     for part, rx in _PARTS:
         if rx.search(body):
-            return part
+            own_month = {int(n) for n in re.findall(r"THÁNG\s*(\d{1,2})(?!\d)", body)} == {month}
+            return None if part == "plan" and own_month and not _PLAN_WORDS.search(body) else part
+    return None
+
+
+def _bare_part_heading(p: Paragraph, part: str) -> tuple[int, str, bool] | None:
+    """ "Phương hướng nhiệm vụ tháng 7" alone on a short line once the body has begun."""
+    text = _MARKUP.sub("", p.text)
+    if part in ("preamble", "result", "plan", "assessment") and len(text) <= 100 and not text.endswith((".", ";")) \
+            and _BARE_PART.match(text):
+        return 1, re.split(r":\s", text, maxsplit=1)[0], False
     return None
 
 
@@ -335,17 +351,21 @@ def _segments(report: Report) -> tuple[str, list[_Segment]]:
     """The joined text the phrasings run over, cut into segments with their part and section."""
     segments: list[_Segment] = []
     path: list[tuple[int, str]] = []
-    part, offset, numbered_seen = "preamble", 0, False
+    part, offset, numbered_seen, intro_seen = "preamble", 0, False, False
     for p in report.paragraphs:
         if _CLOSING.match(p.text):
             part = "closing"
-        head = _heading(p) if part != "closing" else None
+        # a bare part line in the preamble opens the body only after the introduction ("… như sau:"),
+        # so that the title's own "phương hướng nhiệm vụ tháng 4" line does not
+        head = (_heading(p) or _bare_part_heading(p, part if part != "preamble" or intro_seen else "")) \
+            if part != "closing" else None
+        intro_seen = intro_seen or len(p.text) > 150 or p.text.rstrip().endswith(":")
         if head:
             level, label, numbered = head
             # the body starts at the first part heading, or at the first numbered or styled one;
             # a title in capitals ("KẾT QUẢ …; PHƯƠNG HƯỚNG …") holds no figures whatever part it sets
             numbered_seen = numbered_seen or numbered or (p.style_level or 0) >= 1
-            new_part = _part_of(label, level)
+            new_part = _part_of(label, level, int(report.period[5:]))
             if new_part:
                 part, path = new_part, []
             elif part == "preamble" and numbered_seen:
