@@ -205,3 +205,36 @@ def test_known_org_without_rows_gets_a_no_data_chart_and_unknown_org_is_refused(
     assert "Không có số liệu" in texts(pipeline_chart(demo_tasks, "2021-07"))
     with pytest.raises(ValueError, match="so-khcn-backan"):
         pipeline_chart(demo_tasks, "2021-06", org="so-khcn-backan")
+
+
+
+@pytest.mark.parametrize("name", CHARTS)
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_text_of_a_chart_lies_inside_the_figure(name, lang):
+    """The charts place their axes themselves (no layout engine): nothing may be cut off."""
+    fig = CHARTS[name](indicators(illustrative=True, org=DEMO), tasks(illustrative=True, org=DEMO), lang=lang)
+    fig.set_dpi(110)  # the dpi the reports embed charts at
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    parts = [(f"axes {ax.get_title('left')!r}", ax.get_tightbbox(renderer)) for ax in fig.axes]
+    parts += [(repr(t.get_text()), t.get_window_extent(renderer)) for t in fig.texts
+              if t.get_visible() and t.get_rotation() == 0]  # the rotated watermark may run off the corners
+    parts += [("legend", leg.get_window_extent(renderer)) for leg in fig.legends]
+    box = fig.bbox
+    for what, ext in parts:
+        assert box.x0 - 1 <= ext.x0 and ext.x1 <= box.x1 + 1 and box.y0 - 1 <= ext.y0 and ext.y1 <= box.y1 + 1, \
+            f"{what} sticks out of the figure: {ext.bounds} vs {box.bounds}"
+
+
+def test_target_chart_keeps_long_names_and_long_notes_inside_the_figure():
+    df = indicators()
+    df.loc[df["indicator"] == SPAWN, "value"] *= 123456.0  # notes like " 499.996.800 / 370.368.000 kg (135,0 %)"
+    df.loc[(df["indicator"] == SPAWN) & (df["kind"] == "result"), "value"] *= 3  # far right: above target
+    fig = target_chart(df, 2021, "2021-06")
+    fig.set_dpi(110)
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    ext = ax.get_tightbbox(renderer)  # bars, their notes and the indicator names
+    assert 0 <= ext.x0 and ext.x1 <= fig.bbox.x1
+    assert max(len(t.get_text()) for t in ax.texts) > 30  # the case this test is about: a long note
