@@ -96,7 +96,7 @@ _TOKEN = re.compile(r"(?<![\w.,/:\-–])(?:(?P<mk>\*\*|\*|__|_))?(?P<n>" + _NUM 
                     r"(?(mk)(?P=mk))(?![\w/:]|[.,]\d|\s/)")
 _TRAP_BEFORE = re.compile(
     r"(?i)(?:ngày|tháng|năm|nưam|số|giai đoạn|quý|điều|khoản|mục|điểm|chương|phần|phụ lục|ISO|TCVN|QCVN|"
-    r"tel|ĐT|điện thoại|fax|lần thứ|khóa|khoá|\d[\s.]?|\d\s*[-–/]\s*)[:.]?\s*[*_]*$")
+    r"tel|ĐT|điện thoại|fax|hotline|quốc lộ|tỉnh lộ|QL|km|lần thứ|khóa|khoá|\d[\s.]?|\d\s*[-–/]\s*)[:.]?\s*[*_]*$")
 _TRAP_AFTER = re.compile(r"^\s*(?:[-–/]\s*\d|-\w|\.\s*\w)")
 _NOUN_AFTER = re.compile(rf"^[*_{_SUP}]*[^\S\n]+(?!(?:giờ|phút|ngày|tháng|năm)(?!\w))[^\W\d_]")
 _FN_REF = re.compile(rf"(?<![\s\dkcdm]m)[{_SUP}]+")  # not the ² of m², km², cm³
