@@ -223,11 +223,21 @@ def _read_docx(path: Path) -> Document:
         elif child.tag == _W + "tbl":
             for row in child.iterchildren(_W + "tr"):
                 number += 1
-                cells = [clean_text(_run_text(tc)).strip() for tc in row.iterchildren(_W + "tc")]
-                text = " | ".join(c for c in cells if c)
+                cells = _row_cells(row)
+                text = " | ".join(cells) if any(cells) else ""
                 if text:
                     paragraphs.append(Paragraph(number, text.replace("\n", " ")))
     return Document(str(path), paragraphs, _docx_footnotes(document, number))
+
+
+def _row_cells(row) -> list[str]:
+    """The cells of a table row, one per grid column: a cell spanning two columns is followed by an
+    empty one and empty cells stay, so that a figure sits under its column's header."""
+    cells = []
+    for tc in row.iterchildren(_W + "tc"):
+        span = tc.find(f"{_W}tcPr/{_W}gridSpan")
+        cells += [clean_text(_run_text(tc)).strip()] + [""] * (int(span.get(_W + "val", 1)) - 1 if span is not None else 0)
+    return cells
 
 
 def _docx_footnotes(document, last_line: int) -> dict[str, Footnote]:

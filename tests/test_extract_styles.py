@@ -80,3 +80,113 @@ def test_style_report_saved_as_word_with_a_real_table_reads_the_same(tmp_path, n
     got = _got(_as_docx(source, tmp_path / (source.stem + ".docx")))
     want = _expected(source)
     assert got == want, _diff(got, want)
+
+
+# --- the rules those reports rely on, one by one -------------------------------------------------------
+
+def _report(results: str, plan: str = "Kiểm tra 01 cơ sở.", plan_heading: str = "II. PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 6"):
+    from sokhcn_analytics.extract import parse_report
+
+    return parse_report("BÁO CÁO\nKết quả công tác tháng 5 năm 2022\nI. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 5\n"
+                        f"{results}\n{plan_heading}\n{plan}\nNơi nhận:\n- Lưu: VT.\n", "bao-cao.md", markdown=True)
+
+
+def _rows(rep, kind="result"):
+    df = extract_indicators(rep)
+    return [(r.indicator, r.value) for r in df.itertuples() if r.kind == kind]
+
+
+@pytest.mark.parametrize("header, row", [
+    ("| TT | Nội dung | ĐVT | Tháng 5/2022 | Lũy kế từ đầu năm |", "| 1 | Kiểm định công tơ điện | chiếc | 1.235 | 5.120 |"),
+    ("| TT | Nội dung | ĐVT | Kế hoạch năm 2022 | Thực hiện tháng 5 | Lũy kế 5 tháng | Tỷ lệ (%) |",
+     "| 1 | Kiểm định công tơ điện | chiếc | 12.000 | 1.235 | 5.120 | 42,7 |"),
+    ("| Nội dung | Cùng kỳ năm trước | KH năm | Kết quả tháng 5 |", "| Kiểm định công tơ điện | 980 | 12.000 | 1.235 |"),
+    ("Nội dung | Đơn vị | Tháng 5 | Lũy kế", "Công tơ điện 1 pha | chiếc | 1.235 | 5.120"),
+])
+def test_table_figure_comes_from_the_month_column_wherever_it_stands(header, row):
+    sep = "|---" * header.count("|") if header.startswith("|") else ""
+    rep = _report(f"Kết quả kiểm định:\n{header}\n{sep}\n{row}")
+    assert _rows(rep) == [("instruments_verified", 1235.0)]
+
+
+def test_table_without_a_month_column_header_takes_the_first_figure_after_the_label():
+    rep = _report("| TT | Nội dung | ĐVT | Số lượng |\n|---|---|---|---|\n| 1 | Thử nghiệm mẫu phân bón | mẫu | 18 |")
+    assert _rows(rep) == [("material_samples_tested", 18.0)]
+
+
+def test_word_table_with_a_merged_header_and_an_empty_notes_column(tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for line in ("BÁO CÁO", "Kết quả công tác tháng 5 năm 2022", "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 5"):
+        document.add_paragraph(line)
+    table = document.add_table(rows=3, cols=6)
+    for c, text in enumerate(["TT", "Nội dung", "ĐVT", "Kết quả", "", "Ghi chú"]):
+        table.cell(0, c).text = text
+    table.cell(0, 3).merge(table.cell(0, 4))  # "Kết quả" over "Tháng 5" and "Lũy kế"
+    for c, text in enumerate(["", "", "", "Tháng 5", "Lũy kế", ""]):
+        if text:
+            table.cell(1, c).text = text
+    for c, text in enumerate(["1", "Đo điện trở tiếp địa", "hệ thống", "9", "41", ""]):
+        table.cell(2, c).text = text
+    document.save(tmp_path / "2022-05.docx")
+    assert _rows(read_report(tmp_path / "2022-05.docx")) == [("grounding_systems_measured", 9.0)]
+
+
+def test_list_under_one_verb_counts_each_item_of_a_flow():
+    rep = _report("Kiểm định 215 cân, 18 cột đo xăng dầu và 06 taximet; thử nghiệm 62 mẫu phân bón, 15 mẫu nước.")
+    assert _rows(rep) == [("instruments_verified", 215.0), ("instruments_verified", 18.0),
+                          ("instruments_verified", 6.0), ("material_samples_tested", 62.0),
+                          ("material_samples_tested", 15.0)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Thử nghiệm 2.015 mẫu các loại, trong đó 1.240 mẫu vật liệu xây dựng.", [("material_samples_tested", 2015.0)]),
+    ("Kiểm định 1.200 phương tiện đo, lũy kế 5.400 phương tiện đo.", [("instruments_verified", 1200.0)]),
+    ("Kiểm định 1.200 phương tiện đo, nâng tổng số lên 5.400 phương tiện đo.", [("instruments_verified", 1200.0)]),
+    ("Quản lý 24 nhiệm vụ cấp tỉnh, 01 nhiệm vụ cấp quốc gia.", [("tasks_managed", 24.0)]),
+    ("Kiểm định 1.200 phương tiện đo (công tơ điện 1.000, đồng hồ nước 200).", [("instruments_verified", 1200.0)]),
+])
+def test_list_stops_at_a_breakdown_a_running_total_or_a_stock(sentence, expected):
+    assert _rows(_report(sentence)) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Trong 6 tháng đầu năm, đã nghiệm thu 04 đề tài, dự án.",
+    "Quý II, Trung tâm tổ chức 05 lớp tập huấn.",
+    "Tính đến ngày 15/6/2022, đã kiểm định 6.540 phương tiện đo.",
+    "So với cùng kỳ năm trước kiểm định 980 công tơ điện.",
+])
+def test_half_year_quarter_and_running_figures_are_not_the_months(sentence):
+    assert _rows(_report(f"Thử nghiệm 10 mẫu. {sentence}")) == [("material_samples_tested", 10.0)]
+
+
+def test_count_of_a_planned_total_with_thousands():
+    assert _rows(_report("Kiểm định được 1.024/1.100 phương tiện đo theo kế hoạch tháng.")) == [
+        ("instruments_verified", 1024.0)]
+
+
+@pytest.mark.parametrize("heading", [
+    "III. Phương hướng, nhiệm vụ tháng 6 năm 2022",
+    "**II. Nhiệm vụ trọng tâm tháng 6 năm 2022**",
+    "Phương hướng, nhiệm vụ trọng tâm tháng 6",  # Word's list numbering left no "II." in the text
+    "B. NHIỆM VỤ THÁNG 6",
+])
+def test_plan_heading_in_any_case_or_unnumbered_opens_the_plan_part(heading):
+    rep = _report("Thử nghiệm 10 mẫu.", "Kiểm tra 03 cơ sở.", plan_heading=heading)
+    assert _rows(rep) == [("material_samples_tested", 10.0)] and _rows(rep, "plan") == [("inspections", 3.0)]
+
+
+def test_heading_naming_only_the_reports_own_month_is_a_topic_not_the_plan():
+    rep = _report("Thử nghiệm 10 mẫu.\nII. NHIỆM VỤ KH&CN CẤP TỈNH THÁNG 5\nNghiệm thu 02 đề tài.",
+                  "Kiểm tra 03 cơ sở.", plan_heading="III. PHƯƠNG HƯỚNG THÁNG 6")
+    assert _rows(rep) == [("material_samples_tested", 10.0), ("tasks_accepted", 2.0)]
+
+
+def test_title_line_naming_the_plan_opens_no_part_before_the_introduction():
+    from sokhcn_analytics.extract import parse_report
+
+    rep = parse_report("BÁO CÁO\nKết quả thực hiện nhiệm vụ tháng 3\nphương hướng nhiệm vụ tháng 4 năm 2021\n"
+                       "Sở Khoa học và Công nghệ báo cáo như sau:\nKết quả thực hiện nhiệm vụ tháng 3\n"
+                       "Thử nghiệm 30 mẫu.\nPhương hướng nhiệm vụ tháng 4\nThử nghiệm 40 mẫu.\n")
+    assert extract_indicators(rep)[["period", "value", "kind"]].values.tolist() == [
+        ["2021-03", 30.0, "result"], ["2021-04", 40.0, "plan"]]
