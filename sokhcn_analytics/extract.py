@@ -43,7 +43,7 @@ _IN_WORDS = (r"(?:[^\S\n]*\((?:(?:một|mốt|hai|ba|bốn|tư|năm|lăm|sáu|b�
 MACROS = {
     # the number: optional bold/italic markup around it, optional "/of" ("02/08 ĐTDA" = 2 of 8)
     "{N}": (r"(?<![\w.,/:\-–])(?:(?P<mk>\*\*|\*|__|_))?(?P<n>" + _NUM + r")" + _OF +
-            r"(?(mk)(?P=mk))(?![\w/:]|[.,]\d)" + _IN_WORDS),
+            r"(?(mk)(?P=mk))(?!(?!kg\b)[\w/:]|[.,]\d)" + _IN_WORDS),  # "250kg" glued is still a number
     "{FN}": f"(?:[{_SUP}]+)",
     "{YEAR}": r"(?:19|20)\d\d",
     "{TASK}": "(?:ĐTDA|đề tài/dự án|đề tài, dự án|đề tài - dự án|đề tài và dự án|nhiệm vụ|đề tài|dự án)",
@@ -463,7 +463,7 @@ def _value(m: re.Match, scale: float) -> float | None:
 
 
 _NUMBER = re.compile(MACROS["{N}"])
-_WORD_AFTER = re.compile(rf"[*_{_SUP}]*[^\S\n]+[^\W\d_]")
+_WORD_AFTER = re.compile(rf"[*_{_SUP}]*(?:[^\S\n]+|(?=kg\b))[^\W\d_]")
 _WINDOW = (100, 160)  # characters before and after a number a phrase may reach
 
 

@@ -190,3 +190,34 @@ def test_title_line_naming_the_plan_opens_no_part_before_the_introduction():
                        "Thử nghiệm 30 mẫu.\nPhương hướng nhiệm vụ tháng 4\nThử nghiệm 40 mẫu.\n")
     assert extract_indicators(rep)[["period", "value", "kind"]].values.tolist() == [
         ["2021-03", 30.0, "result"], ["2021-04", 40.0, "plan"]]
+
+
+@pytest.mark.parametrize("sentence, indicator, value", [
+    ("Sản xuất 250kg giống nấm Sò", "mushroom_spawn_kg", 250),
+    ("Số phương tiện đo được kiểm định đạt 1.250 chiếc", "instruments_verified", 1250),
+    ("Kiểm định phương tiện đo: 1.418 phương tiện", "instruments_verified", 1418),
+    ("Kiểm định, hiệu chuẩn và thử nghiệm 1.060 phương tiện đo", "instruments_verified", 1060),
+    ("Số mẫu thử nghiệm là 45 mẫu", "material_samples_tested", 45),
+    ("phân tích 40 mẫu nước sinh hoạt", "material_samples_tested", 40),
+    ("Phát sóng 04 chương trình KH&CN", "media_programs", 4),
+    ("cập nhật 30 tin, bài lên trang thông tin điện tử", "media_programs", 30),
+    ("Tiếp nhận 03 hồ sơ đăng ký bảo hộ nhãn hiệu", "ip_applications", 3),
+    ("Kiểm tra đột xuất 04 cơ sở kinh doanh xăng dầu", "inspections", 4),
+    ("kiểm tra về nhãn hàng hóa đối với 03 doanh nghiệp", "inspections", 3),
+    ("Kiểm tra 10 trạm xăng dầu", "inspections", 10),
+    ("Tổ chức 03 buổi tập huấn kỹ thuật trồng nấm", "training_classes", 3),
+    ("đo điện trở tiếp địa cho 06 hệ thống chống sét", "grounding_systems_measured", 6),
+    ("Công bố danh mục 05 thủ tục hành chính được sửa đổi, bổ sung", "admin_procedures", 5),
+    ("Sở đang quản lý, theo dõi 44 nhiệm vụ KH&CN", "tasks_managed", 44),
+    ("nghiệm thu chính thức 02 nhiệm vụ cấp tỉnh", "tasks_accepted", 2),
+    ("kiểm tra, đánh giá tiến độ 03 nhiệm vụ", "tasks_progress_checks", 3),
+    ("tuyển chọn tổ chức, cá nhân chủ trì 05 đề tài, dự án bắt đầu thực hiện năm 2023", "tasks_reviewed", 5),
+    ("trình UBND tỉnh phê duyệt 05/12 nhiệm vụ bắt đầu thực hiện năm 2022", "tasks_submitted_for_approval", 5),
+    ("thẩm định 06 ĐTDA mới", "tasks_appraised", 6),
+])
+def test_wording_of_other_departments(sentence, indicator, value):
+    assert _rows(_report(sentence + ".")) == [(indicator, float(value))]
+
+
+def test_a_percentage_of_the_plan_is_not_a_count():
+    assert _rows(_report("Kiểm định phương tiện đo đạt 95% kế hoạch năm; số mẫu thử nghiệm đạt 80 %.")) == []
