@@ -111,6 +111,7 @@ class Phrasing:
     scale: float = 1.0
     example: str = ""
     after: re.Pattern | None = None  # what must follow the number: a cheap first test
+    table: bool = False  # a table-row phrasing ({ROW} …): tried only in rows with cells
 
 
 @dataclass
@@ -204,7 +205,7 @@ def load_phrasings(path: str | None = None) -> tuple[Phrasing, ...]:
             rows.append(Phrasing(code, regex, (row.get("within") or "").strip(),
                                  re.compile(fold(row["section"]), re.I) if row.get("section") else None,
                                  float(row.get("scale") or 1), row.get("example") or "",
-                                 _after_number(row["pattern"])))
+                                 _after_number(row["pattern"]), row["pattern"].startswith("{ROW}")))
     return tuple(rows)
 
 
@@ -419,25 +420,27 @@ def _tables(segments: list[_Segment]) -> list[list[_Segment]]:
     return tables
 
 
-def _month_column(text: str, header: list[_Segment]) -> tuple[int, int] | None:
+def _month_column(text: str, header: list[_Segment], month: int) -> tuple[int, int] | None:
     """(index, number of cells) of the column headed by the month ("Thực hiện tháng 10", not
-    "Kế hoạch năm", "Lũy kế 10 tháng", "Cùng kỳ"), from the lowest header row that names it."""
+    "Kế hoạch năm", "Lũy kế 10 tháng", "Cùng kỳ"), from the lowest header row that names it; the
+    report's own month first when several months stand side by side ("Tháng 4 | Tháng 5")."""
+    own = re.compile(rf"(?i)tháng\s*0?{month}(?!\d)")
     for row in reversed(header):
         cells = [text[a:b] for a, b in _cells(row.text, row.start)]
-        for i, cell in enumerate(cells):
-            if _MONTH_COLUMN.search(cell) and not _OTHER_COLUMN.search(cell):
-                return i, len(cells)
+        found = [i for i, cell in enumerate(cells) if _MONTH_COLUMN.search(cell) and not _OTHER_COLUMN.search(cell)]
+        if found:
+            return next((i for i in found if own.search(cells[i])), found[0]), len(cells)
     return None
 
 
-def _mask_tables(text: str, segments: list[_Segment]) -> str:
+def _mask_tables(text: str, segments: list[_Segment], month: int) -> str:
     """The folded text with the figures of a table's other columns (year plan, year to date, last
     year) blotted out, so that a row's phrasing reaches the month's figure; same length."""
     chars = None
     for rows in _tables(segments):
         data = [i for i, row in enumerate(rows)
                 if any(_FIGURE_CELL.fullmatch(text, a, b) for a, b in _cells(row.text, row.start))]
-        column = _month_column(text, rows[: data[0]]) if data else None
+        column = _month_column(text, rows[: data[0]], month) if data else None
         if column is None:
             continue
         for row in rows[data[0]:]:
@@ -486,9 +489,10 @@ def _candidates(text: str, segments: list[_Segment], phrasings) -> list[tuple[in
         if seg.part not in ("result", "plan"):
             continue
         lo, hi = max(seg.start, tok.start() - _WINDOW[0]), min(seg.start + len(seg.text), tok.end() + _WINDOW[1])
+        in_table = "|" in seg.text
         for ph in tried:
             rank = ranks[id(ph)]
-            if ph.after is not None and not ph.after.match(text, tok.end()):
+            if ph.table and not in_table or ph.after is not None and not ph.after.match(text, tok.end()):
                 continue
             if ph.section is not None and not ph.section.search(fold(seg.section)):
                 continue
@@ -515,7 +519,7 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
     the figure that cites them.
     """
     text, segments = _segments(report)
-    folded = _mask_tables(fold(text), segments)
+    folded = _mask_tables(fold(text), segments, int(report.period[5:]))
     candidates = _candidates(folded, segments, load_phrasings())
     claims: dict[int, _Claim] = {}
 

@@ -221,3 +221,21 @@ def test_wording_of_other_departments(sentence, indicator, value):
 
 def test_a_percentage_of_the_plan_is_not_a_count():
     assert _rows(_report("Kiểm định phương tiện đo đạt 95% kế hoạch năm; số mẫu thử nghiệm đạt 80 %.")) == []
+
+
+def test_table_of_the_whole_department_with_last_and_this_month_side_by_side():
+    table = "\n".join([
+        "| TT | Nội dung | ĐVT | Tháng 4 | Tháng 5 | Lũy kế 5 tháng |", "|---|---|---|---|---|---|",
+        "| 1 | Nghiệm thu đề tài, dự án | nhiệm vụ | 1 | 3 | 7 |",
+        "| 2 | Kiểm tra cơ sở kinh doanh xăng dầu | cơ sở | 8 | 12 | 40 |",
+        "| 3 | Lớp tập huấn | lớp | 1 | 2 | 9 |",
+        "| 4 | Chuyên mục KH&CN | chuyên mục | 2 | 2 | 10 |",
+        "| 5 | Giống nấm các loại | kg | 300 | 250 | 1.400 |",
+        "| 6 | Giống nấm cấp 2 | chai | 900 | 1.000 | 5.000 |",
+        "| 7 | Nấm thương phẩm | bịch | 650 | 700 | 3.100 |",
+        "| 8 | Nhân giống lan nuôi cấy mô | bình | 12 | 10 | 55 |",
+        "| 9 | Công bố thủ tục hành chính | thủ tục | 0 | 6 | 6 |",
+    ])
+    assert _rows(_report(table)) == [
+        ("tasks_accepted", 3.0), ("inspections", 12.0), ("training_classes", 2.0), ("media_programs", 2.0),
+        ("mushroom_spawn_kg", 250.0), ("mushroom_bags", 700.0), ("orchid_flasks", 10.0), ("admin_procedures", 6.0)]
