@@ -121,7 +121,10 @@ def _hard_wrapped(lines: list[str]) -> bool:
     if len(lengths) < 20 or lengths[-1] > 160:
         return False
     full = lengths[int(len(lengths) * 0.9)]
-    return sum(1 for n in lengths if n >= 0.75 * full) >= len(lengths) / 3
+    near_full = sum(1 for n in lengths if n >= 0.75 * full)
+    # a report with many headings has fewer full lines; lines going on in lowercase tell the same
+    going_on = sum(1 for line in lines if re.match(r"\s*[a-zà-ỹđ]{2,}\s", line) and not line.rstrip().endswith(":"))
+    return near_full >= len(lengths) / 3 or (near_full >= len(lengths) / 4 and going_on >= 3)
 
 
 def parse_text(text: str, path: str = "", markdown: bool = False) -> Document:

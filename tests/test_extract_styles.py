@@ -239,3 +239,15 @@ def test_table_of_the_whole_department_with_last_and_this_month_side_by_side():
     assert _rows(_report(table)) == [
         ("tasks_accepted", 3.0), ("inspections", 12.0), ("training_classes", 2.0), ("media_programs", 2.0),
         ("mushroom_spawn_kg", 250.0), ("mushroom_bags", 700.0), ("orchid_flasks", 10.0), ("admin_procedures", 6.0)]
+
+
+@pytest.mark.parametrize("report", [p for p in REPORTS if p.suffix == ".txt"], ids=lambda p: p.stem)
+def test_style_report_saved_from_a_pdf_viewer_with_hard_wrapped_lines_reads_the_same(tmp_path, report):
+    import textwrap
+
+    text = report.read_text(encoding="utf-8")
+    wrapped = tmp_path / report.name
+    wrapped.write_text("\n".join(textwrap.fill(line, 90) for line in text.split("\n") if line.strip()),
+                       encoding="utf-8")
+    got, want = _got(wrapped), _expected(report)
+    assert got == want, _diff(got, want)
