@@ -317,7 +317,8 @@ def _heading(p: Paragraph) -> tuple[int, str, bool] | None:
         level = 1
     else:
         return None
-    label = re.split(r":\s", text, maxsplit=1)[0]
+    cut = m.end() if m and m.group("part") else 0  # "PHẦN THỨ HAI: NHIỆM VỤ TRỌNG TÂM THÁNG 03" is one label
+    label = text[:cut] + re.split(r":\s", text[cut:], maxsplit=1)[0]
     return level, (label if len(label) <= 120 else label[:117].rstrip() + "…"), bool(m)
 
 
@@ -571,11 +572,12 @@ def _list_items(text: str, claims: dict[int, _Claim]) -> None:
 
 
 _CUMULATIVE = re.compile(r"(?i)lũy kế|luỹ kế|từ đầu năm|tháng đầu năm|tính đến (?:nay|hết|ngày|thời điểm)|cả năm|"
-                         r"cùng kỳ|quý (?:I{1,3}|IV|[1-4])(?!\w)")
+                         r"cùng kỳ|quý (?:I{1,3}|IV|[1-4])(?!\w)|tháng trước|kỳ trước")
 
 
 def _cumulative(seg: _Segment, pos: int) -> bool:
-    """A year-to-date or last-year figure ("lũy kế từ đầu năm kiểm định 2.500 …") is not this month's."""
+    """A year-to-date, last-year or last-month figure ("lũy kế từ đầu năm kiểm định 2.500 …") is not
+    this month's."""
     clause = re.split(r"[;.]\s", seg.text[: pos - seg.start])[-1]
     return bool(_CUMULATIVE.search(clause))
 
