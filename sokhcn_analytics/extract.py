@@ -9,7 +9,10 @@ text into parts (results, assessment, next-month plan) and a heading path, then 
 phrasing of ``phrasings.csv`` claim the numbers it recognises. A phrasing is one row: the
 indicator code, a pattern with ``{N}`` where the number stands, optionally the indicator whose
 footnote it breaks down (``within``) and a section the phrase must sit under. Numbers no
-phrasing claims but that count something are listed by :func:`unrecognised`.
+phrasing claims but that count something are listed by :func:`unrecognised`. A phrasing whose
+indicator is ``-`` (NOT_AN_INDICATOR) guards a figure known to be no catalog indicator's (tasks
+selected by a council): it takes the number so that no other phrasing misreads it ("tuyển chọn 05 đề
+tài bắt đầu thực hiện năm 2023" is not five new tasks), gives no row, and stays unrecognised.
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from .model import INDICATOR_COLUMNS, REAL_ORG, is_period, next_period, normaliz
 from .paths import PHRASINGS_CSV
 from .vnformat import parse_number
 
+NOT_AN_INDICATOR = "-"
 OUTPUT_COLUMNS = ["period", "indicator", "value", "unit", "kind", "section", "quote"]
 UNRECOGNISED_COLUMNS = ["period", "kind", "section", "quote", "line"]
 
@@ -194,7 +198,7 @@ def load_phrasings(path: str | None = None) -> tuple[Phrasing, ...]:
     with open(path, encoding="utf-8", newline="") as fh:
         for no, row in enumerate(csv.DictReader(fh), start=2):
             code = row["indicator"].strip()
-            if code not in known or (row.get("within") and row["within"] not in known):
+            if code not in known | {NOT_AN_INDICATOR} or (row.get("within") and row["within"] not in known):
                 raise SokhcnError(f"{path.name} dòng {no}: mã chỉ tiêu '{code}' không có trong danh mục "
                                   "indicators.csv; hãy thêm chỉ tiêu vào danh mục trước", reason="unknown_indicator")
             try:
@@ -559,7 +563,7 @@ def _list_items(text: str, claims: dict[int, _Claim]) -> None:
     flows: a list after a stock ("quản lý 24 nhiệm vụ cấp tỉnh, 01 nhiệm vụ cấp quốc gia") is its parts."""
     for first in sorted(claims.values(), key=lambda c: c.end):
         ph, pos = first.phrasing, first.end
-        while ph.after is not None and catalog.aggregation(ph.indicator) == "sum":
+        while ph.after is not None and ph.indicator != NOT_AN_INDICATOR and catalog.aggregation(ph.indicator) == "sum":
             gap = _LIST_GAP.match(text, pos)
             tok = _NUMBER.match(text, gap.end()) if gap and gap.end() - pos <= 60 else None
             tail = ph.after.match(text, tok.end()) if tok and tok.start("n") not in claims else None
@@ -676,7 +680,7 @@ def extract_indicators(report_or_path, period: str | None = None):
         "section": c.segment.section,
         "quote": text[c.start:c.end],
         "line": c.segment.line,
-    } for c in claims]
+    } for c in claims if c.phrasing.indicator != NOT_AN_INDICATOR]
     df = pd.DataFrame(rows, columns=[*OUTPUT_COLUMNS, "line"])
     df["value"] = df["value"].astype("float64")
     df["line"] = df["line"].astype("int64")
@@ -698,7 +702,7 @@ def unrecognised(report_or_path, period: str | None = None):
 
     report = _as_report(report_or_path, period)
     claims, text, segments = _claims(report)
-    claimed = {c.number_start for c in claims}
+    claimed = {c.number_start for c in claims if c.phrasing.indicator != NOT_AN_INDICATOR}
     restated = _restated_values(claims, text, segments)
     rows = []
     for seg in segments:
