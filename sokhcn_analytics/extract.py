@@ -49,7 +49,7 @@ MACROS = {
     "{N}": (r"(?<![\w.,/:\-–])(?:(?P<mk>\*\*|\*|__|_))?(?P<n>" + _NUM + r")" + _OF +
             r"(?(mk)(?P=mk))(?!(?!kg\b)[\w/:]|[.,]\d)" + _IN_WORDS),  # "250kg" glued is still a number
     "{FN}": f"(?:[{_SUP}]+)",
-    "{YEAR}": r"(?:19|20)\d\d",
+    "{YEAR}": r"(?P<year>(?:19|20)\d\d)",  # once per phrasing; must be the year of the row's period
     "{TASK}": "(?:ĐTDA|đề tài/dự án|đề tài, dự án|đề tài - dự án|đề tài và dự án|nhiệm vụ|đề tài|dự án)",
     "{KHCN}": "(?:khoa học và công nghệ|khoa học công nghệ|KH&CN|KHCN|KH-CN)",
     "{NAM}": "(?:Sò|Linh chi|Mộc nhĩ|Hương|Rơm|Kim châm|Đùi gà|Vân chi|Bào ngư|Tai mèo)",
@@ -530,7 +530,7 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
 
     def take(ph, m, seg, start, order):
         value = _value(m, ph.scale)
-        if value is not None and not _cumulative(seg, m.start()):
+        if value is not None and not _cumulative(seg, m.start()) and _same_year(m, seg, report.period):
             claims[m.start("n")] = _Claim(ph, seg, start, m.end(), m.start("n"), value, order)
 
     for rank, ph, m, seg in candidates:
@@ -551,6 +551,13 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
         start = _lead_in_start(seg, m.start()) if ph.within else m.start()
         take(ph, m, seg, start, (parents[seg.footnote][1], 1, int(seg.footnote), m.start()))
     return sorted(claims.values(), key=lambda c: c.order), text, segments
+
+
+def _same_year(m: re.Match, seg: _Segment, period_: str) -> bool:
+    """ "05 nhiệm vụ thực hiện từ năm 2024" in a 2023 report are not this year's new tasks (the plan
+    part of a December report speaks of next year's)."""
+    year = m.re.groupindex.get("year") and m.group("year")
+    return not year or year == (next_period(period_) if seg.part == "plan" else period_)[:4]
 
 
 # between one figure of a list and the next: the rest of its noun phrase, then "," or "và"

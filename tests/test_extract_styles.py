@@ -263,3 +263,22 @@ def test_tasks_selected_by_a_council_are_no_indicator_and_not_mistaken_for_new_t
     rep = _report(sentence + ("" if sentence.startswith("|") else "."))
     assert _rows(rep) == []
     assert len(unrecognised(rep)) == 1 or sentence.startswith("|")
+
+
+@pytest.mark.parametrize("sentence, indicator, value", [
+    ("Số lớp tập huấn đã tổ chức: 02 lớp", "training_classes", 2),
+    ("Số cơ sở được kiểm tra: 12 cơ sở", "inspections", 12),
+    ("Số chuyên mục đã phát sóng: 04", "media_programs", 4),
+])
+def test_label_then_figure(sentence, indicator, value):
+    assert _rows(_report(sentence + ".")) == [(indicator, float(value))]
+
+
+def test_new_tasks_of_another_year_are_not_this_years_but_next_years_are_in_a_december_plan():
+    from sokhcn_analytics.extract import parse_report
+
+    assert _rows(_report("Hoàn thiện thuyết minh 05 nhiệm vụ thực hiện từ năm 2023; 10 nhiệm vụ thực hiện từ năm 2022.")) \
+        == [("tasks_new", 10.0)]
+    rep = parse_report("Kết quả thực hiện nhiệm vụ tháng 12 năm 2021\nI. KẾT QUẢ\nThử nghiệm 10 mẫu.\n"
+                       "II. PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 01 NĂM 2022\nTriển khai 12 nhiệm vụ thực hiện từ năm 2022.")
+    assert _rows(rep, "plan") == [("tasks_new", 12.0)]
