@@ -10,6 +10,7 @@ process (papermill, nbconvert), as ``sokhcn report`` does; outputs go to benchma
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -37,6 +38,24 @@ def floor_notebook() -> Path:
     path = OUT / "floor.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+def load() -> str:
+    try:
+        return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # not on this platform
+        return "load average unknown"
+
+
+def cell_times(ipynb) -> list[tuple[float, str]]:
+    """papermill's duration of each code cell of an executed notebook, with its first line."""
+    nb = nbformat.read(ipynb, as_version=4)
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            lines = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")]
+            out.append((cell.metadata.get("papermill", {}).get("duration") or 0.0, (lines or [""])[0][:60]))
+    return out
 
 
 def timed_job(notebook, period, data, pdf, repeat) -> float:
@@ -73,6 +92,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-batch", action="store_true")
     a = ap.parse_args()
+    print(f"start: {load()} ({os.cpu_count()} cores)")
     monthly = report.resolve_notebook("monthly_summary")
     floor = floor_notebook()
     report.ensure_kernel()
@@ -84,6 +104,10 @@ def main() -> None:
     print(f"floor (empty parameterized notebook → papermill → HTML): {t_floor:6.2f} s")
     print(f"monthly summary → HTML:                                  {t_html:6.2f} s   ratio {t_html / t_floor:.2f} (target ≤ 1.5)")
     print(f"monthly summary → HTML + PDF:                            {t_pdf:6.2f} s   ratio {t_pdf / t_floor:.2f}")
+    print("  where a fresh kernel spends the monthly summary's time (papermill cell durations, last run):")
+    for seconds, first in cell_times(OUT / f"run{a.repeat - 1}" / a.period / "monthly_summary.ipynb"):
+        if seconds >= 0.03:
+            print(f"    {seconds:5.2f} s  {first}")
     if a.skip_batch:
         return
     periods = [f"{a.batch_year}-{m:02d}" for m in range(1, a.months + 1)]
@@ -91,6 +115,7 @@ def main() -> None:
     t2 = timed_batch(periods, a.data, 2)
     print(f"{len(periods)}-month batch, monthly summary HTML, --jobs 1:    {t1:6.2f} s")
     print(f"{len(periods)}-month batch, monthly summary HTML, --jobs 2:    {t2:6.2f} s   ratio {t2 / t1:.2f} (target ≤ 0.65)")
+    print(f"end: {load()}")
 
 
 if __name__ == "__main__":
