@@ -281,8 +281,103 @@ def _read_pdf(path: Path) -> Document:
     if not "".join(pages).strip():
         raise _problem(path, "no_text_layer",
                        "tệp PDF không có lớp chữ (bản quét); hãy dùng bản .docx gốc hoặc PDF xuất từ Word")
-    lines = [re.sub(r"\s{2,}", " ", line).strip() for line in clean_text("\n".join(pages)).splitlines()]
+    lines = _layout_tables(clean_text("\n".join(pages)).splitlines())
+    lines = [re.sub(r"\s{2,}", " ", line).strip() for line in lines]
     return parse_text("\n".join(_pdf_footnotes(_reflow(lines))), str(path))
+
+
+# --- PDF tables: layout mode keeps the columns as runs of spaces ---------------------------------
+
+_LAID_CELL = re.compile(r"\S+(?: {1,2}\S+)*")  # words one or two spaces apart (justified text); cells part at 3+
+# a figure, not the month or year of a header ("Thực hiện tháng 5", "Lũy kế 5 tháng", "Năm 2022")
+_LAID_FIGURE = re.compile(r"(?i)(?<!\S)(?<!tháng )(?<!năm )(?<!quý )\d[\d.,]*%?(?!\S)(?! tháng)")
+
+
+def _laid_cells(line: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _LAID_CELL.finditer(line)]
+
+
+def _layout_tables(lines: list[str]) -> list[str]:
+    """Table rows of a PDF page written as " | "-separated cells like the other readers' tables,
+    each figure under the header cell it stands below ("Kế hoạch năm | Thực hiện tháng 5 | Lũy kế")."""
+    out, i = [], 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and (len(_laid_cells(lines[j])) >= 3 or j > i and _goes_on(lines, j)):
+            j += 1
+        out += _table_rows(lines[i:j]) if j - i >= 2 else [lines[i]]
+        i = max(j, i + 1)
+    return out
+
+
+def _goes_on(lines: list[str], j: int) -> bool:
+    """A line of the table with fewer cells: a header or label going on, before another row or
+    indented under the last one ("Thử nghiệm mẫu vật liệu" / "xây dựng")."""
+    line = lines[j]
+    if not line.strip():
+        return False
+    return (j + 1 < len(lines) and len(_laid_cells(lines[j + 1])) >= 3) or len(line) - len(line.lstrip()) >= 4
+
+
+def _column_of(span: tuple[int, int], header: list[tuple[int, int]]) -> int:
+    overlap = [min(span[1], b) - max(span[0], a) for a, b in header]
+    best = max(range(len(header)), key=lambda k: overlap[k])
+    if overlap[best] > 0:
+        return best
+    middle = sum(span) / 2
+    return min(range(len(header)), key=lambda k: abs(sum(header[k]) / 2 - middle))
+
+
+def _is_data_row(line: str) -> bool:
+    """A row of figures: numbered ("1   Kiểm định …"), two figures or more, or one that is no month
+    or year (a header's "Lũy kế / 11 / tháng" leaves a lone 11)."""
+    cells, figures = _laid_cells(line), _LAID_FIGURE.findall(line)
+    if len(cells) < 3 or not figures:
+        return False
+    first = line[cells[0][0]:cells[0][1]]
+    return _LAID_FIGURE.fullmatch(first) is not None or len(figures) >= 2 or not re.fullmatch(
+        r"0?[1-9]|1[0-2]|(?:19|20)\d\d", figures[0])
+
+
+def _table_header(head_lines: list[str]) -> tuple[list[tuple[int, int]], list[str]]:
+    """Header cells of the line with most cells, with the words above and below them joined in."""
+    base = max(range(len(head_lines)), key=lambda k: len(_laid_cells(head_lines[k])))
+    header = _laid_cells(head_lines[base])
+    names = [head_lines[base][a:b] for a, b in header]
+    for k, line in enumerate(head_lines):
+        for a, b in _laid_cells(line) if k != base else ():
+            c = _column_of((a, b), header)
+            names[c] = f"{line[a:b]} {names[c]}" if k < base else f"{names[c]} {line[a:b]}"
+    return header, names
+
+
+def _table_rows(block: list[str]) -> list[str]:
+    data = [k for k, line in enumerate(block) if _is_data_row(line)]
+    if not data or data[0] == 0:
+        return block
+    header, names = _table_header(block[: data[0]])
+    figures = {k: [(m.span(), _column_of(m.span(), header)) for m in _LAID_FIGURE.finditer(block[k])] for k in data}
+    counts = [sum(any(col == c for _, col in figures[k]) for k in data) for c in range(len(header))]
+    label = next((c for c in range(len(header)) if counts[c] * 2 < len(data)), None)
+    numeric = [c for c in range(len(header)) if label is not None and c > label and counts[c] * 2 >= len(data)]
+    if not numeric:
+        return block
+    width, rows, spans = numeric[0], [], []
+    for k in range(data[0], len(block)):
+        line = block[k]
+        if k not in figures:  # a label or unit cell going on below its row
+            for a, b in _laid_cells(line) if rows else ():
+                c = min(_column_of((a, b), spans), width - 1)
+                rows[-1][c] = f"{rows[-1][c]} {line[a:b]}".strip()
+            continue
+        first = min((span[0] for span, col in figures[k] if col in numeric), default=len(line))
+        spans = _laid_cells(line[:first]) or [(0, first)]
+        prefix = [line[a:b] for a, b in spans]
+        while len(prefix) > width:  # a label with wide spaces inside
+            prefix[-2:], spans[-2:] = [" ".join(prefix[-2:])], [(spans[-2][0], spans[-1][1])]
+        cells = {col: line[a:b] for (a, b), col in figures[k] if col in numeric}
+        rows.append(prefix + [""] * (width - len(prefix)) + [cells.get(c, "") for c in numeric])
+    return [" | ".join(names[:width] + [names[c] for c in numeric]), *(" | ".join(r) for r in rows)]
 
 
 _PDF_NOTE = re.compile(r"^(\d{1,2}) (?=[^\W\d_])")
@@ -337,12 +432,12 @@ def _reflow(lines: list[str]) -> list[str]:
             open_index = None
             out.append("")
             continue
-        if open_index is not None and not _BLOCK_START.match(text):
+        if open_index is not None and not _BLOCK_START.match(text) and " | " not in text:
             out[open_index] += " " + text
             out.append("")
         else:
             out.append(text)
             open_index = len(out) - 1
-        if _SENTENCE_END.search(text) or text.isupper() or len(text) < 0.75 * full:
+        if _SENTENCE_END.search(text) or text.isupper() or len(text) < 0.75 * full or " | " in text:
             open_index = None
     return out

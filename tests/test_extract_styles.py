@@ -1,6 +1,6 @@
 """Reports of other months and other departments' styles against hand-read expectations.
 
-Each ``tests/data/extract/styles/<name>.txt|.md`` imitates a real monthly report of a Sở KH&CN
+Each ``tests/data/extract/styles/<name>.txt|.md|.pdf`` imitates a real monthly report of a Sở KH&CN
 (other months of Bắc Kạn, other provinces' wording, numbering and tables); next to it
 ``<name>.expected.csv`` lists what a careful analyst reads: ``period, indicator, value, kind``
 (and a note saying why). The extractor must give exactly those rows: none missing, none extra.
@@ -16,7 +16,7 @@ import pytest
 from sokhcn_analytics.extract import extract_indicators, read_report
 
 STYLES = Path(__file__).parent / "data" / "extract" / "styles"
-REPORTS = sorted(p for p in STYLES.iterdir() if p.suffix in (".txt", ".md"))
+REPORTS = sorted(p for p in STYLES.iterdir() if p.suffix in (".txt", ".md", ".pdf"))  # the .pdf: Chromium print of its .html
 
 
 def _expected(report: Path) -> Counter:
@@ -282,3 +282,19 @@ def test_new_tasks_of_another_year_are_not_this_years_but_next_years_are_in_a_de
     rep = parse_report("Kết quả thực hiện nhiệm vụ tháng 12 năm 2021\nI. KẾT QUẢ\nThử nghiệm 10 mẫu.\n"
                        "II. PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 01 NĂM 2022\nTriển khai 12 nhiệm vụ thực hiện từ năm 2022.")
     assert _rows(rep, "plan") == [("tasks_new", 12.0)]
+
+
+def test_pdf_layout_table_rows_get_their_cells_back_and_justified_text_does_not():
+    from sokhcn_analytics.documents import _layout_tables
+
+    lines = [  # pypdf layout mode: columns are runs of spaces; a unit may touch the next figure
+        "Kết  quả  hoạt  động  kiểm  định,  thử  nghiệm  của  Trung  tâm  Kỹ  thuật  Tiêu",
+        "  TT           Nội dung           ĐVT   Kế hoạch năm     Thực hiện tháng 5   Lũy kế",
+        "  1   Kiểm định công tơ điện      chiếc 12.000           1.235               5.120",
+        "  2   Thử nghiệm mẫu phân bón     mẫu   200              18                  75",
+        "Kiểm tra 03 cơ sở.",
+    ]
+    assert _layout_tables(lines) == [
+        lines[0], "TT | Nội dung | ĐVT | Kế hoạch năm | Thực hiện tháng 5 | Lũy kế",
+        "1 | Kiểm định công tơ điện | chiếc | 12.000 | 1.235 | 5.120",
+        "2 | Thử nghiệm mẫu phân bón | mẫu | 200 | 18 | 75", lines[4]]
