@@ -347,8 +347,9 @@ def _part_of(label: str, level: int, month: int = 0) -> str | None:
 def _bare_part_heading(p: Paragraph, part: str) -> tuple[int, str, bool] | None:
     """ "Phương hướng nhiệm vụ tháng 7" alone on a short line once the body has begun."""
     text = _MARKUP.sub("", p.text)
+    figures = re.sub(r"(?i)(?:tháng|năm)\s*\d+(?:/\d+)?", "", text)  # "Đề xuất 05 nhiệm vụ …" is a sentence
     if part in ("preamble", "result", "plan", "assessment") and len(text) <= 100 and not text.endswith((".", ";")) \
-            and _BARE_PART.match(text):
+            and _BARE_PART.match(text) and not re.search(r"\d", figures):
         return 1, re.split(r":\s", text, maxsplit=1)[0], False
     return None
 

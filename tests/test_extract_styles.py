@@ -298,3 +298,8 @@ def test_pdf_layout_table_rows_get_their_cells_back_and_justified_text_does_not(
         lines[0], "TT | Nội dung | ĐVT | Kế hoạch năm | Thực hiện tháng 5 | Lũy kế",
         "1 | Kiểm định công tơ điện | chiếc | 12.000 | 1.235 | 5.120",
         "2 | Thử nghiệm mẫu phân bón | mẫu | 200 | 18 | 75", lines[4]]
+
+
+def test_a_short_sentence_opening_like_a_part_name_is_not_a_heading():
+    rep = _report("Thử nghiệm 10 mẫu.\nĐề xuất 05 nhiệm vụ KH&CN năm 2023 gửi Bộ KH&CN\nKiểm tra 02 cơ sở.")
+    assert _rows(rep) == [("material_samples_tested", 10.0), ("inspections", 2.0)]
