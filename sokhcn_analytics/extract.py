@@ -82,10 +82,12 @@ _PARTS = (  # first match wins; tested on a heading in capitals
 # a plan heading naming only the report's own month ("II. NHIỆM VỤ KH&CN CẤP TỈNH THÁNG 5") is a topic
 _PLAN_WORDS = re.compile(r"PHƯƠNG HƯỚNG|TRỌNG TÂM|CHỦ YẾU|KẾ HOẠCH|CHƯƠNG TRÌNH|DỰ KIẾN|TỚI|TIẾP THEO")
 # an unnumbered line opening a part (Word auto-numbering leaves no "II." in the text)
-_BARE_PART = re.compile(r"(?i)^(?:phương hướng|nhiệm vụ (?:trọng tâm|chủ yếu|công tác)|kế hoạch (?:công tác )?tháng|"
+_BARE_PART = re.compile(r"(?i)^(?:phương hướng|nhiệm vụ (?:trọng tâm|chủ yếu|công tác)|nhiệm vụ(?: trong)? tháng|"
+                        r"kế hoạch (?:công tác )?tháng|dự kiến (?:nhiệm vụ|kế hoạch)|"
                         r"(?:dự kiến )?chương trình công tác|kết quả (?:thực hiện|công tác|hoạt động)|"
                         r"tình hình thực hiện|đánh giá chung|tồn tại|khó khăn|kiến nghị|đề xuất)")
 _CLOSING = re.compile(r"(?i)^(?:nơi nhận|trên đây là)")
+_INTRO_END = re.compile(r"(?i)(?:như sau|sau đây|cụ thể)\s*:\s*$")
 _MARKUP = re.compile(r"^[#*_\s]+|[*_\s]+$")
 
 # --- period ------------------------------------------------------------------------------------
@@ -366,7 +368,9 @@ def _segments(report: Report) -> tuple[str, list[_Segment]]:
         # so that the title's own "phương hướng nhiệm vụ tháng 4" line does not
         head = (_heading(p) or _bare_part_heading(p, part if part != "preamble" or intro_seen else "")) \
             if part != "closing" else None
-        intro_seen = intro_seen or len(p.text) > 150 or p.text.rstrip().endswith(":")
+        if part == "preamble" and intro_seen and not head:  # after "… như sau:" the body has begun
+            part = "result"
+        intro_seen = intro_seen or len(p.text) > 150 or bool(_INTRO_END.search(p.text))
         if head:
             level, label, numbered = head
             # the body starts at the first part heading, or at the first numbered or styled one;

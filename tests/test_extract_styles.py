@@ -303,3 +303,15 @@ def test_pdf_layout_table_rows_get_their_cells_back_and_justified_text_does_not(
 def test_a_short_sentence_opening_like_a_part_name_is_not_a_heading():
     rep = _report("Thử nghiệm 10 mẫu.\nĐề xuất 05 nhiệm vụ KH&CN năm 2023 gửi Bộ KH&CN\nKiểm tra 02 cơ sở.")
     assert _rows(rep) == [("material_samples_tested", 10.0), ("inspections", 2.0)]
+
+
+def test_report_without_headings_reads_results_after_the_introduction_and_plans_after_the_plan_line():
+    from sokhcn_analytics.extract import parse_report
+
+    rep = parse_report("Kính gửi:\n- Ủy ban nhân dân tỉnh\nBÁO CÁO\nKết quả công tác tháng 5\n"
+                       "nhiệm vụ tháng 6 năm 2022\nTrong tháng 5, Sở đã thực hiện các nhiệm vụ như sau:\n"
+                       "- Kiểm tra 05 cơ sở kinh doanh xăng dầu.\n- Thử nghiệm 30 mẫu phân bón.\n"
+                       "Nhiệm vụ tháng 6:\n- Kiểm tra 04 cơ sở kinh doanh vàng.\n")
+    assert extract_indicators(rep)[["period", "indicator", "value", "kind"]].values.tolist() == [
+        ["2022-05", "inspections", 5.0, "result"], ["2022-05", "material_samples_tested", 30.0, "result"],
+        ["2022-06", "inspections", 4.0, "plan"]]
