@@ -197,6 +197,8 @@ def test_title_line_naming_the_plan_opens_no_part_before_the_introduction():
     ("Số phương tiện đo được kiểm định đạt 1.250 chiếc", "instruments_verified", 1250),
     ("Kiểm định phương tiện đo: 1.418 phương tiện", "instruments_verified", 1418),
     ("Kiểm định, hiệu chuẩn và thử nghiệm 1.060 phương tiện đo", "instruments_verified", 1060),
+    ("kiểm định ban đầu 1.235 chiếc công tơ điện", "instruments_verified", 1235),
+    ("Kiểm định định kỳ 46 cái đồng hồ nước", "instruments_verified", 46),
     ("Số mẫu thử nghiệm là 45 mẫu", "material_samples_tested", 45),
     ("phân tích 40 mẫu nước sinh hoạt", "material_samples_tested", 40),
     ("Phát sóng 04 chương trình KH&CN", "media_programs", 4),
