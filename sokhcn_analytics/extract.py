@@ -329,11 +329,12 @@ def _heading(p: Paragraph) -> tuple[int, str, bool] | None:
 
 
 def _part_of(label: str, level: int, month: int = 0) -> str | None:
-    """The part a heading opens: a top-level one in any case, one below only in capitals and when
-    it names a month ("1. KẾT QUẢ THÁNG 01"), so that "1. CÔNG TÁC QUẢN LÝ NHIỆM VỤ" stays a topic."""
+    """The part a heading opens: a top-level one in any case; one below only when it names a month
+    ("1. KẾT QUẢ THÁNG 01", "2. Phương hướng nhiệm vụ tháng 02"), in capitals or opening with a part's
+    name, so that "1. CÔNG TÁC QUẢN LÝ NHIỆM VỤ" stays a topic."""
     body = _HEADING.sub("", label).strip()
     letters = [c for c in body if c.isalpha()]
-    if level == 1 and len(body) <= 100:  # "III. Phương hướng, nhiệm vụ tháng 7" in sentence case
+    if len(body) <= 100 and (level == 1 or _BARE_PART.match(body)):  # "2. Phương hướng nhiệm vụ tháng 7"
         body = body.upper()
     if len(letters) < 4 or any(c.islower() for c in body):
         return None

@@ -317,3 +317,13 @@ def test_report_without_headings_reads_results_after_the_introduction_and_plans_
     assert extract_indicators(rep)[["period", "indicator", "value", "kind"]].values.tolist() == [
         ["2022-05", "inspections", 5.0, "result"], ["2022-05", "material_samples_tested", 30.0, "result"],
         ["2022-06", "inspections", 4.0, "plan"]]
+
+
+def test_small_report_numbered_1_results_2_plan_in_sentence_case():
+    from sokhcn_analytics.extract import parse_report
+
+    rep = parse_report("BÁO CÁO\nKết quả công tác tháng 5 năm 2022\n1. Kết quả thực hiện nhiệm vụ tháng 5\n"
+                       "1.1. Kết quả hoạt động của Trung tâm\nThử nghiệm 30 mẫu phân bón.\n"
+                       "2. Phương hướng nhiệm vụ tháng 6\n2.1. Kết quả cần đạt\nThử nghiệm 40 mẫu.\n")
+    assert extract_indicators(rep)[["period", "value", "kind"]].values.tolist() == [
+        ["2022-05", 30.0, "result"], ["2022-06", 40.0, "plan"]]
