@@ -357,6 +357,18 @@ def _bare_part_heading(p: Paragraph, part: str) -> tuple[int, str, bool] | None:
     return None
 
 
+_TOPIC_LINE = re.compile(r"[A-ZĐÀ-Ỹ][^\d.;:!?]{3,78}")
+
+
+def _topic_line(p: Paragraph, part: str) -> tuple[int, str, bool] | None:
+    """A short line without figures or final stop in the body ("Công tác thanh tra"): the topic of
+    what follows when Word's list numbering left no "2.3." in the text; a section's level."""
+    text = _MARKUP.sub("", p.text)
+    if part in ("result", "plan") and " " in text and _TOPIC_LINE.fullmatch(text):
+        return 2, text, False
+    return None
+
+
 def _segments(report: Report) -> tuple[str, list[_Segment]]:
     """The joined text the phrasings run over, cut into segments with their part and section."""
     segments: list[_Segment] = []
@@ -367,8 +379,8 @@ def _segments(report: Report) -> tuple[str, list[_Segment]]:
             part = "closing"
         # a bare part line in the preamble opens the body only after the introduction ("… như sau:"),
         # so that the title's own "phương hướng nhiệm vụ tháng 4" line does not
-        head = (_heading(p) or _bare_part_heading(p, part if part != "preamble" or intro_seen else "")) \
-            if part != "closing" else None
+        head = (_heading(p) or _bare_part_heading(p, part if part != "preamble" or intro_seen else "")
+                or _topic_line(p, part)) if part != "closing" else None
         if part == "preamble" and intro_seen and not head:  # after "… như sau:" the body has begun
             part = "result"
         intro_seen = intro_seen or len(p.text) > 150 or bool(_INTRO_END.search(p.text))

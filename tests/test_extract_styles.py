@@ -327,3 +327,15 @@ def test_small_report_numbered_1_results_2_plan_in_sentence_case():
                        "2. Phương hướng nhiệm vụ tháng 6\n2.1. Kết quả cần đạt\nThử nghiệm 40 mẫu.\n")
     assert extract_indicators(rep)[["period", "value", "kind"]].values.tolist() == [
         ["2022-05", 30.0, "result"], ["2022-06", 40.0, "plan"]]
+
+
+def test_january_report_with_all_numbering_lost_and_sentence_case_parts_reads_the_same(tmp_path):
+    """As a Word file whose list numbering is not text: no "I.", "2.3.", "a)" before the headings."""
+    import re
+
+    january = STYLES.parent / "2021-01_so-khcn-bac-kan.txt"
+    text = re.sub(r"(?m)^[IVX]+\. ([A-ZĐÀ-Ỹ ,&-]+[A-ZĐÀ-Ỹ0-9 ]*)$", lambda m: m.group(1).capitalize(),
+                  january.read_text(encoding="utf-8"))
+    text = re.sub(r"(?m)^(?:\d+(?:\.\d+)*\.|[a-z]\)) ", "", text)
+    (tmp_path / "2021-01.txt").write_text(text, encoding="utf-8")
+    assert _got(tmp_path / "2021-01.txt") == _got(january)
