@@ -369,6 +369,16 @@ def _topic_line(p: Paragraph, part: str) -> tuple[int, str, bool] | None:
     return None
 
 
+def _head_of(p: Paragraph, part: str, intro_seen: bool) -> tuple[int, str, bool] | None:
+    """The paragraph as a heading: numbered or styled, an unnumbered part line, or a topic line.
+    In the preamble a part line counts only after the introduction ("… như sau:"), so that the
+    title's own "phương hướng nhiệm vụ tháng 4" line opens nothing."""
+    if part == "closing":
+        return None
+    return (_heading(p) or _bare_part_heading(p, part if part != "preamble" or intro_seen else "")
+            or _topic_line(p, part))
+
+
 def _segments(report: Report) -> tuple[str, list[_Segment]]:
     """The joined text the phrasings run over, cut into segments with their part and section."""
     segments: list[_Segment] = []
@@ -377,10 +387,7 @@ def _segments(report: Report) -> tuple[str, list[_Segment]]:
     for p in report.paragraphs:
         if _CLOSING.match(p.text):
             part = "closing"
-        # a bare part line in the preamble opens the body only after the introduction ("… như sau:"),
-        # so that the title's own "phương hướng nhiệm vụ tháng 4" line does not
-        head = (_heading(p) or _bare_part_heading(p, part if part != "preamble" or intro_seen else "")
-                or _topic_line(p, part)) if part != "closing" else None
+        head = _head_of(p, part, intro_seen)
         if part == "preamble" and intro_seen and not head:  # after "… như sau:" the body has begun
             part = "result"
         intro_seen = intro_seen or len(p.text) > 150 or bool(_INTRO_END.search(p.text))
