@@ -442,7 +442,7 @@ def _draw_ytd_panel(ax, code, row, year, lang):
     # panel would repeat the labels at the cost of many more texts to lay out and draw
     ax.xaxis.set_visible(False)
     ax.spines["bottom"].set_visible(False)
-    change = analysis._pct_change([values[1]], [values[0]]).iloc[0]
+    change = row.get("ytd_change_pct", np.nan)  # analysis.yoy's own figure, as in the tables
     if pd.notna(change):
         color = COLORS["on_track"] if change > 0 else COLORS["behind"] if change < 0 else COLORS["muted"]
         ax.set_title(format_percent(change, signed=True), fontsize=10, loc="right", color=color)

@@ -249,3 +249,14 @@ def test_trend_legend_shows_last_years_colour_even_without_last_years_bars():
     swatches = {t.get_text(): h for t, h in zip(legend.get_texts(), legend.legend_handles)}
     assert matplotlib.colors.to_hex(swatches["Năm 2020"].get_facecolor()) == "#9fbcd9"
     assert matplotlib.colors.to_hex(swatches["Năm 2021"].get_facecolor()) == "#1f5a96"
+
+
+def test_ytd_panel_shows_the_year_to_date_change_of_the_yoy_table():
+    from sokhcn_analytics.analysis import yoy
+    from sokhcn_analytics.vnformat import format_percent
+
+    df = indicators()
+    ax = ytd_chart(df, "2021-06", indicators=[SPAWN]).axes[0]
+    expected = yoy(df, "2021-06").loc[SPAWN, "ytd_change_pct"]
+    assert ax.get_title("right") == format_percent(expected, signed=True)
+    assert ax.get_title("right").startswith("+")
