@@ -429,7 +429,7 @@ def _citing_segments(segments: list[_Segment], footnotes: dict) -> dict[str, _Se
 # --- tables: only the month's column counts ----------------------------------------------------------
 
 _FIGURE_CELL = re.compile(r"[^\S\n]*[\d.,%]*\d[\d.,%]*[^\S\n]*")
-_MONTH_COLUMN = re.compile(r"(?i)tháng|thực hiện|kết quả|trong kỳ|số lượng")
+_MONTH_COLUMN = re.compile(r"(?i)tháng|thực hiện|kết quả|trong kỳ|số lượng|(?-i:TH)(?!\w)")
 _OTHER_COLUMN = re.compile(r"(?i)lũy kế|luỹ kế|kế hoạch|(?-i:KH)(?!\w)|cùng kỳ|năm trước|so với|so sánh|%|tỷ lệ|"
                            r"đầu năm|cả năm|\d+ tháng")
 
@@ -555,7 +555,8 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
 
     def take(ph, m, seg, start, order):
         value = _value(m, ph.scale)
-        if value is not None and not _cumulative(seg, m.start()) and _same_year(m, seg, report.period):
+        if value is not None and not _cumulative(seg, m.start()) and not _CUMULATIVE_AFTER.match(text, m.end()) \
+                and _same_year(m, seg, report.period):
             claims[m.start("n")] = _Claim(ph, seg, start, m.end(), m.start("n"), value, order)
 
     for rank, ph, m, seg in candidates:
@@ -609,6 +610,10 @@ def _list_items(text: str, claims: dict[int, _Claim]) -> None:
 
 _CUMULATIVE = re.compile(r"(?i)lũy kế|luỹ kế|từ đầu năm|tháng đầu năm|tính đến (?:nay|hết|ngày|thời điểm)|cả năm|"
                          r"cùng kỳ|quý (?:I{1,3}|IV|[1-4])(?!\w)|tháng trước|kỳ trước")
+
+
+# "… 5.400 phương tiện đo lũy kế từ đầu năm": the running total named right after the phrase
+_CUMULATIVE_AFTER = re.compile(r"(?i)[^\S\n]+(?:lũy kế|luỹ kế|(?:kể |tính )?từ đầu năm|tính đến nay)")
 
 
 def _cumulative(seg: _Segment, pos: int) -> bool:

@@ -339,3 +339,14 @@ def test_january_report_with_all_numbering_lost_and_sentence_case_parts_reads_th
     text = re.sub(r"(?m)^(?:\d+(?:\.\d+)*\.|[a-z]\)) ", "", text)
     (tmp_path / "2021-01.txt").write_text(text, encoding="utf-8")
     assert _got(tmp_path / "2021-01.txt") == _got(january)
+
+
+def test_running_total_named_right_after_the_phrase_is_not_the_months_but_one_in_brackets_is_aside():
+    rep = _report("Kiểm định 5.400 phương tiện đo lũy kế từ đầu năm; kiểm định 1.200 phương tiện đo (lũy kế 5.400).")
+    assert _rows(rep) == [("instruments_verified", 1200.0)]
+
+
+def test_table_headed_with_abbreviations_kh_and_th():
+    rep = _report("| TT | Nội dung | ĐVT | KH năm | TH | Lũy kế |\n|---|---|---|---|---|---|\n"
+                  "| 1 | Kiểm định công tơ điện | chiếc | 12.000 | 1.235 | 5.120 |")
+    assert _rows(rep) == [("instruments_verified", 1235.0)]
