@@ -555,8 +555,8 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
 
     def take(ph, m, seg, start, order):
         value = _value(m, ph.scale)
-        if value is not None and not _cumulative(seg, m.start()) and not _CUMULATIVE_AFTER.match(text, m.end()) \
-                and _same_year(m, seg, report.period):
+        if value is not None and not _cumulative(seg, m.start(), ph.indicator) \
+                and not _CUMULATIVE_AFTER.match(text, m.end()) and _same_year(m, seg, report.period):
             claims[m.start("n")] = _Claim(ph, seg, start, m.end(), m.start("n"), value, order)
 
     for rank, ph, m, seg in candidates:
@@ -616,11 +616,19 @@ _CUMULATIVE = re.compile(r"(?i)lũy kế|luỹ kế|từ đầu năm|tháng đ�
 _CUMULATIVE_AFTER = re.compile(r"(?i)[^\S\n]+(?:lũy kế|luỹ kế|(?:kể |tính )?từ đầu năm|tính đến nay)")
 
 
-def _cumulative(seg: _Segment, pos: int) -> bool:
+# a year's total of a flow ("Trong năm 2021, đã kiểm định 12.500 …", "Năm 2021, sản xuất 3.200 kg …");
+# a stock stated for the year is this month's ("Năm 2021, … quản lý 36 nhiệm vụ")
+_ANNUAL = re.compile(r"(?i)trong năm|^\W*năm (?:19|20)\d\d\s*,")
+
+
+def _cumulative(seg: _Segment, pos: int, indicator: str = "") -> bool:
     """A year-to-date, last-year or last-month figure ("lũy kế từ đầu năm kiểm định 2.500 …") is not
-    this month's."""
+    this month's; nor is a year's total of a flow."""
     clause = re.split(r"[;.]\s", seg.text[: pos - seg.start])[-1]
-    return bool(_CUMULATIVE.search(clause))
+    if _CUMULATIVE.search(clause):
+        return True
+    return indicator not in ("", NOT_AN_INDICATOR) and catalog.aggregation(indicator) == "sum" \
+        and bool(_ANNUAL.search(clause))
 
 
 _INLINE_LEAD = re.compile(r"(?i)[\s*_:,]*(?:\(|(?:trong đó|bao gồm|gồm)\b)")

@@ -350,3 +350,13 @@ def test_table_headed_with_abbreviations_kh_and_th():
     rep = _report("| TT | Nội dung | ĐVT | KH năm | TH | Lũy kế |\n|---|---|---|---|---|---|\n"
                   "| 1 | Kiểm định công tơ điện | chiếc | 12.000 | 1.235 | 5.120 |")
     assert _rows(rep) == [("instruments_verified", 1235.0)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Trong năm 2021, đã kiểm định 12.500 phương tiện đo.", []),
+    ("Năm 2021, Trung tâm đã sản xuất 3.200 kg giống nấm.", []),
+    ("Năm 2021, Sở quản lý 36 nhiệm vụ khoa học và công nghệ.", [("tasks_managed", 36.0)]),
+    ("Thực hiện Kế hoạch số 102/KH-SKHCN năm 2021, kiểm tra 07 cơ sở.", [("inspections", 7.0)]),
+])
+def test_a_years_total_of_a_flow_is_not_the_months_but_a_stock_for_the_year_is(sentence, expected):
+    assert _rows(_report(sentence)) == expected
