@@ -608,7 +608,8 @@ def _list_items(text: str, claims: dict[int, _Claim]) -> None:
             pos = tail.end()
 
 
-_CUMULATIVE = re.compile(r"(?i)lũy kế|luỹ kế|từ đầu năm|tháng đầu năm|tính đến (?:nay|hết|ngày|thời điểm)|cả năm|"
+_CUMULATIVE = re.compile(r"(?i)lũy kế|luỹ kế|từ đầu năm|tháng đầu năm|tính đến (?:hết|ngày|thời điểm)|"
+                         r"(?:tính )?đến (?:nay|hết năm)|cả năm|"
                          r"cùng kỳ|quý (?:I{1,3}|IV|[1-4])(?!\w)|tháng trước|kỳ trước")
 
 

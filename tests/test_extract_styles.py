@@ -155,6 +155,7 @@ def test_list_stops_at_a_breakdown_a_running_total_or_a_stock(sentence, expected
     "Quý II, Trung tâm tổ chức 05 lớp tập huấn.",
     "Tính đến ngày 15/6/2022, đã kiểm định 6.540 phương tiện đo.",
     "So với cùng kỳ năm trước kiểm định 980 công tơ điện.",
+    "đến nay đã nghiệm thu 18/20 nhiệm vụ kết thúc năm 2022.",
 ])
 def test_half_year_quarter_and_running_figures_are_not_the_months(sentence):
     assert _rows(_report(f"Thử nghiệm 10 mẫu. {sentence}")) == [("material_samples_tested", 10.0)]
@@ -212,6 +213,8 @@ def test_title_line_naming_the_plan_opens_no_part_before_the_introduction():
     ("Công bố danh mục 05 thủ tục hành chính được sửa đổi, bổ sung", "admin_procedures", 5),
     ("Sở đang quản lý, theo dõi 44 nhiệm vụ KH&CN", "tasks_managed", 44),
     ("nghiệm thu chính thức 02 nhiệm vụ cấp tỉnh", "tasks_accepted", 2),
+    ("Tổ chức 05 hội đồng tư vấn đánh giá, nghiệm thu cấp tỉnh đối với 05 nhiệm vụ", "tasks_accepted", 5),
+    ("Thẩm định nội dung, kinh phí 08 nhiệm vụ", "tasks_appraised", 8),
     ("kiểm tra, đánh giá tiến độ 03 nhiệm vụ", "tasks_progress_checks", 3),
     ("trình UBND tỉnh phê duyệt 05/12 nhiệm vụ bắt đầu thực hiện năm 2022", "tasks_submitted_for_approval", 5),
     ("thẩm định 06 ĐTDA mới", "tasks_appraised", 6),
