@@ -213,6 +213,8 @@ def test_title_line_naming_the_plan_opens_no_part_before_the_introduction():
     ("Công bố danh mục 05 thủ tục hành chính được sửa đổi, bổ sung", "admin_procedures", 5),
     ("Sở đang quản lý, theo dõi 44 nhiệm vụ KH&CN", "tasks_managed", 44),
     ("nghiệm thu chính thức 02 nhiệm vụ cấp tỉnh", "tasks_accepted", 2),
+    ("nghiệm thu cơ sở 02 đề tài", "tasks_accepted", 2),
+    ("Sở đang triển khai thực hiện 31 nhiệm vụ", "tasks_managed", 31),
     ("Tổ chức 05 hội đồng tư vấn đánh giá, nghiệm thu cấp tỉnh đối với 05 nhiệm vụ", "tasks_accepted", 5),
     ("Thẩm định nội dung, kinh phí 08 nhiệm vụ", "tasks_appraised", 8),
     ("kiểm tra, đánh giá tiến độ 03 nhiệm vụ", "tasks_progress_checks", 3),
