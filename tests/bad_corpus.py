@@ -12,6 +12,8 @@ and the sheet and cell the message must name (``reason=None``: the file is fine 
 """
 from __future__ import annotations
 
+import re
+
 import shutil
 import sys
 import warnings
@@ -275,7 +277,7 @@ def large_sheet(folder, rows: int = 200_000):
                     f'<c r="E{r}"><v>1</v></c><c r="F{r}" t="inlineStr"><is><t>dòng {r}</t></is></c></row>'
                     for r in range(100, 100 + rows))
     xml = xml.replace("</sheetData>", extra + "</sheetData>")
-    xml = xml.replace('<dimension ref="A1:F28"/>', f'<dimension ref="A1:F{99 + rows}"/>')
+    xml = re.sub(r'<dimension ref="A1:F\d+"/>', f'<dimension ref="A1:F{99 + rows}"/>', xml)
     return _rezip(path, {part: xml.encode()})
 
 
