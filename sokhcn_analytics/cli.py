@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="from_period", type=_period, default=None)
     p.add_argument("--to", dest="to_period", type=_period, default=None)
     p.add_argument("--jobs", type=int, default=1)
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ báo cáo (mặc định vi)")
     p.set_defaults(func=cmd_report)
     return parser
 

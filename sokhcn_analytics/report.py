@@ -474,7 +474,7 @@ def _cli_report(args) -> int:
     df = load_indicators(data)
     periods = select_periods(df, args.period, bool(getattr(args, "all", False)),
                              getattr(args, "from_period", None), getattr(args, "to_period", None))
-    jobs = plan_jobs(periods, notebooks, processed_dir=data, out=out)
+    jobs = plan_jobs(periods, notebooks, processed_dir=data, out=out, lang=getattr(args, "lang", "vi") or "vi")
     warnings = []
 
     def report(res, bar):

@@ -154,3 +154,16 @@ def test_choose_org_prefers_the_real_department_on_ties(store):
     assert present.choose_org(df, ["2021-03"]) == "so-khcn-bac-kan"
     assert present.choose_org(df, ["2021-02"]) == "minh-hoa"
     assert present.choose_org(df, present.months_of(2021)) == "minh-hoa"
+
+
+def test_lang_option_reaches_every_notebook_as_a_parameter(shipped_store, monkeypatch):
+    from sokhcn_analytics import report
+    from sokhcn_analytics.cli import build_parser
+
+    seen = []
+    monkeypatch.setattr(report, "run_jobs", lambda jobs, **kw: seen.extend(jobs) or [])
+    args = build_parser().parse_args(["report", "--period", "2021-01", "--lang", "en", "--data", str(shipped_store),
+                                      "--no-pdf"])
+    assert report.cli_report(args) == 0
+    assert seen and {j.parameters["lang"] for j in seen} == {"en"}
+    assert {j.notebook for j in seen} >= {"monthly_summary", "yoy_indicators", "tasks_portfolio"}
