@@ -331,32 +331,31 @@ def _code(sheet: _Sheet, r: int, seen: dict) -> str | None:
 
 
 def _read_indicators(sheet: _Sheet, info: dict) -> list[dict]:
-    if not _check_headers(sheet, INDICATOR_HEADERS):
+    """This month's results (column D) and next month's plans (column E)."""
+    period = info["period"]
+    return _read_values(sheet, INDICATOR_HEADERS, [(3, "result", period), (4, "plan", next_period(period))], 5)
+
+
+def _read_targets(sheet: _Sheet, info: dict) -> list[dict]:
+    """Annual targets (column D), stated in the workbook's period."""
+    return _read_values(sheet, TARGET_HEADERS, [(3, "target", info["period"])], 4)
+
+
+def _read_values(sheet: _Sheet, headers: list[str], columns: list[tuple], note_column: int) -> list[dict]:
+    """One row per filled value cell of a code-per-row sheet; its source is the cell plus the row's note."""
+    if not _check_headers(sheet, headers):
         return []
     rows, seen = [], {}
     for r in range(1, len(sheet.rows)):
         code = _code(sheet, r, seen)
         if code is None:
             continue
-        note = str(sheet.cell(r, 5) or "").strip()
-        for c, kind, period in ((3, "result", info["period"]), (4, "plan", next_period(info["period"]))):
-            value = _number(sheet, r, c, INDICATOR_HEADERS[c])
+        note = str(sheet.cell(r, note_column) or "").strip()
+        for c, kind, period in columns:
+            value = _number(sheet, r, c, headers[c])
             if value is not None:
                 ref = f"{sheet.name}!{_ref(r, c)}" + (f" — {note}" if note else "")
                 rows.append(dict(indicator=code, value=value, kind=kind, period=period, source_ref=ref))
-    return rows
-
-
-def _read_targets(sheet: _Sheet, info: dict) -> list[dict]:
-    if not _check_headers(sheet, TARGET_HEADERS):
-        return []
-    rows, seen = [], {}
-    for r in range(1, len(sheet.rows)):
-        code = _code(sheet, r, seen)
-        value = _number(sheet, r, 3, TARGET_HEADERS[3]) if code else None
-        if value is not None:
-            rows.append(dict(indicator=code, value=value, kind="target", period=info["period"],
-                             source_ref=f"{sheet.name}!{_ref(r, 3)}"))
     return rows
 
 
