@@ -6,7 +6,8 @@ Files:
 * ``tasks.parquet`` – the task register, one row per (org, period, task);
 * ``sources.parquet`` – every row of every source before resolution (for ``--diff`` and
   for rebuilding only the files that changed);
-* ``manifest.json`` – each input's sha256 and row count, and each output's sha256.
+* ``manifest.json`` – each input's sha256 and row count, each output's sha256, and the
+  periods with results per org (read without pandas by ``sokhcn report``).
 
 A build writes the new files into ``.staging/``, marks them complete with a ``COMMIT``
 file, then moves them into place. A build killed at any point leaves either the old store
@@ -77,6 +78,25 @@ def load_manifest(processed_dir=None) -> dict:
         return json.loads((target / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
+
+
+def result_periods(processed_dir=None) -> dict[str, list[str]]:
+    """The periods with at least one result, per org: ``{"so-khcn-bac-kan": ["2021-01"], ...}``.
+
+    Read from the manifest (no pandas needed: the report command checks its periods before
+    anything heavy starts); a store built before the manifest held them is read in full.
+    """
+    known = load_manifest(processed_dir).get("result_periods")
+    if isinstance(known, dict):
+        return {str(org): sorted(map(str, periods)) for org, periods in known.items()}
+    return result_periods_of(load_indicators(processed_dir))
+
+
+def result_periods_of(df) -> dict[str, list[str]]:
+    """``{org: sorted periods with a result row}`` of an indicator frame."""
+    r = df[df["kind"].astype(str) == "result"]
+    return {str(org): sorted(set(g["period"].astype(str)))
+            for org, g in r.groupby(r["org"].astype(str), sort=True)}
 
 
 def _read(processed_dir, name):
@@ -340,6 +360,7 @@ def _commit(processed: Path, indicators, tasks, sources, inputs: list[dict]) -> 
         "inputs": [{k: i[k] for k in ("source_file", "kind", "sha256")} for i in inputs],
         "rows": {i["source_file"]: i.get("rows", 0) for i in inputs},
         "outputs": outputs,
+        "result_periods": result_periods_of(indicators),
     }
     _write_text(staging / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     _write_text(staging / "COMMIT", "ok")
