@@ -113,14 +113,14 @@ def _ytd_table(d: pd.DataFrame, period: str) -> pd.DataFrame:
     y, _ = parse_period(period)
     r = _results(d)
     r = r[(r["period"] >= make_period(y, 1)) & (r["period"] <= period) & r["value"].notna()]
-    rows = {}
-    for code, g in r.sort_values("period", kind="stable").groupby("indicator", sort=False):
-        agg = catalog.aggregation(code)
-        value = g["value"].sum(min_count=1) if agg == "sum" else g["value"].iloc[-1]
-        rows[code] = (float(value), int(g["period"].nunique()))
-    idx = pd.Index(_catalog_order(rows), name="indicator")
+    g = r.sort_values("period", kind="stable").groupby("indicator", sort=False)
+    table = pd.DataFrame({"sum": g["value"].sum(), "last": g["value"].last(), "months": g["period"].nunique()})
+    idx = pd.Index(_catalog_order(table.index.astype(str)), name="indicator")
+    table = table.set_axis(table.index.astype(str)).reindex(idx)
+    flows = np.array([catalog.aggregation(c) == "sum" for c in idx], dtype=bool)
     return pd.DataFrame(
-        {"ytd": [rows[c][0] for c in idx], "months": [rows[c][1] for c in idx]},
+        {"ytd": np.where(flows, table["sum"].to_numpy("float64"), table["last"].to_numpy("float64")),
+         "months": table["months"].to_numpy("int64")},
         index=idx,
     ).astype({"ytd": "float64", "months": "int64"})
 
@@ -225,18 +225,21 @@ def _yoy_one(d, period):
     now_y, prev_y = _ytd_table(d, period), _ytd_table(d, prev)
     idx = pd.Index(_catalog_order([*now_y.index, *prev_y.index, *now_m.index, *prev_m.index]),
                    name="indicator")
-    out = pd.DataFrame(index=idx)
-    out["value"] = now_m.reindex(idx)
-    out["value_prev_year"] = prev_m.reindex(idx)
-    out["change"] = out["value"] - out["value_prev_year"]
-    out["change_pct"] = _pct_change(out["value"], out["value_prev_year"]).to_numpy()
-    out["ytd"] = now_y["ytd"].reindex(idx)
-    out["ytd_prev_year"] = prev_y["ytd"].reindex(idx)
-    out["ytd_change"] = out["ytd"] - out["ytd_prev_year"]
-    out["ytd_change_pct"] = _pct_change(out["ytd"], out["ytd_prev_year"]).to_numpy()
-    out["months"] = now_y["months"].reindex(idx).fillna(0).astype("int64")
-    out["months_prev_year"] = prev_y["months"].reindex(idx).fillna(0).astype("int64")
-    return out.astype({c: "float64" for c in YOY_COLUMNS[:8]})
+    value, value_prev = now_m.reindex(idx).to_numpy("float64"), prev_m.reindex(idx).to_numpy("float64")
+    ytd_now, ytd_prev = (now_y["ytd"].reindex(idx).to_numpy("float64"),
+                         prev_y["ytd"].reindex(idx).to_numpy("float64"))
+    return pd.DataFrame({
+        "value": value,
+        "value_prev_year": value_prev,
+        "change": value - value_prev,
+        "change_pct": _pct_change(value, value_prev).to_numpy("float64"),
+        "ytd": ytd_now,
+        "ytd_prev_year": ytd_prev,
+        "ytd_change": ytd_now - ytd_prev,
+        "ytd_change_pct": _pct_change(ytd_now, ytd_prev).to_numpy("float64"),
+        "months": now_y["months"].reindex(idx).fillna(0).to_numpy("int64"),
+        "months_prev_year": prev_y["months"].reindex(idx).fillna(0).to_numpy("int64"),
+    }, index=idx)
 
 
 def _through_month(year: int, through) -> int:
