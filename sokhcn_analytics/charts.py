@@ -21,6 +21,7 @@ import io
 import matplotlib
 import matplotlib.patches
 import matplotlib.ticker
+import matplotlib.transforms
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
@@ -362,17 +363,20 @@ def _draw_trend(ax, rows, indicator, period, lang):
 
 def ytd_chart(df: pd.DataFrame, period: str, indicators=None, org: str | None = None,
               lang: str = "vi") -> Figure:
-    """Year to date through ``period`` against the same months of last year, one panel each.
+    """Year to date through ``period`` against the same months of last year, one block each.
 
     ``indicators``: codes to show (default: the catalog's key indicators that have a value
-    in either year). Each panel has its own scale, since units differ; stocks show their
-    latest value, marked as such.
+    in either year). Units differ, so each block has its own scale (the larger of its two
+    bars spans the block) and every bar carries its value; stocks show their latest value,
+    marked as such. The block's heading is the indicator and unit, with the YTD change
+    (``analysis.yoy``'s ``ytd_change_pct``) on the right. One axes holds every block: a
+    panel per indicator cost three times as much to draw.
 
     >>> from sokhcn_analytics.model import normalize_indicators
     >>> df = normalize_indicators(pd.DataFrame({"org": "x", "period": ["2020-01", "2021-01"],
     ...     "indicator": "mushroom_spawn_kg", "value": [200.0, 250.0], "kind": "result"}))
-    >>> ytd_chart(df, "2021-01").axes[0].get_title("left")
-    'Giống nấm sản xuất (kg)'
+    >>> [t.get_text() for t in ytd_chart(df, "2021-01").axes[0].texts][:2]
+    ['Giống nấm sản xuất (kg)', '+25,0 %']
     """
     lang = _check_lang(lang)
     rows, org, illustrative = _chart_rows(df, org)
@@ -380,30 +384,17 @@ def ytd_chart(df: pd.DataFrame, period: str, indicators=None, org: str | None = 
     codes = _ytd_codes(table, indicators)
     with matplotlib.rc_context(STYLE):
         fig = _new_figure(8, 1.1 + 0.85 * max(len(codes), 1))
+        ax = fig.add_subplot()
         y, _ = parse_period(period)
-        if not codes:
-            _empty(fig.add_subplot(), lang)
-        axes = fig.subplots(len(codes), 1, squeeze=False)[:, 0] if codes else []
-        for ax, code in zip(axes, codes):
-            row = table.loc[code] if code in table.index else pd.Series(dtype="float64")
-            _draw_ytd_panel(ax, code, row, y, lang)
+        if codes:
+            _draw_ytd(ax, table, codes, y, lang)
+        else:
+            _empty(ax, lang)
         head = _decorate(fig, org, illustrative, lang,
                          title=catalog.label("chart.ytd.title", lang, period=format_period(period, lang)))
-        _place_rows(fig, list(axes) or fig.axes, head)
+        left = PAD + (_tick_width(ax.yaxis) if ax.axison else 0.0)
+        _place(fig, ax, left, PAD, PAD, head + PAD)
         return _finish(fig)
-
-
-def _place_rows(fig, axes, head: float, gap: float = 0.12) -> None:
-    """Panels stacked top to bottom, each under its own title, sharing one left margin."""
-    height = fig.get_figheight()
-    left = PAD + max(_tick_width(ax.yaxis) if ax.axison else 0.0 for ax in axes)
-    titles = [_title_height(ax) for ax in axes]
-    each = (height - head - 2 * PAD - sum(titles) - gap * (len(axes) - 1)) / len(axes)
-    top = head + PAD
-    for ax, title in zip(axes, titles):
-        top += title
-        _place(fig, ax, left, height - top - each, PAD, top)
-        top += each + gap
 
 
 def _ytd_codes(table, indicators):
@@ -414,39 +405,47 @@ def _ytd_codes(table, indicators):
     return key or has[:8]
 
 
-def _draw_ytd_panel(ax, code, row, year, lang):
-    values = [row.get("ytd_prev_year", np.nan), row.get("ytd", np.nan)]
-    values = [float(v) if pd.notna(v) else np.nan for v in values]
+YTD_BLOCK = 3.0  # data units per indicator: heading row, last year's bar, this year's bar, gap
+
+
+def _draw_ytd(ax, table, codes, year, lang):
     names = [catalog.label("chart.year", lang, year=year - 1), catalog.label("chart.year", lang, year=year)]
-    colors = [COLORS["prev_year"], COLORS["this_year"]]
-    title = _indicator_title(code, lang)
-    if _is_stock(code):
-        title += f" — {catalog.label('chart.ytd.latest', lang)}"
-    ax.set_title(title, fontsize=10, loc="left")
-    if np.isnan(values).all():
-        _empty(ax, lang)
-        return
-    ypos = np.array([1, 0])
-    ok = ~np.isnan(values)
-    bars = ax.barh(ypos[ok], np.array(values)[ok], 0.7, color=np.array(colors)[ok])
-    ax.bar_label(bars, labels=[format_number(v) for v in np.array(values)[ok]], padding=3, fontsize=9)
-    for yp, v in zip(ypos, values):
-        if np.isnan(v):
-            ax.text(0, yp, " " + catalog.label("chart.empty", lang), va="center", color=COLORS["muted"],
-                    fontsize=9)
-    ax.set_yticks(ypos, names)
-    ax.set_ylim(-0.5, 1.5)  # both years keep their row, with a bar or not
-    top = np.nanmax(values + [0.0])
-    ax.set_xlim(0, top * 1.25 if top > 0 else 1)
-    # each bar carries its value, and each panel has its own scale: a numbered x axis per
-    # panel would repeat the labels at the cost of many more texts to lay out and draw
+    colors = np.array([COLORS["prev_year"], COLORS["this_year"]])
+    heading = matplotlib.transforms.blended_transform_factory(ax.transAxes, ax.transData)
+    ticks, tick_labels = [], []
+    for i, code in enumerate(codes):
+        base = (len(codes) - 1 - i) * YTD_BLOCK
+        row = table.loc[code] if code in table.index else pd.Series(dtype="float64")
+        title = _indicator_title(code, lang)
+        if _is_stock(code):
+            title += f" — {catalog.label('chart.ytd.latest', lang)}"
+        ax.text(0, base + 2.05, title, transform=heading, ha="left", va="center", fontsize=10,
+                fontweight="bold")
+        change = row.get("ytd_change_pct", np.nan)  # analysis.yoy's own figure, as in the tables
+        if pd.notna(change):
+            color = COLORS["on_track"] if change > 0 else COLORS["behind"] if change < 0 else COLORS["muted"]
+            ax.text(1, base + 2.05, format_percent(change, signed=True), transform=heading, ha="right",
+                    va="center", fontsize=10, fontweight="bold", color=color)
+        values = np.array([row.get("ytd_prev_year", np.nan), row.get("ytd", np.nan)], dtype="float64")
+        ypos = np.array([base + 1, base])
+        ticks += list(ypos)
+        tick_labels += names
+        top = np.nanmax(np.append(values, 0.0))
+        scale = top if top > 0 else 1.0
+        ok = ~np.isnan(values)
+        ax.barh(ypos[ok], values[ok] / scale, 0.7, color=colors[ok])
+        for yp, v in zip(ypos, values):
+            if np.isnan(v):
+                ax.text(0, yp, " " + catalog.label("chart.empty", lang), va="center", color=COLORS["muted"],
+                        fontsize=9)
+            else:
+                ax.text(v / scale + 0.01, yp, format_number(v), va="center", fontsize=9)
+    ax.set_yticks(ticks, tick_labels)
+    ax.set_ylim(-0.6, (len(codes) - 1) * YTD_BLOCK + 2.5)
+    ax.set_xlim(0, 1.3)
     ax.xaxis.set_visible(False)
     ax.spines["bottom"].set_visible(False)
-    change = row.get("ytd_change_pct", np.nan)  # analysis.yoy's own figure, as in the tables
-    if pd.notna(change):
-        color = COLORS["on_track"] if change > 0 else COLORS["behind"] if change < 0 else COLORS["muted"]
-        ax.set_title(format_percent(change, signed=True), fontsize=10, loc="right", color=color)
-    ax.grid(axis="y", visible=False)
+    ax.grid(False)
 
 
 # ---------------------------------------------------------------------------

@@ -251,12 +251,32 @@ def test_trend_legend_shows_last_years_colour_even_without_last_years_bars():
     assert matplotlib.colors.to_hex(swatches["Năm 2021"].get_facecolor()) == "#1f5a96"
 
 
-def test_ytd_panel_shows_the_year_to_date_change_of_the_yoy_table():
+def test_ytd_block_shows_the_year_to_date_change_of_the_yoy_table_beside_its_heading():
     from sokhcn_analytics.analysis import yoy
     from sokhcn_analytics.vnformat import format_percent
 
     df = indicators()
     ax = ytd_chart(df, "2021-06", indicators=[SPAWN]).axes[0]
-    expected = yoy(df, "2021-06").loc[SPAWN, "ytd_change_pct"]
-    assert ax.get_title("right") == format_percent(expected, signed=True)
-    assert ax.get_title("right").endswith("%")  # a figure is shown (here -5,7 %: March has no report)
+    expected = format_percent(yoy(df, "2021-06").loc[SPAWN, "ytd_change_pct"], signed=True)
+    heading = next(t for t in ax.texts if t.get_text() == f"{catalog.name(SPAWN)} (kg)")
+    change = next(t for t in ax.texts if t.get_text() == expected)
+    assert expected.endswith("%")  # a figure is shown (here -5,7 %: March has no report)
+    assert change.get_position()[1] == heading.get_position()[1] and change.get_ha() == "right"
+
+
+def test_ytd_blocks_have_their_own_scale_and_carry_the_real_values():
+    from sokhcn_analytics.analysis import yoy
+    from sokhcn_analytics.vnformat import format_number
+
+    df = indicators()
+    ax = ytd_chart(df, "2021-06", indicators=[SPAWN, TRAINING]).axes[0]
+    table = yoy(df, "2021-06")
+    bars = sorted(ax.patches, key=lambda p: -p.get_y())  # top to bottom: spawn 2020, 2021, training 2020, 2021
+    assert len(bars) == 4
+    for pair, code in ((bars[:2], SPAWN), (bars[2:], TRAINING)):
+        values = [table.loc[code, "ytd_prev_year"], table.loc[code, "ytd"]]
+        widths = [b.get_width() for b in pair]
+        assert max(widths) == pytest.approx(1.0)  # the larger bar of each block spans the block
+        assert widths[0] / widths[1] == pytest.approx(values[0] / values[1])
+        shown = {t.get_text() for t in ax.texts}
+        assert {format_number(v) for v in values} <= shown
