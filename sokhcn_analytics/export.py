@@ -64,6 +64,22 @@ def _exporter():
     return exporter
 
 
+_PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+
+
+@lru_cache(maxsize=1)
+def warm_up() -> None:
+    """Import nbconvert and compile the template and its HTML passes now, once per process.
+
+    The first export pays about a second for them; the report runner calls this while its
+    kernel starts, so that second overlaps the kernel's own start instead of following it.
+    """
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    output = new_output("display_data", data={"text/html": "<p>.</p>", "image/png": _PIXEL})
+    notebook_to_html(new_notebook(cells=[new_code_cell(outputs=[output])]))
+
+
 def page_meta(nb) -> dict:
     """The page metadata (title, lang, ...) a notebook's ``present.page()`` output carried."""
     for cell in nb.cells:

@@ -99,14 +99,30 @@ def notebook_scope(path) -> str:
 
 # ---------------------------------------------------------------- planning
 
-def periods_with_data(df) -> list[str]:
-    """Sorted periods that have at least one result row."""
-    return sorted(set(df.loc[df["kind"] == "result", "period"].astype(str)))
+def periods_with_data(source) -> list[str]:
+    """Sorted periods that have at least one result row, of any org.
+
+    ``source`` is ``{org: periods}`` (:func:`sokhcn_analytics.store.result_periods`) or an
+    indicator DataFrame.
+    """
+    return sorted({p for periods in _by_org(source).values() for p in periods})
 
 
-def select_periods(df, period=None, all_periods=False, from_period=None, to_period=None) -> list[str]:
-    """The periods a command asks for; each must have data (checked before any kernel starts)."""
-    have = periods_with_data(df)
+def _by_org(source) -> dict:
+    if hasattr(source, "columns"):
+        from .store import result_periods_of
+
+        return result_periods_of(source)
+    return dict(source)
+
+
+def select_periods(source, period=None, all_periods=False, from_period=None, to_period=None) -> list[str]:
+    """The periods a command asks for; each must have data (checked before any kernel starts).
+
+    ``source``: the store's ``{org: periods with results}`` or an indicator DataFrame.
+    """
+    by_org = _by_org(source)
+    have = periods_with_data(by_org)
     if all_periods:
         if not have:
             raise ReportError(label("report.store_empty"), reason="no_data")
@@ -122,19 +138,14 @@ def select_periods(df, period=None, all_periods=False, from_period=None, to_peri
     else:
         if not have:
             raise ReportError(label("report.store_empty"), reason="no_data")
-        wanted = [_latest_real(df) or have[-1]]
+        from .model import REAL_ORG
+
+        wanted = [max(by_org.get(REAL_ORG) or have)]
     missing = [p for p in wanted if p not in set(have)]
     if missing:
         raise ReportError(label("report.no_data", periods=", ".join(missing),
                                 available=_span(have)), reason="no_data")
     return wanted
-
-
-def _latest_real(df):
-    from .model import REAL_ORG
-
-    real = df[(df["kind"] == "result") & (df["org"] == REAL_ORG)]
-    return max(real["period"].astype(str)) if len(real) else None
 
 
 def _range(start: str, end: str) -> list[str]:
@@ -261,41 +272,103 @@ def kernel_manager_class():
 _KernelManager = None
 
 
+def notebook_imports(path) -> str:
+    """Code that runs a notebook's own top-level imports without binding any name.
+
+    A kernel launched with it (see :func:`kernel_arguments`) imports pandas, matplotlib and
+    the package while this process is still importing papermill and nbconvert, so the
+    notebook's first cell finds them loaded. The imports run inside a function (nothing
+    reaches the notebook's namespace) and a failing one is ignored: the notebook then
+    meets the same error in its own cell, where it is reported. ``""`` when there are none.
+    """
+    import ast
+    import json
+
+    with open(path, encoding="utf-8") as fh:
+        cells = json.load(fh).get("cells", [])
+    statements = []
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        source = "".join(cell.get("source") or [])
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # IPython magics: the kernel will say so when it runs the cell
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import) or (
+                    isinstance(node, ast.ImportFrom) and node.level == 0 and node.module != "__future__"
+                    and all(a.name != "*" for a in node.names)):
+                text = ast.unparse(node)
+                if text not in statements:
+                    statements.append(text)
+    if not statements:
+        return ""
+    body = "\n".join(f"        {line}" for line in statements)
+    return ("def _sokhcn_preload():\n    try:\n" + body + "\n    except Exception:\n        pass\n"
+            "_sokhcn_preload()\ndel _sokhcn_preload")
+
+
+def kernel_arguments(preload: str = "") -> list[str]:
+    """Command-line arguments for a kernel: history in memory (as nbclient does), and the
+    notebook's imports run while the kernel starts (``IPKernelApp.exec_lines``)."""
+    args = ["--HistoryManager.hist_file=:memory:"]
+    if preload:
+        args.append(f"--IPKernelApp.exec_lines={preload}")
+    return args
+
+
 class WarmKernel:
-    """One kernel kept for all the notebooks a process runs in a batch, cleared between them.
+    """One kernel kept for all the notebooks a process runs, cleared between them.
 
     Starting a kernel and importing pandas, matplotlib and the package costs seconds per
-    notebook; a batch pays it once per process. Between notebooks the user namespace is
-    reset (``%reset -f``), so no variable leaks from one report into the next; a kernel
-    that died or does not answer is replaced by a fresh one.
+    notebook; a process pays it once. :meth:`start` launches the kernel without waiting
+    for it, so it boots (and runs the notebook's imports) while the caller does other work.
+    Between notebooks the user namespace is reset (``%reset -f``) and the working folder
+    set to the next notebook's, so no variable leaks from one report into the next; a
+    kernel that died or does not answer is replaced by a fresh one.
     """
 
     def __init__(self, kernel_name: str):
         self.kernel_name = kernel_name
         self.km = None
+        self.unused = False  # launched by start() and not handed out yet
 
-    def manager(self, cwd: str):
+    def start(self, cwd: str, preload: str = "") -> None:
+        """Launch a kernel now, without waiting for it to be ready; nothing if one runs."""
+        if self.km is not None:
+            return
+        from jupyter_core.utils import run_sync
+
+        km = kernel_manager_class()(kernel_name=self.kernel_name)
+        run_sync(km.start_kernel)(cwd=cwd, extra_arguments=kernel_arguments(preload))
+        self.km, self.unused = km, True
+
+    def manager(self, cwd: str, preload: str = ""):
         from jupyter_core.utils import run_sync
 
         if self.km is not None:
+            if self.unused:
+                self.unused = False
+                return self.km
             self.km.close_clients()
-            if run_sync(self.km.is_alive)() and self._reset():
+            if run_sync(self.km.is_alive)() and self._reset(cwd):
                 return self.km
             self.close()
-        km = kernel_manager_class()(kernel_name=self.kernel_name)
-        run_sync(km.start_kernel)(cwd=cwd)
-        self.km = km
-        return km
+        self.start(cwd, preload)
+        self.unused = False
+        return self.km
 
-    def _reset(self) -> bool:
-        """Clear the user namespace; False when the kernel does not answer within 30 s."""
+    def _reset(self, cwd: str) -> bool:
+        """Clear the user namespace and enter ``cwd``; False when the kernel does not answer within 30 s."""
         import time
 
         kc = self.km.blocking_client()
         # only the shell channel: no heartbeat/iopub handshakes to wait for
         kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         try:
-            msg_id = kc.execute("get_ipython().run_line_magic('reset', '-f')", silent=True, store_history=False)
+            code = f"get_ipython().run_line_magic('reset', '-f'); __import__('os').chdir({str(cwd)!r})"
+            msg_id = kc.execute(code, silent=True, store_history=False)
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 reply = kc.get_shell_msg(timeout=max(deadline - time.monotonic(), 0.01))
@@ -312,7 +385,7 @@ class WarmKernel:
             return
         from jupyter_core.utils import run_sync
 
-        km, self.km = self.km, None
+        km, self.km, self.unused = self.km, None, False
         km.close_clients()
         try:
             run_sync(km.shutdown_kernel)(now=True)
@@ -343,26 +416,35 @@ def execute_job(job: Job, pdf: bool = True, kernel_name: str | None = None, warm
 
     ``warm``: run in this process's kept kernel (see :class:`WarmKernel`) instead of a new one.
     """
-    # lazy imports: papermill and nbconvert take a second to import; the CLI's other commands don't need them
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    from .export import BrowserNotFound, notebook_to_html, render_pdf
-
     result = JobResult(job)
     out_dir = Path(job.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ipynb = out_dir / f"{job.notebook}.ipynb"
-    kernel_name = kernel_name or ensure_kernel()
+    cwd = str(Path(job.source).parent)
     try:
-        extra = {"km": warm_kernel(kernel_name).manager(str(Path(job.source).parent))} if warm else {}
+        kernel_name = kernel_name or ensure_kernel()
+        if warm:  # the kernel boots and runs the notebook's imports while papermill is imported
+            warm_kernel(kernel_name).start(cwd, notebook_imports(job.source))
+        # lazy imports: papermill and nbconvert take a second to import; the CLI's other commands don't need them
+        import papermill as pm
+        from papermill.exceptions import PapermillExecutionError
+    except Exception as e:
+        result.error = label("report.run_failed", notebook=job.notebook, when=job.key,
+                             ename=type(e).__name__, evalue=_short(str(e)))
+        return result
+    from .export import BrowserNotFound, notebook_to_html, render_pdf, warm_up
+
+    try:
+        if warm:
+            warm_up()  # nbconvert's import and template compilation, while the kernel boots
+        extra = {"km": warm_kernel(kernel_name).manager(cwd)} if warm else {}
         nb = pm.execute_notebook(
             job.source, str(ipynb), parameters=dict(job.parameters),
             kernel_name=kernel_name, progress_bar=False, log_output=False,
             # saving after every cell re-validates and rewrites the whole notebook (charts included);
             # papermill still writes the partial notebook when a cell fails
             request_save_on_cell_execute=False,
-            cwd=str(Path(job.source).parent), kernel_manager_class=kernel_manager_class(),
+            cwd=cwd, kernel_manager_class=kernel_manager_class(),
             shutdown_kernel="immediate",  # the notebook is saved; a graceful stop waits seconds for nothing
             **extra,
         )
@@ -422,7 +504,7 @@ def run_jobs(jobs, n_jobs: int = 1, pdf: bool = True, on_result=None, progress: 
 
         if n_jobs <= 1 or len(jobs) <= 1:
             for job in jobs:
-                done(execute_job(job, pdf, kernel, warm and len(jobs) > 1))
+                done(execute_job(job, pdf, kernel, warm))
         else:
             import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -458,7 +540,7 @@ def cli_report(args) -> int:
 
 
 def _cli_report(args) -> int:
-    from .store import load_indicators
+    from .store import result_periods
 
     out = validate_out(getattr(args, "out", None) or "reports")
     n_jobs = int(getattr(args, "jobs", 1) or 1)
@@ -471,8 +553,8 @@ def _cli_report(args) -> int:
     notebooks = list(getattr(args, "notebooks", None) or DEFAULT_NOTEBOOKS)
     for name in notebooks:  # unknown names fail before the store is read
         resolve_notebook(name)
-    df = load_indicators(data)
-    periods = select_periods(df, args.period, bool(getattr(args, "all", False)),
+    # from the manifest: no pandas in this process before the kernel is launched
+    periods = select_periods(result_periods(data), args.period, bool(getattr(args, "all", False)),
                              getattr(args, "from_period", None), getattr(args, "to_period", None))
     jobs = plan_jobs(periods, notebooks, processed_dir=data, out=out, lang=getattr(args, "lang", "vi") or "vi")
     warnings = []

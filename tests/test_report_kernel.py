@@ -1,0 +1,130 @@
+"""How the runner starts kernels: early, with the notebook's own imports, one per process."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+from report_fixtures import failing_notebook, write_store
+from sokhcn_analytics import report, store
+
+
+def notebook(path, *sources):
+    params = new_code_cell('period = "2021-01"\nprocessed_dir = None\nlang = "vi"')
+    params.metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=[params, *(new_code_cell(s) for s in sources)], metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "sokhcn": {"scope": "month"}})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def printed(ipynb, cell=-1) -> str:
+    """What a code cell printed: ``cell`` is an index or the cell's source."""
+    nb = nbformat.read(ipynb, as_version=4)
+    found = nb.cells[cell] if isinstance(cell, int) else next(c for c in nb.cells if c.source == cell)
+    return "".join(o.get("text", "") for o in found.get("outputs", [])).strip()
+
+
+# ---------------------------------------------------------------- what gets preloaded
+
+def test_preload_is_the_notebooks_own_imports_and_binds_no_name(tmp_path):
+    nb = notebook(tmp_path / "n.ipynb",
+                  "import json\nfrom os import path as osp\nx = 1\nif x:\n    import wave",
+                  "%matplotlib inline\nimport colorsys",  # IPython syntax: left to the kernel
+                  "from string import *\nimport json")
+    code = report.notebook_imports(nb)
+    assert "import json" in code and "from os import path as osp" in code
+    assert code.count("import json") == 1          # once, though two cells import it
+    assert "wave" not in code                      # only top-level statements
+    assert "colorsys" not in code and "*" not in code
+    namespace: dict = {}
+    exec(code, namespace)
+    assert set(namespace) == {"__builtins__"}      # the notebook's namespace stays empty
+
+
+def test_a_notebook_without_imports_preloads_nothing(tmp_path):
+    assert report.notebook_imports(notebook(tmp_path / "n.ipynb", "print(period)")) == ""
+    assert report.kernel_arguments("") == ["--HistoryManager.hist_file=:memory:"]
+
+
+def test_a_failing_preload_import_is_ignored(tmp_path):
+    code = report.notebook_imports(notebook(tmp_path / "n.ipynb", "import sokhcn_no_such_module"))
+    assert "sokhcn_no_such_module" in code
+    namespace: dict = {}
+    exec(code, namespace)  # no exception: the notebook's own cell reports it (test below)
+    assert set(namespace) == {"__builtins__"}
+
+
+# ---------------------------------------------------------------- in a real kernel
+
+def test_the_kernel_has_the_notebooks_imports_loaded_before_its_first_cell(tmp_path):
+    nb = notebook(tmp_path / "pre.ipynb",
+                  "import sys\nprint('wave' in sys.modules, 'wave' in dir())",
+                  "import wave")
+    jobs = report.plan_jobs(["2021-01"], [str(nb)], processed_dir=write_store(tmp_path / "p"), out=tmp_path / "r")
+    [res] = report.run_jobs(jobs, n_jobs=1, pdf=False, progress=False)
+    assert res.error is None
+    # loaded by the kernel as it started, yet no name reached the notebook
+    assert printed(tmp_path / "r" / "2021-01" / "pre.ipynb",
+                   cell="import sys\nprint('wave' in sys.modules, 'wave' in dir())") == "True False"
+
+
+def test_an_import_that_fails_is_reported_in_its_own_cell(tmp_path):
+    nb = notebook(tmp_path / "bad.ipynb", "print('first')", "import sokhcn_no_such_module")
+    jobs = report.plan_jobs(["2021-01"], [str(nb)], processed_dir=write_store(tmp_path / "p"), out=tmp_path / "r")
+    [res] = report.run_jobs(jobs, n_jobs=1, pdf=False, progress=False)
+    assert res.error and "ModuleNotFoundError" in res.error and "sokhcn_no_such_module" in res.error
+    assert "import sokhcn_no_such_module" in res.error          # the failing cell is named
+    assert printed(res.partial, cell="print('first')") == "first"               # the cells before it ran
+
+
+def test_a_kept_kernel_runs_each_notebook_in_its_own_folder(tmp_path):
+    a = notebook(tmp_path / "a" / "where.ipynb", "import os\nprint(os.getcwd())")
+    b = notebook(tmp_path / "b" / "where.ipynb", "import os\nprint(os.getcwd())")
+    processed = write_store(tmp_path / "p")
+    jobs = [*report.plan_jobs(["2021-01"], [str(a)], processed_dir=processed, out=tmp_path / "ra"),
+            *report.plan_jobs(["2021-01"], [str(b)], processed_dir=processed, out=tmp_path / "rb")]
+    results = report.run_jobs(jobs, n_jobs=1, pdf=False, progress=False)
+    assert [r.error for r in results] == [None, None]
+    assert printed(tmp_path / "ra" / "2021-01" / "where.ipynb") == str(tmp_path / "a")
+    assert printed(tmp_path / "rb" / "2021-01" / "where.ipynb") == str(tmp_path / "b")
+
+
+# ---------------------------------------------------------------- periods from the manifest
+
+def test_the_manifest_lists_the_periods_with_results_per_org(shipped_store):
+    manifest = json.loads((shipped_store / "manifest.json").read_text(encoding="utf-8"))
+    expected = store.result_periods_of(store.load_indicators(shipped_store))
+    assert manifest["result_periods"] == expected
+    assert store.result_periods(shipped_store) == expected
+    assert expected["so-khcn-bac-kan"] == ["2021-01"] and len(expected["minh-hoa"]) == 36
+
+
+def test_a_store_without_that_list_is_read_in_full(tmp_path):
+    processed = write_store(tmp_path / "p")  # parquet files only, no manifest
+    assert store.result_periods(processed)["so-khcn-bac-kan"] == ["2021-03"]
+    assert report.select_periods(store.result_periods(processed)) == ["2021-03"]
+
+
+def test_report_checks_its_periods_without_loading_pandas(shipped_store, tmp_path):
+    code = ("import sys\nfrom sokhcn_analytics import cli\n"
+            f"rc = cli.main(['report', '--period', '2018-05', '--data', {str(shipped_store)!r}, "
+            f"'--out', {str(tmp_path / 'r')!r}])\n"
+            "print(rc, 'pandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["1", "False"]
+    assert "Không có số liệu cho kỳ 2018-05" in done.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_failing_notebook_fixture_still_runs_in_a_prestarted_kernel(tmp_path):
+    nb = failing_notebook(tmp_path / "f.ipynb", "2021-02")
+    jobs = report.plan_jobs(["2021-01", "2021-02"], [str(nb)], processed_dir=write_store(tmp_path / "p"),
+                            out=tmp_path / "r")
+    results = report.run_jobs(jobs, n_jobs=1, pdf=False, progress=False)
+    assert results[0].error is None and "hỏng kỳ 2021-02" in results[1].error
