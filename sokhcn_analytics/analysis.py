@@ -24,7 +24,11 @@ Percentages are in percent units (``12.5`` means 12,5 %).
 """
 from __future__ import annotations
 
+import functools
+import hashlib
+import inspect
 import math
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,6 +57,45 @@ def _clean(df: pd.DataFrame) -> pd.DataFrame:
         value=pd.to_numeric(out["value"], errors="coerce").astype("float64"),
     )
     return out.drop_duplicates(subset=_KEY, keep="last")
+
+
+def _fingerprint(df: pd.DataFrame) -> bytes:
+    """The rows the indicator functions read, hashed in order (a later duplicate wins, so order counts)."""
+    rows = pd.util.hash_pandas_object(df[[*_KEY, "value"]], index=False).to_numpy()
+    return hashlib.blake2b(rows.tobytes(), digest_size=16).digest()
+
+
+def _memoized(fn):
+    """Remember the last results of ``fn(df, ...)``, keyed by the frame's content, not its identity.
+
+    A report asks for the same year-on-year table in its commentary, its key figures and
+    its charts; hashing the frame (about 2 ms for a few thousand rows) is much cheaper than
+    recomputing it. A frame changed in place hashes differently, so it is never served a
+    stale result; callers get a copy, so changing a result does not change the cache.
+    """
+    cache: OrderedDict = OrderedDict()
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(df, *args, **kwargs):
+        try:
+            bound = signature.bind(df, *args, **kwargs)
+            bound.apply_defaults()
+            key = (_fingerprint(df), tuple(bound.arguments.values())[1:])
+            hash(key)
+        except (KeyError, TypeError, AttributeError):  # not an indicator frame: fn says what is wrong
+            return fn(df, *args, **kwargs)
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key].copy()
+        out = fn(df, *args, **kwargs)
+        cache[key] = out.copy()
+        while len(cache) > 32:
+            cache.popitem(last=False)
+        return out
+
+    wrapper.cache_clear = cache.clear
+    return wrapper
 
 
 def _orgs(df: pd.DataFrame) -> list[str]:
@@ -197,6 +240,7 @@ YOY_COLUMNS = ["value", "value_prev_year", "change", "change_pct",
                "ytd", "ytd_prev_year", "ytd_change", "ytd_change_pct", "months", "months_prev_year"]
 
 
+@_memoized
 def yoy(df: pd.DataFrame, period: str, org: str | None = None) -> pd.DataFrame:
     """Year on year: this month and YTD against the same month and YTD a year earlier.
 
@@ -254,6 +298,7 @@ def _through_month(year: int, through) -> int:
     return month
 
 
+@_memoized
 def plan_vs_actual(df: pd.DataFrame, year: int, through, org: str | None = None) -> pd.DataFrame:
     """Progress to the annual targets of ``year`` through month ``through``.
 

@@ -128,6 +128,25 @@ def test_revised_value_later_row_in_frame_wins():
     assert ytd(back, "2021-02")[SPAWN] == 500.0
 
 
+def test_yoy_answers_for_the_frame_as_it_is_now_not_as_it_was_at_an_earlier_call():
+    df = frame([("2020-01", SPAWN, 200.0), ("2021-01", SPAWN, 250.0)])
+    assert yoy(df, "2021-01").loc[SPAWN, "value"] == 250.0
+    df.loc[df["period"] == "2021-01", "value"] = 300.0            # changed in place, same object
+    assert yoy(df, "2021-01").loc[SPAWN, "value"] == 300.0
+    revised = frame([("2021-01", SPAWN, 275.0)])
+    assert yoy(pd.concat([df, revised]), "2021-01").loc[SPAWN, "value"] == 275.0   # later row wins
+    assert yoy(pd.concat([revised, df]), "2021-01").loc[SPAWN, "value"] == 300.0   # same rows, other order
+
+
+def test_changing_a_returned_table_does_not_change_the_next_answer():
+    df = frame([("2021-01", SPAWN, 3000.0, "target"), ("2020-01", SPAWN, 200.0), ("2021-01", SPAWN, 250.0)])
+    first, plan = yoy(df, "2021-01"), plan_vs_actual(df, 2021, "2021-01")
+    first.loc[SPAWN, "value"] = -1.0
+    plan.loc[SPAWN, "target"] = -1.0
+    assert yoy(df, "2021-01", org=None).loc[SPAWN, "value"] == 250.0   # same question, asked another way
+    assert plan_vs_actual(df, 2021, through="2021-01").loc[SPAWN, "target"] == 3000.0
+
+
 def test_revision_of_a_plan_does_not_replace_a_result_of_the_same_month():
     df = frame([("2021-02", SPAWN, 300.0), ("2021-02", SPAWN, 999.0, "plan")])
     assert ytd(df, "2021-02")[SPAWN] == 300.0
