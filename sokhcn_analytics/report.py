@@ -490,11 +490,18 @@ def run_jobs(jobs, n_jobs: int = 1, pdf: bool = True, on_result=None, progress: 
 
     With ``warm`` (default) each process keeps one kernel for all its notebooks.
     """
+    kernel = ensure_kernel()
+    in_process = n_jobs <= 1 or len(jobs) <= 1
+    if warm and in_process and jobs:  # boot the first kernel now, while the rest is imported
+        first = jobs[0]
+        try:
+            warm_kernel(kernel).start(str(Path(first.source).parent), notebook_imports(first.source))
+        except Exception:  # the job tries again and reports what went wrong
+            pass
     from tqdm import tqdm
 
     show = sys.stderr.isatty() if progress is None else progress
     results = []
-    kernel = ensure_kernel()
     with tqdm(total=len(jobs), disable=not show, file=sys.stderr, unit="báo cáo", leave=False) as bar:
         def done(res):
             results.append(res)
@@ -502,7 +509,7 @@ def run_jobs(jobs, n_jobs: int = 1, pdf: bool = True, on_result=None, progress: 
             if on_result:
                 on_result(res, bar)
 
-        if n_jobs <= 1 or len(jobs) <= 1:
+        if in_process:
             for job in jobs:
                 done(execute_job(job, pdf, kernel, warm))
         else:
