@@ -42,8 +42,10 @@ lab: install
 	$(BIN)/python -m pip install -q -e '.[lab]'
 	$(BIN)/jupyter lab notebooks/
 
-bench: install
+bench: install system-deps
 	$(BIN)/python benchmarks/bench_store.py
+	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_report.py
 
 clean-store:
 	rm -rf data/processed/*.parquet data/processed/manifest.json data/processed/.staging
