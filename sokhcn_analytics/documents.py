@@ -52,6 +52,43 @@ class Document:
     footnotes: dict[str, Footnote] = field(default_factory=dict)
 
 
+# TCVN3 (ABC), the 8-bit encoding of the old .VnTime fonts: each Vietnamese letter is one
+# Latin-1 character ("th¸ng" is "tháng"). Upper case came from a second font on the same codes,
+# so capitals come back as small letters; the extractor matches case-insensitively.
+_TCVN3 = "µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßãáâä«åèæçé¬êíëìîïóñòô\u00adõøö÷ùúýûüþ¡¢§£¤¥¦"
+_TCVN3_TO_UNICODE = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵĂÂĐÊÔƠƯ"
+_FROM_TCVN3 = str.maketrans(_TCVN3, _TCVN3_TO_UNICODE)
+# letters only Unicode Vietnamese has (outside Latin-1): a text with them is not TCVN3
+_UNICODE_ONLY = re.compile("[ăđơưĂĐƠƯ\u0300-\u0323\u1ea0-\u1ef9]")
+_COMMON_WORDS = ("tháng", "năm", "báo cáo", "nhiệm vụ", "thực hiện", "kết quả", "được", "của", "và", "các")
+
+
+def looks_like_tcvn3(text: str) -> bool:
+    """Whether ``text`` is Vietnamese typed in TCVN3 and read as Latin-1 ("th¸ng n¨m"): it has
+    none of the letters only Unicode has, and common words appear once converted, clearly more
+    than as it stands (Windows-1258 read as Latin-1 keeps some words, "và", "tháng", intact)."""
+    if _UNICODE_ONLY.search(text):
+        return False
+
+    def common_words(candidate: str) -> int:
+        candidate = candidate.lower()
+        return sum(candidate.count(word) for word in _COMMON_WORDS)
+
+    converted = common_words(text.translate(_FROM_TCVN3))
+    return converted >= 3 and converted > 2 * common_words(text)
+
+
+def from_tcvn3(text: str) -> str:
+    """TCVN3 text (as Latin-1 characters) in Unicode."""
+    return text.translate(_FROM_TCVN3)
+
+
+def _tcvn3_warning(path) -> None:
+    warnings.warn(f"{Path(str(path)).name}: đọc theo bảng mã TCVN3 (phông .VnTime); chữ in hoa trở thành chữ "
+                  "thường; hãy chuyển báo cáo sang Unicode (Unikey: Ctrl+Shift+F6) để chắc chắn", UnicodeWarning,
+                  stacklevel=4)
+
+
 def superscript(number: str | int) -> str:
     return str(number).translate(_TO_SUPER)
 
@@ -91,7 +128,8 @@ def read_document(path) -> Document:
 
 def decode_text(data: bytes, path="") -> str:
     """Bytes of a text report as str: UTF-8 (BOM or not), UTF-16 with BOM; legacy code pages
-    are decoded best-effort as cp1258 with a warning."""
+    are decoded as TCVN3 when the text reads as Vietnamese that way, else best-effort as cp1258,
+    with a warning either way."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -101,6 +139,10 @@ def decode_text(data: bytes, path="") -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
+        latin = data.decode("latin-1")
+        if looks_like_tcvn3(latin):
+            _tcvn3_warning(path)
+            return from_tcvn3(latin)
         warnings.warn(f"{Path(str(path)).name}: không phải UTF-8, đọc thử theo bảng mã Windows-1258; "
                       "hãy lưu lại báo cáo dưới dạng UTF-8 để chắc chắn", UnicodeWarning, stacklevel=3)
         return data.decode("cp1258", errors="replace")
@@ -216,34 +258,38 @@ def _read_docx(path: Path) -> Document:
         raise _problem(path, "unreadable_report",
                        f"không mở được tệp Word ({type(exc).__name__}); hãy mở bằng Word và lưu lại dạng .docx") from exc
     styles = {s.style_id: s.name for s in document.styles}
+    legacy = looks_like_tcvn3("".join(document.element.body.itertext()))
+    if legacy:  # a document typed in a .VnTime font
+        _tcvn3_warning(path)
+    clean = (lambda text: clean_text(from_tcvn3(text))) if legacy else clean_text
     paragraphs, number = [], 0
     for child in _blocks(document.element.body):
         if child.tag == _W + "p":
             number += 1
             for piece in _run_text(child).split("\n"):
                 if piece.strip():
-                    paragraphs.append(Paragraph(number, clean_text(piece.strip()), _style_level(child, styles)))
+                    paragraphs.append(Paragraph(number, clean(piece.strip()), _style_level(child, styles)))
         elif child.tag == _W + "tbl":
             for row in child.iterchildren(_W + "tr"):
                 number += 1
-                cells = _row_cells(row)
+                cells = _row_cells(row, clean)
                 text = " | ".join(cells) if any(cells) else ""
                 if text:
                     paragraphs.append(Paragraph(number, text.replace("\n", " ")))
-    return Document(str(path), paragraphs, _docx_footnotes(document, number))
+    return Document(str(path), paragraphs, _docx_footnotes(document, number, clean))
 
 
-def _row_cells(row) -> list[str]:
+def _row_cells(row, clean=clean_text) -> list[str]:
     """The cells of a table row, one per grid column: a cell spanning two columns is followed by an
     empty one and empty cells stay, so that a figure sits under its column's header."""
     cells = []
     for tc in row.iterchildren(_W + "tc"):
         span = tc.find(f"{_W}tcPr/{_W}gridSpan")
-        cells += [clean_text(_run_text(tc)).strip()] + [""] * (int(span.get(_W + "val", 1)) - 1 if span is not None else 0)
+        cells += [clean(_run_text(tc)).strip()] + [""] * (int(span.get(_W + "val", 1)) - 1 if span is not None else 0)
     return cells
 
 
-def _docx_footnotes(document, last_line: int) -> dict[str, Footnote]:
+def _docx_footnotes(document, last_line: int, clean=clean_text) -> dict[str, Footnote]:
     from lxml import etree
 
     part = next((rel.target_part for rel in document.part.rels.values()
@@ -256,7 +302,7 @@ def _docx_footnotes(document, last_line: int) -> dict[str, Footnote]:
         number = note.get(_W + "id")
         if note.get(_W + "type") in ("separator", "continuationSeparator", "continuationNotice"):
             continue
-        text = " ".join(clean_text(_run_text(p)).strip() for p in note.iter(_W + "p")).strip()
+        text = " ".join(clean(_run_text(p)).strip() for p in note.iter(_W + "p")).strip()
         # Word repeats the reference mark inside the note; drop it, we add our own
         text = re.sub(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s*", "", text)
         if text:
@@ -281,7 +327,11 @@ def _read_pdf(path: Path) -> Document:
     if not "".join(pages).strip():
         raise _problem(path, "no_text_layer",
                        "tệp PDF không có lớp chữ (bản quét); hãy dùng bản .docx gốc hoặc PDF xuất từ Word")
-    lines = _layout_tables(clean_text("\n".join(pages)).splitlines())
+    text = "\n".join(pages)
+    if looks_like_tcvn3(text):  # printed from a .VnTime font
+        _tcvn3_warning(path)
+        text = from_tcvn3(text)
+    lines = _layout_tables(clean_text(text).splitlines())
     lines = [re.sub(r"\s{2,}", " ", line).strip() for line in lines]
     return parse_text("\n".join(_pdf_footnotes(_reflow(lines))), str(path))
 

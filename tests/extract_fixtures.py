@@ -83,3 +83,27 @@ def cp1258(text: str) -> bytes:
         tone = "".join(m for m in d[1:] if m not in shape)
         out += (unicodedata.normalize("NFC", d[0] + shape) + tone).encode("cp1258", errors="replace")
     return bytes(out)
+
+
+def tcvn3(text: str) -> str:
+    """``text`` as typed in a .VnTime (TCVN3) font, as Latin-1 characters: each Vietnamese letter one
+    character; capitals on the same code as the small letter (the upper-case font draws them);
+    footnote superscripts as [n] (old documents had no such characters) and curly quotes straight."""
+    from sokhcn_analytics import documents
+
+    table = {u: t for t, u in zip(documents._TCVN3, documents._TCVN3_TO_UNICODE)}
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch in table:
+            out.append(table[ch])
+        elif ch.lower() in table:
+            out.append(table[ch.lower()])
+        elif ch in "¹²³⁴⁵⁶⁷⁸⁹":
+            out.append(f"[{'¹²³⁴⁵⁶⁷⁸⁹'.index(ch) + 1}]")
+        elif ch in "“”":
+            out.append('"')
+        else:
+            out.append(ch)
+    result = "".join(out)
+    result.encode("latin-1")  # every character fits one byte, as in a TCVN3 file
+    return result

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extract_fixtures import cp1258, write_docx
+from extract_fixtures import cp1258, tcvn3, write_docx
 from sokhcn_analytics.errors import InputError
 from sokhcn_analytics.extract import extract_indicators, read_report
 
@@ -44,6 +44,52 @@ def test_legacy_windows_1258_file_is_read_best_effort_with_a_warning(tmp_path):
     with pytest.warns(UnicodeWarning, match="UTF-8"):
         rows = _result_rows(path)
     assert rows == JANUARY_ROWS
+
+
+def test_tcvn3_letters_read_as_the_vietnamese_they_stand_for():
+    from sokhcn_analytics.documents import from_tcvn3
+
+    # written out by hand from the .VnTime code chart, not produced by the fixture's table
+    assert from_tcvn3("B¶o Th¾ng, B¸t X¸t") == "Bảo Thắng, Bát Xát"
+    assert from_tcvn3("th¸ng 01 n¨m 2021") == "tháng 01 năm 2021"
+    assert from_tcvn3("®\u00adîc thÈm ®Þnh, nghiÖm thu; gièng nÊm") == "được thẩm định, nghiệm thu; giống nấm"
+    assert from_tcvn3("Së Khoa häc vµ C«ng nghÖ") == "Sở Khoa học và Công nghệ"
+
+
+def _figures(df):
+    return sorted(zip(df["period"], df["indicator"], df["value"], df["kind"]))
+
+
+def test_report_in_tcvn3_gives_the_same_figures_as_in_unicode_with_a_warning(tmp_path):
+    source = Path(__file__).parent / "data" / "extract" / "2021-01_so-khcn-bac-kan.txt"
+    text = source.read_text(encoding="utf-8")
+    legacy = tmp_path / "2021-01_so-khcn-bac-kan.txt"
+    legacy.write_bytes(tcvn3(text).encode("latin-1"))
+    with pytest.warns(UnicodeWarning, match="TCVN3"):
+        got = extract_indicators(legacy)
+    assert len(got) >= 20 and _figures(got) == _figures(extract_indicators(source))
+
+
+def test_word_document_typed_in_a_vntime_font_is_read_as_vietnamese(tmp_path):
+    path = write_docx(tmp_path / "bao-cao.docx", [
+        ("title", tcvn3("BÁO CÁO Kết quả thực hiện nhiệm vụ tháng 01 năm 2021")),
+        ("h1", tcvn3("I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 01")),
+        ("p", tcvn3("Năm 2021 tham mưu quản lý 36 nhiệm vụ khoa học và công nghệ.")),
+        ("p", tcvn3("Sản xuất 250 kg giống nấm các loại.")),
+    ])
+    with pytest.warns(UnicodeWarning, match="TCVN3"):
+        df = extract_indicators(path)
+    assert df[["period", "indicator", "value"]].values.tolist() == [
+        ["2021-01", "tasks_managed", 36.0], ["2021-01", "mushroom_spawn_kg", 250.0]]
+
+
+def test_unicode_vietnamese_is_never_taken_for_tcvn3():
+    from sokhcn_analytics.documents import looks_like_tcvn3
+
+    assert not looks_like_tcvn3(TEXT)                       # real Vietnamese
+    assert looks_like_tcvn3(tcvn3(TEXT))
+    assert not looks_like_tcvn3(cp1258(TEXT).decode("latin-1"))  # Windows-1258 bytes are not TCVN3
+    assert not looks_like_tcvn3("Total: 36 tasks, 250 kg © 2021 ¸")  # a few Latin-1 signs are not a language
 
 
 def test_markdown_report_with_headings_bold_and_footnotes(tmp_path):
