@@ -526,7 +526,7 @@ def format_table(table, lang: str = "vi") -> pd.DataFrame:
         out[_col("org", lang)] = [_org_label(o, lang) for o in flat["org"]]
     if "indicator" in flat.columns:
         out[_col("indicator", lang)] = [catalog.name(c, lang) for c in flat["indicator"]]
-        out[_col("unit", lang)] = [_unit(c) for c in flat["indicator"]]
+        out[_col("unit", lang)] = [_unit(c, lang) for c in flat["indicator"]]
     for col in table.columns:
         out[_col(col, lang)] = [_cell(col, v, lang) for v in flat[col]]
     return out
@@ -566,9 +566,9 @@ def _org_label(org: str, lang: str) -> str:
         return org
 
 
-def _unit(code: str) -> str:
+def _unit(code: str, lang: str = "vi") -> str:
     try:
-        return catalog.unit(code)
+        return catalog.unit(code, lang)
     except KeyError:
         return ""
 

@@ -1,7 +1,7 @@
 """The indicator catalog and the label catalog, both data files shipped in the package.
 
-``indicators.csv`` holds one row per indicator: code, Vietnamese and English names, unit,
-category and how months add up (``sum`` for flows, ``last`` for stocks). ``labels.csv``
+``indicators.csv`` holds one row per indicator: code, Vietnamese and English names and
+units, category and how months add up (``sum`` for flows, ``last`` for stocks). ``labels.csv``
 holds every other leadership-facing word, in Vietnamese and English. Adding an indicator or
 a label is one row, never code.
 """
@@ -58,8 +58,10 @@ def aggregation(code: str) -> str:
     return indicator(code)["aggregation"]
 
 
-def unit(code: str) -> str:
-    return indicator(code)["unit"]
+def unit(code: str, lang: str = "vi") -> str:
+    """The indicator's unit in ``lang`` ('vi' or 'en'); the stored ``unit`` column is Vietnamese."""
+    row = indicator(code)
+    return (row.get("unit_en") or row["unit"]) if lang == "en" else row["unit"]
 
 
 def name(code: str, lang: str = "vi") -> str:

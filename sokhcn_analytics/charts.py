@@ -274,13 +274,13 @@ def _number_formatter(ax_axis) -> None:
 
 
 def _indicator_title(code: str, lang: str) -> str:
-    unit = _unit(code)
+    unit = _unit(code, lang)
     return f"{catalog.name(code, lang)} ({unit})" if unit else catalog.name(code, lang)
 
 
-def _unit(code: str) -> str:
+def _unit(code: str, lang: str = "vi") -> str:
     try:
-        return catalog.unit(code)
+        return catalog.unit(code, lang)
     except KeyError:
         return ""
 
@@ -344,7 +344,7 @@ def _draw_trend(ax, rows, indicator, period, lang):
     top = np.nanmax(np.concatenate([prev, cur, [0.0]]))
     ax.set_ylim(0, top * 1.2 if top > 0 else 1)
     _number_formatter(ax.yaxis)
-    ax.set_ylabel(_unit(indicator))
+    ax.set_ylabel(_unit(indicator, lang))
     ax.set_title(catalog.label("chart.trend.title", lang, name=catalog.name(indicator, lang)))
     handles, labels = ax.get_legend_handles_labels()
     if not _is_stock(indicator):
@@ -498,7 +498,7 @@ def _draw_targets(ax, table, lang):
     ax.vlines(table["expected_pct"].to_numpy(float), ypos - 0.4, ypos + 0.4, color=COLORS["expected"],
               linewidth=2, label=catalog.label("chart.target.expected", lang))
     for yp, (code, row) in zip(ypos, table.iterrows()):
-        text = (f" {format_number(row['actual'])} / {format_number(row['target'])} {_unit(code)}"
+        text = (f" {format_number(row['actual'])} / {format_number(row['target'])} {_unit(code, lang)}"
                 f"  ({format_percent(row['pct_of_target'])})")
         ax.text(max(np.nan_to_num(row["pct_of_target"], nan=0.0), row["expected_pct"]) + 1, yp, text,
                 va="center", fontsize=8.5)

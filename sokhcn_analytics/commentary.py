@@ -90,7 +90,7 @@ def sentences(df, period: str, org: str, lang: str = "vi", indicators=None, limi
 
 
 def _fields(code: str, lang: str) -> dict:
-    return {"name": catalog.name(code, lang), "unit": catalog.unit(code)}
+    return {"name": catalog.name(code, lang), "unit": catalog.unit(code, lang)}
 
 
 def _month_sentence(code, row, period, lang) -> str:

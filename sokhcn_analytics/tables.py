@@ -18,12 +18,12 @@ from .vnformat import format_number, format_percent, format_period
 
 
 def _name_unit(codes, lang):
-    return ([catalog.name(c, lang) for c in codes], [_unit(c) for c in codes])
+    return ([catalog.name(c, lang) for c in codes], [_unit(c, lang) for c in codes])
 
 
-def _unit(code):
+def _unit(code, lang="vi"):
     try:
-        return catalog.unit(code)
+        return catalog.unit(code, lang)
     except KeyError:
         return ""
 
@@ -180,7 +180,7 @@ def months_by_category(df, year: int, through: str, category: str, org: str, lan
             series = monthly(df, code, make_period(y, 1), make_period(y, month), org=org)
             ytd_value = summary.loc[code, "ytd" if y == int(year) else "ytd_prev_year"]
             row = {label("analysis.col.indicator", lang): catalog.name(code, lang),
-                   label("analysis.col.unit", lang): _unit(code),
+                   label("analysis.col.unit", lang): _unit(code, lang),
                    label("report.col.year", lang): str(y)}
             for p, v in series.items():
                 row[label("chart.month_tick", lang, month=int(str(p)[5:7]))] = format_number(v)

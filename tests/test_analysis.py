@@ -425,6 +425,8 @@ def test_format_table_in_english_and_with_statuses():
     t = format_table(plan_followup(df, "2021-02"), lang="en")
     assert t.iloc[0]["Indicator"] == "Mushroom spawn produced"
     assert t.iloc[0]["Status"] == "Partly done"
+    training = format_table(yoy(frame([("2021-02", TRAINING, 3.0)]), "2021-02"), lang="en")
+    assert training.iloc[0]["Unit"] == "classes"
     vi = format_table(plan_followup(df, "2021-02"))
     assert vi.iloc[0]["Tình trạng"] == "Hoàn thành một phần"
 

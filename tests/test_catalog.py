@@ -45,3 +45,11 @@ def test_unknown_names_fail_loudly():
     with pytest.raises(KeyError, match="no.such"):
         catalog.label("no.such")
     assert catalog.name("mushroom_spawn_kg", "en") == "Mushroom spawn produced"
+
+
+def test_every_indicator_has_a_unit_in_both_languages():
+    for code in catalog.codes():
+        vi, en = catalog.unit(code), catalog.unit(code, "en")
+        assert vi and en, code
+        assert en.isascii(), (code, en)  # no Vietnamese word left in an English report
+    assert (catalog.unit("orchid_bags"), catalog.unit("orchid_bags", "en")) == ("bịch", "bags")

@@ -138,6 +138,13 @@ def test_charts_speak_english_on_request():
     assert "Provincial" in texts(pipeline_chart(tasks(), "2021-06", lang="en"))
 
 
+def test_english_charts_give_english_units():
+    ytd_words = texts(ytd_chart(indicators(), "2021-06", indicators=[TRAINING], lang="en"))
+    assert "Training classes held (classes)" in ytd_words
+    trend_words = texts(trend_chart(indicators(), TRAINING, "2021-06", lang="en"))
+    assert "classes" in trend_words and "lớp" not in " ".join(trend_words)
+
+
 @pytest.mark.parametrize("name", CHARTS)
 def test_illustrative_rows_carry_a_visible_mark(name):
     fig = CHARTS[name](indicators(org=DEMO, illustrative=True), tasks(org=DEMO, illustrative=True))
