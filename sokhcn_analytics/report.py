@@ -304,9 +304,9 @@ def notebook_imports(path) -> str:
                     statements.append(text)
     if not statements:
         return ""
-    body = "\n".join(f"        {line}" for line in statements)
-    return ("def _sokhcn_preload():\n    try:\n" + body + "\n    except Exception:\n        pass\n"
-            "_sokhcn_preload()\ndel _sokhcn_preload")
+    # one try each: an import that fails does not keep the others from loading
+    body = "".join(f"    try:\n        {line}\n    except Exception:\n        pass\n" for line in statements)
+    return "def _sokhcn_preload():\n" + body + "_sokhcn_preload()\ndel _sokhcn_preload"
 
 
 def kernel_arguments(preload: str = "") -> list[str]:

@@ -52,12 +52,16 @@ def test_a_notebook_without_imports_preloads_nothing(tmp_path):
     assert report.kernel_arguments("") == ["--HistoryManager.hist_file=:memory:"]
 
 
-def test_a_failing_preload_import_is_ignored(tmp_path):
-    code = report.notebook_imports(notebook(tmp_path / "n.ipynb", "import sokhcn_no_such_module"))
+def test_a_failing_preload_import_is_ignored_and_the_others_still_load(tmp_path):
+    import sys
+
+    sys.modules.pop("wave", None)
+    code = report.notebook_imports(notebook(tmp_path / "n.ipynb", "import sokhcn_no_such_module\nimport wave"))
     assert "sokhcn_no_such_module" in code
     namespace: dict = {}
     exec(code, namespace)  # no exception: the notebook's own cell reports it (test below)
     assert set(namespace) == {"__builtins__"}
+    assert "wave" in sys.modules
 
 
 # ---------------------------------------------------------------- in a real kernel
