@@ -127,13 +127,22 @@ def xls_or_encrypted(folder):
 
 def pasted_table(folder, rows: int = 3000):
     """A table pasted under the indicators: thousands of unknown codes, each one a problem."""
+    extra = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>ma_{r}</t></is></c><c r="D{r}"><v>{r}</v></c></row>'
+                    for r in range(100, 100 + rows))
+    return _with_rows_below_indicators(folder, extra)
+
+
+def _with_rows_below_indicators(folder, rows_xml: str, last_row: int | None = None):
+    """A good workbook with ``rows_xml`` appended to the indicator sheet (and its dimension
+    moved down to ``last_row`` when given, as Excel would write it)."""
     path = good_workbook(folder)
     part = _sheet_part(path, INDICATORS)
     with zipfile.ZipFile(path) as zf:
         xml = zf.read(part).decode()
-    extra = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>ma_{r}</t></is></c><c r="D{r}"><v>{r}</v></c></row>'
-                    for r in range(100, 100 + rows))
-    return _rezip(path, {part: xml.replace("</sheetData>", extra + "</sheetData>").encode()})
+    xml = xml.replace("</sheetData>", rows_xml + "</sheetData>")
+    if last_row is not None:
+        xml = re.sub(r'<dimension ref="A1:F\d+"/>', f'<dimension ref="A1:F{last_row}"/>', xml)
+    return _rezip(path, {part: xml.encode()})
 
 
 def empty_file(folder):
@@ -269,16 +278,10 @@ def xml_entities(folder):
 
 def large_sheet(folder, rows: int = 200_000):
     """200 000 rows pasted under the indicators (another table pasted in by mistake)."""
-    path = good_workbook(folder)
-    part = _sheet_part(path, INDICATORS)
-    with zipfile.ZipFile(path) as zf:
-        xml = zf.read(part).decode()
     extra = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>x</t></is></c><c r="D{r}"><v>{r}</v></c>'
                     f'<c r="E{r}"><v>1</v></c><c r="F{r}" t="inlineStr"><is><t>dòng {r}</t></is></c></row>'
                     for r in range(100, 100 + rows))
-    xml = xml.replace("</sheetData>", extra + "</sheetData>")
-    xml = re.sub(r'<dimension ref="A1:F\d+"/>', f'<dimension ref="A1:F{99 + rows}"/>', xml)
-    return _rezip(path, {part: xml.encode()})
+    return _with_rows_below_indicators(folder, extra, last_row=99 + rows)
 
 
 def zip_bomb(folder, gigabytes: int = 2):
