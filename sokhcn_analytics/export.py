@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def _exporter():
     return exporter
 
 
+_EXPORT_LOCK = threading.Lock()  # one exporter per process; a batch's lanes take turns
 _PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
 
 
@@ -101,9 +103,10 @@ def notebook_to_html(nb, *, title: str | None = None) -> str:
         },
         "language_code": lang,
     }
-    exporter = _exporter()
-    exporter.language_code = lang
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    with _EXPORT_LOCK:
+        exporter = _exporter()
+        exporter.language_code = lang
+        body, _ = exporter.from_notebook_node(nb, resources=resources)
     return insert_toc(body, lang)
 
 

@@ -2,8 +2,8 @@
 
 ``sokhcn report --period 2021-01`` writes ``reports/2021-01/monthly_summary.{ipynb,html,pdf}``
 and the yearly notebooks under ``reports/2021/``. Batches (``--all``, ``--from/--to``) run
-periods in parallel processes (``--jobs``), keep going when one notebook fails and report
-every failure at the end.
+periods in parallel (``--jobs N``: N kernels, each kept for its share of the notebooks), keep
+going when one notebook fails and report every failure at the end.
 
 >>> jobs = plan_jobs(["2021-01"], ["monthly_summary"], processed_dir="data/processed")  # doctest: +SKIP
 >>> results = run_jobs(jobs, n_jobs=1, pdf=False)                                      # doctest: +SKIP
@@ -397,24 +397,24 @@ _warm: WarmKernel | None = None
 
 
 def warm_kernel(kernel_name: str) -> WarmKernel:
-    """This process's kept kernel (shut down when the process ends, pool workers included)."""
+    """This process's kept kernel (shut down when the process ends)."""
     global _warm
     if _warm is None or _warm.kernel_name != kernel_name:
         import atexit
-        from multiprocessing import util
 
         _warm = WarmKernel(kernel_name)
         atexit.register(_warm.close)
-        util.Finalize(_warm, _warm.close, exitpriority=10)
     return _warm
 
 
 # ---------------------------------------------------------------- running
 
-def execute_job(job: Job, pdf: bool = True, kernel_name: str | None = None, warm: bool = False) -> JobResult:
+def execute_job(job: Job, pdf: bool = True, kernel_name: str | None = None, warm: bool = False,
+                kept: WarmKernel | None = None) -> JobResult:
     """Run one notebook with papermill, then write its HTML (and PDF). Never raises.
 
-    ``warm``: run in this process's kept kernel (see :class:`WarmKernel`) instead of a new one.
+    ``warm``: run in this process's kept kernel (see :class:`WarmKernel`) instead of a new one;
+    ``kept``: run in that kept kernel (a batch gives each of its lanes one).
     """
     result = JobResult(job)
     out_dir = Path(job.out_dir)
@@ -423,8 +423,10 @@ def execute_job(job: Job, pdf: bool = True, kernel_name: str | None = None, warm
     cwd = str(Path(job.source).parent)
     try:
         kernel_name = kernel_name or ensure_kernel()
-        if warm:  # the kernel boots and runs the notebook's imports while papermill is imported
-            warm_kernel(kernel_name).start(cwd, notebook_imports(job.source))
+        if warm and kept is None:
+            kept = warm_kernel(kernel_name)
+        if kept is not None:  # the kernel boots and runs the notebook's imports while papermill is imported
+            kept.start(cwd, notebook_imports(job.source))
         # lazy imports: papermill and nbconvert take a second to import; the CLI's other commands don't need them
         import papermill as pm
         from papermill.exceptions import PapermillExecutionError
@@ -435,9 +437,9 @@ def execute_job(job: Job, pdf: bool = True, kernel_name: str | None = None, warm
     from .export import BrowserNotFound, notebook_to_html, render_pdf, warm_up
 
     try:
-        if warm:
+        if kept is not None:
             warm_up()  # nbconvert's import and template compilation, while the kernel boots
-        extra = {"km": warm_kernel(kernel_name).manager(cwd)} if warm else {}
+        extra = {"km": kept.manager(cwd)} if kept is not None else {}
         nb = pm.execute_notebook(
             job.source, str(ipynb), parameters=dict(job.parameters),
             kernel_name=kernel_name, progress_bar=False, log_output=False,
@@ -486,50 +488,89 @@ def _short(text, limit: int = 300) -> str:
 
 def run_jobs(jobs, n_jobs: int = 1, pdf: bool = True, on_result=None, progress: bool | None = None,
              warm: bool = True) -> list[JobResult]:
-    """Run every job (in ``n_jobs`` processes), calling ``on_result`` as each finishes.
+    """Run every job, ``n_jobs`` at a time, calling ``on_result`` as each finishes.
 
-    With ``warm`` (default) each process keeps one kernel for all its notebooks.
+    With ``warm`` (default) the batch runs in ``n_jobs`` lanes, each with one kept kernel for
+    all its notebooks, launched at once so that they boot while papermill and nbconvert are
+    imported. Lanes are threads of this process: the work is in the kernels (separate
+    processes), and one process imports papermill and nbconvert once instead of once per
+    worker.
     """
+    jobs = list(jobs)
     kernel = ensure_kernel()
-    in_process = n_jobs <= 1 or len(jobs) <= 1
-    if warm and in_process and jobs:  # boot the first kernel now, while the rest is imported
-        first = jobs[0]
-        try:
-            warm_kernel(kernel).start(str(Path(first.source).parent), notebook_imports(first.source))
-        except Exception:  # the job tries again and reports what went wrong
-            pass
+    lanes = max(1, min(n_jobs, len(jobs)))
+    kept: list[WarmKernel | None] = [None] * lanes
+    if warm and jobs:
+        kept = [warm_kernel(kernel)] + [WarmKernel(kernel) for _ in range(lanes - 1)]
+        for k, first in zip(kept, jobs):  # boot every lane's kernel now, with its first notebook's imports
+            try:
+                k.start(str(Path(first.source).parent), notebook_imports(first.source))
+            except Exception:  # the job tries again and reports what went wrong
+                pass
     from tqdm import tqdm
 
     show = sys.stderr.isatty() if progress is None else progress
     results = []
-    with tqdm(total=len(jobs), disable=not show, file=sys.stderr, unit="báo cáo", leave=False) as bar:
-        def done(res):
-            results.append(res)
-            bar.update(1)
-            if on_result:
-                on_result(res, bar)
+    try:
+        with tqdm(total=len(jobs), disable=not show, file=sys.stderr, unit="báo cáo", leave=False) as bar:
+            def done(res):
+                results.append(res)
+                bar.update(1)
+                if on_result:
+                    on_result(res, bar)
 
-        if in_process:
-            for job in jobs:
-                done(execute_job(job, pdf, kernel, warm))
-        else:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-
-            # spawn: a forked child would share the parent's zmq/tqdm state
-            with ProcessPoolExecutor(max_workers=n_jobs, mp_context=mp.get_context("spawn")) as pool:
-                futures = {pool.submit(execute_job, job, pdf, kernel, warm): job for job in jobs}
-                for fut in as_completed(futures):
-                    try:
-                        done(fut.result())
-                    except Exception as e:  # a worker process died: report it with the others
-                        job = futures[fut]
-                        done(JobResult(job, error=label("report.run_failed", notebook=job.notebook, when=job.key,
-                                                        ename=type(e).__name__, evalue=_short(str(e)))))
-    if _warm is not None:  # the pool's workers close theirs on exit
-        _warm.close()
+            if lanes == 1:
+                for job in jobs:
+                    done(execute_job(job, pdf, kernel, kept=kept[0]))
+            else:
+                for res in _run_lanes(jobs, kept, pdf, kernel):
+                    done(res)
+    finally:
+        for k in kept:
+            if k is not None:
+                k.close()
     order = {(j.notebook, j.key): i for i, j in enumerate(jobs)}
     return sorted(results, key=lambda r: order.get((r.job.notebook, r.job.key), 0))
+
+
+def _run_lanes(jobs: list[Job], kept: list, pdf: bool, kernel: str):
+    """Yield each job's result as it finishes, ``len(kept)`` jobs running at a time.
+
+    Lane *i* starts with job *i* (its kernel was booted in that notebook's folder, with its
+    imports), then takes the next job left. The lanes are daemon threads: on Ctrl-C the
+    caller stops waiting and closes the kernels.
+    """
+    import queue
+    import threading
+
+    # papermill and nbconvert imported, and the HTML template compiled, once, while the kernels boot
+    import papermill  # noqa: F401
+
+    from .export import warm_up
+
+    warm_up()
+    rest: queue.SimpleQueue = queue.SimpleQueue()
+    for job in jobs[len(kept):]:
+        rest.put(job)
+    finished: queue.SimpleQueue = queue.SimpleQueue()
+
+    def lane(first: Job, k) -> None:
+        job = first
+        while job is not None:
+            try:
+                finished.put(execute_job(job, pdf, kernel, kept=k))
+            except BaseException as e:  # execute_job reports its own errors; this is a last resort
+                finished.put(JobResult(job, error=label("report.run_failed", notebook=job.notebook, when=job.key,
+                                                        ename=type(e).__name__, evalue=_short(str(e)))))
+            try:
+                job = rest.get_nowait()
+            except queue.Empty:
+                job = None
+
+    for i, (first, k) in enumerate(zip(jobs, kept)):
+        threading.Thread(target=lane, args=(first, k), name=f"sokhcn-lane-{i}", daemon=True).start()
+    for _ in jobs:
+        yield finished.get()
 
 
 # ---------------------------------------------------------------- command line

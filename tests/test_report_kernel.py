@@ -132,3 +132,43 @@ def test_failing_notebook_fixture_still_runs_in_a_prestarted_kernel(tmp_path):
                             out=tmp_path / "r")
     results = report.run_jobs(jobs, n_jobs=1, pdf=False, progress=False)
     assert results[0].error is None and "hỏng kỳ 2021-02" in results[1].error
+
+
+# ---------------------------------------------------------------- --jobs N: lanes with kept kernels
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_two_lanes_run_side_by_side_each_in_a_kept_kernel(tmp_path):
+    nb = notebook(tmp_path / "lane.ipynb",
+                  "import os, time\nstart = time.time()\ntime.sleep(0.8)\nprint(os.getpid(), start, time.time())")
+    periods = ["2021-01", "2021-02", "2021-03", "2021-04", "2021-05"]
+    jobs = report.plan_jobs(periods, [str(nb)], processed_dir=write_store(tmp_path / "p"), out=tmp_path / "r")
+    results = report.run_jobs(jobs, n_jobs=2, pdf=False, progress=False)
+    assert [r.job.key for r in results] == periods and [r.error for r in results] == [None] * 5
+    runs = [printed(tmp_path / "r" / p / "lane.ipynb").split() for p in periods]
+    pids = {int(pid) for pid, _, _ in runs}
+    assert len(pids) == 2                     # two kernels, each kept for more than one notebook
+    spans = sorted((float(a), float(b)) for _, a, b in runs)
+    assert any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:]))  # they ran at the same time
+    assert not any(_alive(pid) for pid in pids)  # and both are stopped at the end
+
+
+def test_a_kernel_that_dies_is_reported_and_its_lane_goes_on_with_a_new_one(tmp_path):
+    nb = notebook(tmp_path / "die.ipynb",
+                  "import os\nif period == '2021-02':\n    os._exit(3)\nprint(os.getpid())")
+    periods = ["2021-01", "2021-02", "2021-03", "2021-04"]
+    jobs = report.plan_jobs(periods, [str(nb)], processed_dir=write_store(tmp_path / "p"), out=tmp_path / "r")
+    results = report.run_jobs(jobs, n_jobs=2, pdf=False, progress=False)
+    errors = {r.job.key: r.error for r in results}
+    assert errors["2021-02"] and "die (2021-02)" in errors["2021-02"]
+    assert [errors[p] for p in ("2021-01", "2021-03", "2021-04")] == [None, None, None]
+    for p in ("2021-01", "2021-03", "2021-04"):
+        assert (tmp_path / "r" / p / "die.html").is_file()
