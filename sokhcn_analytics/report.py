@@ -232,7 +232,8 @@ def ensure_kernel() -> str:
 def kernel_manager_class():
     """Local kernels talk over a Unix socket (IPC) where there is one: nothing listens on TCP
     and ipykernel has no reason to warn about unencrypted traffic. The manager remembers the
-    clients made from it, so a kept kernel's old clients can be closed."""
+    clients made from it, so a kept kernel's old clients can be closed; its clients know when
+    the kernel is ready without waiting for a silence (see :func:`kernel_client_class`)."""
     global _KernelManager
     if _KernelManager is not None:
         return _KernelManager
@@ -244,6 +245,10 @@ def kernel_manager_class():
     from traitlets import CaselessStrEnum, default
 
     class SokhcnKernelManager(AsyncKernelManager):
+        @default("client_factory")
+        def _client_factory_default(self):
+            return kernel_client_class()
+
         if os.name == "posix":
             transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
 
@@ -272,6 +277,65 @@ def kernel_manager_class():
 
 
 _KernelManager = None
+
+
+def kernel_client_class():
+    """jupyter_client's asynchronous client, with a ``wait_for_ready`` that ends when it can.
+
+    jupyter_client's asks for ``kernel_info`` until a reply comes and IOPub carries a
+    message (IOPub is connected), then reads IOPub until it has been silent for 0.2 s —
+    0.2 s spent on every notebook, since nbclient waits for each. Here the wait ends when
+    IOPub has carried the ``idle`` status of the very request that was answered: the kernel
+    has finished with it and IOPub is connected; nothing of it is left to flush. (nbclient
+    reads only the messages that answer its own requests, so an older one left on IOPub
+    would be skipped anyway.) A reply without that status within 0.2 s (IOPub connected
+    late) means asking again, as jupyter_client does.
+    """
+    global _KernelClient
+    if _KernelClient is not None:
+        return _KernelClient
+    import time
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    async def _next(channel, deadline):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        try:
+            return await channel.get_msg(timeout=left)
+        except Empty:
+            return None
+
+    class SokhcnKernelClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            give_up = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                asked = self.kernel_info()
+                reply = None
+                deadline = time.monotonic() + 1
+                while (msg := await _next(self.shell_channel, deadline)) is not None:
+                    if msg["msg_type"] == "kernel_info_reply" and msg["parent_header"].get("msg_id") == asked:
+                        reply = msg
+                        break
+                if reply is not None:
+                    deadline = time.monotonic() + 0.2
+                    while (msg := await _next(self.iopub_channel, deadline)) is not None:
+                        if (msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle"
+                                and msg["parent_header"].get("msg_id") == asked):
+                            self._handle_kernel_info_reply(reply)
+                            return
+                if not await self.is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > give_up:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    _KernelClient = SokhcnKernelClient
+    return _KernelClient
+
+
+_KernelClient = None
 
 
 def notebook_imports(path) -> str:

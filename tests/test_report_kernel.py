@@ -172,3 +172,39 @@ def test_a_kernel_that_dies_is_reported_and_its_lane_goes_on_with_a_new_one(tmp_
     assert [errors[p] for p in ("2021-01", "2021-03", "2021-04")] == [None, None, None]
     for p in ("2021-01", "2021-03", "2021-04"):
         assert (tmp_path / "r" / p / "die.html").is_file()
+
+
+# ---------------------------------------------------------------- the client's readiness check
+
+def test_a_client_is_ready_with_iopub_connected_and_nothing_of_the_handshake_left(tmp_path):
+    """wait_for_ready ends as soon as the kernel_info request's idle status is seen on IOPub;
+    a message sent right after must then come back whole on IOPub, for fresh clients too."""
+    from jupyter_core.utils import run_sync
+
+    km = report.kernel_manager_class()(kernel_name=report.ensure_kernel())
+    run_sync(km.start_kernel)(cwd=str(tmp_path), extra_arguments=report.kernel_arguments())
+    try:
+        for i in range(4):  # each client connects anew: IOPub may join late
+            kc = km.client()
+            assert isinstance(kc, report.kernel_client_class())
+
+            async def check():
+                kc.start_channels()
+                await kc.wait_for_ready(timeout=60)
+                assert not await kc.iopub_channel.msg_ready()  # the handshake's messages were read
+                msg_id = kc.execute(f"{i} + 40")
+                seen = []
+                while True:
+                    msg = await kc.iopub_channel.get_msg(timeout=30)
+                    if msg["parent_header"].get("msg_id") != msg_id:
+                        continue
+                    seen.append(msg["msg_type"])
+                    if msg["msg_type"] == "execute_result":
+                        assert msg["content"]["data"]["text/plain"] == str(i + 40)
+                    if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                        return seen
+
+            assert run_sync(check)() == ["status", "execute_input", "execute_result", "status"]
+            kc.stop_channels()
+    finally:
+        run_sync(km.shutdown_kernel)(now=True)
