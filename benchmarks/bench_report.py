@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 import nbformat  # noqa: E402
 from nbformat.v4 import new_code_cell, new_notebook  # noqa: E402
 
-from sokhcn_analytics import paths, report  # noqa: E402
+from sokhcn_analytics import kernels, paths, report  # noqa: E402
 
 OUT = HERE / "out"
 BIN = Path(sys.executable).parent
@@ -135,7 +135,7 @@ def main() -> None:
     a = ap.parse_args()
     print(f"start: {load()} ({os.cpu_count()} cores)")
     floor = floor_notebook()
-    report.ensure_kernel()
+    kernels.ensure_kernel()
     cmds = commands(floor, a.period, a.data)
     for cmd in cmds.values():  # warm-up: disk caches, bytecode, font cache
         run(cmd)

@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 MODULES = ["analysis", "catalog", "charts", "documents", "model", "vnformat", "tables", "commentary", "present",
-           "store", "report", "export", "workbook"]
+           "store", "report", "kernels", "export", "workbook"]
 
 
 @pytest.mark.parametrize("name", MODULES)

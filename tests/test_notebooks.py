@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from report_fixtures import HOSTILE, REAL, args, failing_notebook, write_store
-from sokhcn_analytics import report
+from sokhcn_analytics import kernels, report
 from sokhcn_analytics.export import browser_flags, find_browser
 from sokhcn_analytics.vnformat import format_number
 
@@ -207,8 +207,8 @@ def test_kernel_is_this_virtualenvs_interpreter(tmp_path):
     nb_node = nbformat.read(nb, as_version=4)
     nb_node.cells[1].source = "import sys\nprint(sys.executable)"
     nbformat.write(nb_node, nb)
-    done = pm.execute_notebook(str(nb), str(tmp_path / "which_out.ipynb"), kernel_name=report.ensure_kernel(),
-                               progress_bar=False, kernel_manager_class=report.kernel_manager_class())
+    done = pm.execute_notebook(str(nb), str(tmp_path / "which_out.ipynb"), kernel_name=kernels.ensure_kernel(),
+                               progress_bar=False, kernel_manager_class=kernels.kernel_manager_class())
     assert done.cells[-1].outputs[0]["text"].strip() == sys.executable
 
 

@@ -9,7 +9,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
 from report_fixtures import failing_notebook, write_store
-from sokhcn_analytics import report, store
+from sokhcn_analytics import kernels, report, store
 
 
 def notebook(path, *sources):
@@ -37,7 +37,7 @@ def test_preload_is_the_notebooks_own_imports_and_binds_no_name(tmp_path):
                   "import json\nfrom os import path as osp\nx = 1\nif x:\n    import wave",
                   "%matplotlib inline\nimport colorsys",  # IPython syntax: left to the kernel
                   "from string import *\nimport json")
-    code = report.notebook_imports(nb)
+    code = kernels.notebook_imports(nb)
     assert "import json" in code and "from os import path as osp" in code
     assert code.count("import json") == 1          # once, though two cells import it
     assert "wave" not in code                      # only top-level statements
@@ -48,15 +48,15 @@ def test_preload_is_the_notebooks_own_imports_and_binds_no_name(tmp_path):
 
 
 def test_a_notebook_without_imports_preloads_nothing(tmp_path):
-    assert report.notebook_imports(notebook(tmp_path / "n.ipynb", "print(period)")) == ""
-    assert report.kernel_arguments("") == ["--HistoryManager.hist_file=:memory:"]
+    assert kernels.notebook_imports(notebook(tmp_path / "n.ipynb", "print(period)")) == ""
+    assert kernels.kernel_arguments("") == ["--HistoryManager.hist_file=:memory:"]
 
 
 def test_a_failing_preload_import_is_ignored_and_the_others_still_load(tmp_path):
     import sys
 
     sys.modules.pop("wave", None)
-    code = report.notebook_imports(notebook(tmp_path / "n.ipynb", "import sokhcn_no_such_module\nimport wave"))
+    code = kernels.notebook_imports(notebook(tmp_path / "n.ipynb", "import sokhcn_no_such_module\nimport wave"))
     assert "sokhcn_no_such_module" in code
     namespace: dict = {}
     exec(code, namespace)  # no exception: the notebook's own cell reports it (test below)
@@ -181,12 +181,12 @@ def test_a_client_is_ready_with_iopub_connected_and_nothing_of_the_handshake_lef
     a message sent right after must then come back whole on IOPub, for fresh clients too."""
     from jupyter_core.utils import run_sync
 
-    km = report.kernel_manager_class()(kernel_name=report.ensure_kernel())
-    run_sync(km.start_kernel)(cwd=str(tmp_path), extra_arguments=report.kernel_arguments())
+    km = kernels.kernel_manager_class()(kernel_name=kernels.ensure_kernel())
+    run_sync(km.start_kernel)(cwd=str(tmp_path), extra_arguments=kernels.kernel_arguments())
     try:
         for i in range(4):  # each client connects anew: IOPub may join late
             kc = km.client()
-            assert isinstance(kc, report.kernel_client_class())
+            assert isinstance(kc, kernels.kernel_client_class())
 
             async def check():
                 kc.start_channels()
