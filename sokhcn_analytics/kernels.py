@@ -211,10 +211,10 @@ def kernel_arguments(preload: str = "") -> list[str]:
 
 
 class WarmKernel:
-    """One kernel kept for all the notebooks a process runs, cleared between them.
+    """One kernel kept for all the notebooks of a run (of one lane, with --jobs N), cleared between them.
 
     Starting a kernel and importing pandas, matplotlib and the package costs seconds per
-    notebook; a process pays it once. :meth:`start` launches the kernel without waiting
+    notebook; a run pays it once per lane. :meth:`start` launches the kernel without waiting
     for it, so it boots (and runs the notebook's imports) while the caller does other work.
     Between notebooks the user namespace is reset (``%reset -f``) and the working folder
     set to the next notebook's, so no variable leaks from one report into the next; a
