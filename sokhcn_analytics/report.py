@@ -236,8 +236,11 @@ def execute_job(job: Job, pdf: bool = True, kernel_name: str | None = None, warm
         return result
     except Exception as e:  # kernel died, notebook unreadable, disk full: report it and go on
         result.partial = str(ipynb) if ipynb.exists() else None
-        result.error = label("report.run_failed", notebook=job.notebook, when=job.key,
-                             ename=type(e).__name__, evalue=_short(str(e)))
+        if type(e).__name__ == "DeadKernelError":  # nbclient's, raised when the kernel process is gone
+            result.error = label("report.kernel_died", notebook=job.notebook, when=job.key)
+        else:
+            result.error = label("report.run_failed", notebook=job.notebook, when=job.key,
+                                 ename=type(e).__name__, evalue=_short(str(e)))
         return result
     result.written.append(str(ipynb))
     html_path = ipynb.with_suffix(".html")
