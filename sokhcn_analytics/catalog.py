@@ -17,6 +17,8 @@ CATEGORIES = (
     "training", "information", "administration", "inspection",
 )
 AGGREGATIONS = ("sum", "last")
+DEFAULT_FLAG_RATIO = 3.0
+DEFAULT_FLAG_MIN_CHANGE = 10.0
 
 
 @lru_cache(maxsize=1)
@@ -26,6 +28,10 @@ def _rows() -> tuple[dict, ...]:
         for row in csv.DictReader(fh):
             row["key"] = row["key"].strip().lower() == "true"
             row["order"] = int(row["order"])
+            # how far a month may stray from its usual level before it is flagged (3 → above 3× or below ⅓)
+            row["flag_ratio"] = float(row.get("flag_ratio") or DEFAULT_FLAG_RATIO)
+            # ... and by at least this much: small counts (1 class instead of 4) jump without being wrong
+            row["flag_min_change"] = float(row.get("flag_min_change") or DEFAULT_FLAG_MIN_CHANGE)
             rows.append(row)
     return tuple(sorted(rows, key=lambda r: r["order"]))
 
@@ -56,6 +62,22 @@ def indicator(code: str) -> dict:
 
 def aggregation(code: str) -> str:
     return indicator(code)["aggregation"]
+
+
+def flag_ratio(code: str) -> float:
+    """The plausibility threshold of an indicator (column ``flag_ratio``; 3 when left empty)."""
+    try:
+        return indicator(code)["flag_ratio"]
+    except KeyError:
+        return DEFAULT_FLAG_RATIO
+
+
+def flag_min_change(code: str) -> float:
+    """The smallest change (in the indicator's unit) that may be flagged (column ``flag_min_change``)."""
+    try:
+        return indicator(code)["flag_min_change"]
+    except KeyError:
+        return DEFAULT_FLAG_MIN_CHANGE
 
 
 def unit(code: str, lang: str = "vi") -> str:
