@@ -111,26 +111,21 @@ def notebook_to_html(nb, *, title: str | None = None) -> str:
 
 
 def insert_toc(body: str, lang: str = "vi") -> str:
-    """Fill the page's table-of-contents slot with links to its section headings.
+    """Fill the table-of-contents slot with links to the section headings that follow it.
 
-    Every section after the first starts a new printed page (``sokhcn-break``).
+    Sections flow on the printed page (no forced break per section): a page with little to
+    say stays short. Only the appendix heading (``sokhcn-appendix``) starts a new page, by CSS.
     """
-    entries = []
-
-    def mark(match):
-        classes, anchor, text = match.groups()
-        if entries:
-            classes += " sokhcn-break"
-        entries.append((anchor, text))
-        return f'<h2 class="{classes}" id="{anchor}">{text}</h2>'
-
-    body = _H2.sub(mark, body)
-    if _TOC_SLOT not in body or not entries:
+    if _TOC_SLOT not in body:
         return body
+    head, tail = body.split(_TOC_SLOT, 1)
+    entries = [(a, t) for classes, a, t in _H2.findall(tail) if "sokhcn-appendix" not in classes]
+    if not entries:
+        return head + tail
     items = "".join(f'<li><a href="#{a}">{t}</a></li>' for a, t in entries)
     toc = (f'<nav class="sokhcn-toc" aria-label="{html.escape(label("report.toc", lang))}">'
            f'<div class="sokhcn-toc-title">{html.escape(label("report.toc", lang))}</div><ol>{items}</ol></nav>')
-    return body.replace(_TOC_SLOT, toc, 1)
+    return head + toc + tail
 
 
 def render_html(notebook_path, html_path=None) -> Path:

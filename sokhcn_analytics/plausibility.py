@@ -9,7 +9,8 @@ thresholds are columns of ``indicators.csv`` (3 and 10 unless stated). The recen
 
 - **flows** (``sum``): the recent level is the median of the previous 12 reported months
   (at least :data:`MIN_HISTORY` of them, or nothing is judged);
-- **stocks** (``last``): the previous reported value.
+- **stocks** (``last``): the previous reported value of the same year (several stocks restart
+  in January: "tasks carried out from this year").
 
 A flag is a warning, never an error: the figure may be right (a large order, a campaign).
 
@@ -85,8 +86,10 @@ def _recent_level(res: pd.DataFrame) -> pd.Series:
     median = (previous.groupby([res["org"], res["indicator"]], sort=False)
               .rolling(WINDOW, min_periods=MIN_HISTORY).median()
               .reset_index(level=[0, 1], drop=True).sort_index())
+    year = res["period"].str[:4]
+    same_year = groups.shift(1).notna() & (res.groupby(["org", "indicator"], sort=False)["period"].shift(1).str[:4] == year)
     stock = res["indicator"].map(lambda c: _aggregation(c) == "last").astype(bool)
-    return previous.where(stock, median)
+    return previous.where(same_year).where(stock, median)
 
 
 def _aggregation(code: str) -> str:

@@ -103,18 +103,71 @@ def page(title: str, df, *, org: str, lang: str = "vi", subtitle: str = "") -> N
               if is_illustrative(df, org) else "")
     markup = (f'<header class="sokhcn-header"><h1>{esc(title)}</h1>'
               f'<p class="sokhcn-subtitle">{esc(org_name(org, lang))}{" — " + esc(subtitle) if subtitle else ""}</p>'
-              f'{banner}<nav class="sokhcn-toc"></nav></header>')
+              f'{banner}</header>')
     show_html(markup, {PAGE_META_KEY: {"title": f"{title} — {org_name(org, lang)}", "lang": lang, "org": org,
                                        "illustrative": bool(banner)}})
 
 
-def section(title: str) -> None:
-    """A section heading (``h2``); the report's table of contents lists them."""
+def section(title: str, css: str = "") -> None:
+    """A section heading (``h2``); the appendix's table of contents lists them."""
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower().encode("ascii", "ignore").decode()).strip("-") or "muc"
     n = _section_ids.get(slug, 0) + 1
     _section_ids[slug] = n
     anchor = f"sec-{slug}" + (f"-{n}" if n > 1 else "")
-    show_html(f'<h2 class="sokhcn-h2" id="{anchor}">{esc(title)}</h2>')
+    classes = "sokhcn-h2" + (f" {esc(css)}" if css else "")
+    show_html(f'<h2 class="{classes}" id="{anchor}">{esc(title)}</h2>')
+
+
+def appendix(lang: str = "vi") -> None:
+    """The appendix heading (a new printed page) and the slot for its table of contents."""
+    section(label("briefing.appendix", lang), "sokhcn-appendix")
+    show_html('<nav class="sokhcn-toc"></nav>')
+
+
+def html_block(markup: str) -> None:
+    """Markup built by :mod:`sokhcn_analytics.pictures` (which escapes what comes from the data)."""
+    show_html(markup)
+
+
+# ---------------------------------------------------------------- the briefing
+
+def briefing(df, tasks, period: str, *, org: str, lang: str = "vi") -> None:
+    """Page one: key-figure cards, the main points and what is not yet available."""
+    from . import briefing as b, pictures
+
+    table = b.cards(df, period, org)
+    histories = b.history(df, period, org, table.index)
+    parts = [pictures.points(b.main_points(df, tasks, period, org, lang), lang)]
+    if len(table):
+        parts.append(pictures.cards(table, histories, lang))
+        parts.append(f'<p class="sk-legend">{esc(label("briefing.legend", lang))}</p>')
+    parts.append(pictures.missing_line(b.missing(df, tasks, period, org, lang), lang))
+    show_html(f'<div class="sk-briefing">{"".join(parts)}</div>')
+
+
+def year_panels(df, period: str, *, org: str, lang: str = "vi", by_category: bool = False) -> None:
+    """Small multiples of every indicator with results this year or last: this year dark, last grey."""
+    from . import briefing as b, pictures
+
+    year = int(period[:4])
+    legend = label("briefing.trends_legend", lang, year=year, prev_year=year - 1)
+    groups = b.year_panels(df, period, org, by_category=by_category)
+    if not groups:
+        return
+    blocks = []
+    for category, rows in groups.items():
+        panels = [pictures.panel(r.code, r.this, r.last, lang=lang, caption=_panel_caption(r, lang)) for r in rows]
+        title = label(f"category.{category}", lang) if by_category else ""
+        blocks.append(pictures.small_multiples(panels, title=title))
+    show_html(f'<p class="sk-legend">{esc(legend)}</p>' + "".join(blocks))
+
+
+def _panel_caption(row, lang: str) -> str:
+    from . import catalog, pictures
+    from .vnformat import format_number
+
+    ytd = esc(label("briefing.panel_ytd", lang, ytd=f"{format_number(row.ytd)} {catalog.unit(row.code, lang)}"))
+    return f'<span class="sk-panel-ytd">{ytd} · {pictures.change(row.ytd_change_pct, lang)}</span>'
 
 
 def paragraph(text: str, css: str = "") -> None:
