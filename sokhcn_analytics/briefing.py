@@ -300,7 +300,7 @@ class Panel:
 
 
 def year_panels(df: pd.DataFrame, period: str, org: str, by_category: bool = False) -> dict[str, list[Panel]]:
-    """Every indicator with a result this year or last: January–December of both years.
+    """Every indicator with at least two months of results this year and last: January–December.
 
     Months after ``period`` are left blank this year. Keyed by category (catalog order) when
     ``by_category``, else one group ``""``.
@@ -315,6 +315,8 @@ def year_panels(df: pd.DataFrame, period: str, org: str, by_category: bool = Fal
         this = this_year.loc[code].tolist() if code in this_year.index else []
         this += [math.nan] * (12 - len(this))
         last = last_year.loc[code].tolist() if code in last_year.index else [math.nan] * 12
+        if sum(_finite(v) for v in this + last) < 2:
+            continue  # one dot is not a trend: the panel would say nothing
         row = table.loc[code] if code in table.index else None
         key = catalog.indicator(code)["category"] if by_category else ""
         groups.setdefault(key, []).append(Panel(

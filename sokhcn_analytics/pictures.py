@@ -99,8 +99,11 @@ def _pct_plain(v) -> str:
 def card(code: str, row, hist, lang: str = "vi") -> str:
     """One key-figure card: value, changes, year to date, target progress, sparkline, source."""
     name, unit = catalog.name(code, lang), catalog.unit(code, lang)
-    deltas = (f'<li>{change(row["change_prev_month_pct"], lang)} {esc(label("briefing.vs_prev_month", lang))}</li>'
-              f'<li>{change(row["change_pct"], lang)} {esc(label("briefing.vs_prev_year", lang))}</li>')
+    if _finite(row["change_prev_month_pct"]) or _finite(row["change_pct"]):
+        deltas = (f'<li>{change(row["change_prev_month_pct"], lang)} {esc(label("briefing.vs_prev_month", lang))}</li>'
+                  f'<li>{change(row["change_pct"], lang)} {esc(label("briefing.vs_prev_year", lang))}</li>')
+    else:
+        deltas = f'<li>{esc(label("briefing.no_change_base", lang))}</li>'
     ytd = esc(label("briefing.ytd", lang, ytd=f"{format_number(row['ytd'])} {unit}"))
     if _finite(row["ytd_change_pct"]):
         ytd += f' · {change(row["ytd_change_pct"], lang)}'
@@ -110,7 +113,8 @@ def card(code: str, row, hist, lang: str = "vi") -> str:
              f'<ul class="sk-deltas">{deltas}</ul>', f'<p class="sk-ytd">{ytd}</p>']
     if _finite(row["target"]) and _finite(row["pct_of_target"]):
         parts.append(_progress(row["pct_of_target"], row["elapsed_pct"], lang))
-    parts.append(sparkline(hist["this"], hist["last"], title=label("briefing.legend", lang)))
+    if sum(_finite(v) for v in [*hist["this"], *hist["last"]]) >= 2:  # one dot is not a line
+        parts.append(sparkline(hist["this"], hist["last"], title=label("briefing.legend", lang)))
     parts.append(f'<p class="sk-src">{esc(_source(row))}</p>')
     return f'<article class="sk-card" data-indicator="{esc(code)}">{"".join(parts)}</article>'
 
@@ -181,7 +185,13 @@ def sources(table, lang: str = "vi") -> str:
     cols = list(table.columns)  # indicator, kind, value, file, where
     blocks = []
     for file, rows in table.groupby(cols[3], sort=False):
+        where = [str(w) for w in rows[cols[4]]]
+        notes = {w.partition(" — ")[2] for w in where}
+        shared = notes.pop() if len(notes) == 1 and len(where) > 1 else ""  # one note for every row: said once
+        if shared:
+            where = [w.partition(" — ")[0] for w in where]
         items = "".join(f'<li><span class="sk-src-name">{esc(r[cols[0]])}</span> ({esc(str(r[cols[1]]).lower())}): '
-                        f'<b>{esc(r[cols[2]])}</b> — {esc(r[cols[4]])}</li>' for _, r in rows.iterrows())
-        blocks.append(f'<p class="sk-src-file">{esc(file)}</p><ul class="sk-src-list">{items}</ul>')
+                        f'<b>{esc(r[cols[2]])}</b> — {esc(w)}</li>' for (_, r), w in zip(rows.iterrows(), where))
+        note = f' <span class="sk-src-name">— {esc(shared)}</span>' if shared else ""
+        blocks.append(f'<p class="sk-src-file">{esc(file)}{note}</p><ul class="sk-src-list">{items}</ul>')
     return f'<div class="sk-sources">{"".join(blocks)}</div>'

@@ -145,8 +145,9 @@ def briefing(df, tasks, period: str, *, org: str, lang: str = "vi") -> None:
     show_html(f'<div class="sk-briefing">{"".join(parts)}</div>')
 
 
-def year_panels(df, period: str, *, org: str, lang: str = "vi", by_category: bool = False) -> None:
-    """Small multiples of every indicator with results this year or last: this year dark, last grey."""
+def year_panels(df, period: str, *, org: str, lang: str = "vi", by_category: bool = False, title: str = "") -> None:
+    """Small multiples (this year dark, last grey) under the heading ``title``; nothing at all
+    when no indicator has two months to draw."""
     from . import briefing as b, pictures
 
     year = int(period[:4])
@@ -154,6 +155,8 @@ def year_panels(df, period: str, *, org: str, lang: str = "vi", by_category: boo
     groups = b.year_panels(df, period, org, by_category=by_category)
     if not groups:
         return
+    if title:
+        section(title)
     blocks = []
     for category, rows in groups.items():
         panels = [pictures.panel(r.code, r.this, r.last, lang=lang, caption=_panel_caption(r, lang)) for r in rows]
