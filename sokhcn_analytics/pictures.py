@@ -151,8 +151,8 @@ def panel(code: str, this, last, *, caption: str = "", lang: str = "vi") -> str:
     top = _top(this, last)
     ticks = "".join(f"<span>{esc(label('chart.month_tick', lang, month=m))}</span>" for m in (1, 6, 12))
     return (f'<figure class="sk-panel" data-indicator="{esc(code)}"><figcaption>'
-            f'<span class="sk-panel-name">{esc(name)}</span> <span class="sk-panel-unit">({esc(unit)})</span>'
-            f'{"<br>" + caption if caption else ""}</figcaption>'
+            f'<span class="sk-panel-name">{esc(name)}</span>'
+            f'{"<br>" + caption if caption else f" <span class=sk-panel-unit>({esc(unit)})</span>"}</figcaption>'
             f'<div class="sk-panel-plot"><span class="sk-panel-top">{esc(format_number(top))}</span>'
             f'{sparkline(this, last, css="sk-panel-svg", title=name)}</div>'
             f'<div class="sk-panel-ticks">{ticks}</div></figure>')

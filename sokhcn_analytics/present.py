@@ -157,12 +157,12 @@ def year_panels(df, period: str, *, org: str, lang: str = "vi", by_category: boo
         return
     if title:
         section(title)
-    blocks = []
+    panels = []
     for category, rows in groups.items():
-        panels = [pictures.panel(r.code, r.this, r.last, lang=lang, caption=_panel_caption(r, lang)) for r in rows]
-        title = label(f"category.{category}", lang) if by_category else ""
-        blocks.append(pictures.small_multiples(panels, title=title))
-    show_html(f'<p class="sk-legend">{esc(legend)}</p>' + "".join(blocks))
+        if by_category:  # the area's name takes the first cell of its panels: the grid stays full
+            panels.append(f'<div class="sk-cat">{esc(label(f"category.{category}", lang))}</div>')
+        panels += [pictures.panel(r.code, r.this, r.last, lang=lang, caption=_panel_caption(r, lang)) for r in rows]
+    show_html(pictures.small_multiples(panels, legend=legend))
 
 
 def _panel_caption(row, lang: str) -> str:
