@@ -96,6 +96,8 @@ def cmd_build(args) -> int:
 
     result = build_store(args.raw, args.processed)
     print(result.message)
+    if result.changed:
+        _print_flags(args.processed)
     if args.diff:
         print_diff(result.diff if result.diff is not None else _stored_diff(args.processed))
     return 0
@@ -119,7 +121,22 @@ def cmd_summary(args) -> int:
     from .summary import summary_table
 
     print(summary_table(args.processed, args.period))
+    _print_flags(args.processed, args.period, latest_only=args.period is None)
     return 0
+
+
+def _print_flags(processed, period=None, latest_only: bool = False) -> None:
+    """Figures far from their usual level, as warnings on stderr (the build or summary still succeeds)."""
+    from .plausibility import flags, warnings_text
+    from .store import load_indicators
+
+    df = load_indicators(processed)
+    flagged = flags(df, period)
+    if latest_only and len(flagged):  # the summary shows each org's latest month: warn about that month
+        latest = df[df["kind"] == "result"].groupby("org")["period"].max()
+        flagged = flagged[flagged["period"] == flagged["org"].map(latest)]
+    for line in warnings_text(flagged):
+        print(line, file=sys.stderr)
 
 
 def cmd_demo_data(args) -> int:

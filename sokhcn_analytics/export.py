@@ -170,9 +170,70 @@ def browser_flags(user_data_dir: str) -> list[str]:
     ]
 
 
-def render_pdf(html_path, pdf_path=None, *, browser: str | None = None, timeout: float = 120) -> Path:
-    """Print the HTML to an A4 PDF with headless Chromium (page numbers from the CSS @page footer)."""
+class KeptBrowser:
+    """A Chromium started in the background for a whole run, to print every PDF of it.
+
+    It boots while the first notebook runs; :meth:`get` waits for it. When it cannot start,
+    or later fails, PDFs are printed the one-shot way (a fresh ``--print-to-pdf``) with one
+    warning: a kept browser is a speed-up, never a requirement.
+    """
+
+    def __init__(self, executable: str | None = None):
+        self._executable = executable or find_browser()
+        self._browser, self._failed = None, None
+        self._thread = threading.Thread(target=self._launch, name="sokhcn-browser", daemon=True)
+        if self._executable:
+            self._thread.start()
+
+    def _launch(self) -> None:
+        from .browser import Browser, BrowserError
+
+        try:
+            self._browser = Browser.launch(self._executable)
+        except BrowserError as exc:
+            self._failed = str(exc)
+
+    def get(self):
+        """The running browser, or None (no browser, or it could not start)."""
+        if self._thread.is_alive() or self._thread.ident is not None:
+            self._thread.join()
+        return None if self._failed else self._browser
+
+    def print_pdf(self, html_path, pdf_path) -> bool:
+        """Print with the kept browser; False (after one warning) when the caller must fall back."""
+        from .browser import BrowserError
+
+        browser = self.get()
+        if browser is None:
+            return False
+        try:
+            browser.print_pdf(html_path, pdf_path)
+            return True
+        except BrowserError as exc:
+            import warnings
+
+            warnings.warn(label("report.kept_browser_failed", detail=str(exc)), stacklevel=2)
+            self._failed, self._browser = str(exc), None
+            browser.close()
+            return False
+
+    def close(self) -> None:
+        browser = self.get()
+        self._browser = None
+        if browser is not None:
+            browser.close()
+
+
+def render_pdf(html_path, pdf_path=None, *, browser: str | None = None, timeout: float = 120,
+               kept: KeptBrowser | None = None) -> Path:
+    """Print the HTML to an A4 PDF with headless Chromium (page numbers from the CSS @page footer).
+
+    ``kept``: a browser kept for the run prints it (much quicker than starting one); without
+    it, or when it fails, a fresh ``chromium --print-to-pdf`` does.
+    """
     shown = Path(pdf_path) if pdf_path else Path(html_path).with_suffix(".pdf")  # returned as the caller wrote it
+    if kept is not None and kept.print_pdf(html_path, shown):
+        return shown
     html_path = Path(html_path).resolve()
     pdf_path = shown.resolve()
     browser = browser or find_browser()

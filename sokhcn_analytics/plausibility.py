@@ -97,3 +97,19 @@ def _aggregation(code: str) -> str:
         return catalog.aggregation(code)
     except KeyError:
         return "sum"
+
+
+def warnings_text(flagged: pd.DataFrame, lang: str = "vi") -> list[str]:
+    """One line per flag for the terminal (``sokhcn build`` / ``sokhcn summary``): what, where, why."""
+    from .catalog import label
+    from .vnformat import format_number, format_period
+
+    lines = []
+    for row in flagged.itertuples():
+        key = "plausibility.warning_high" if row.direction == "high" else "plausibility.warning_low"
+        lines.append(label(key, lang, name=catalog.name(row.indicator, lang), unit=catalog.unit(row.indicator, lang),
+                           org=row.org, month=format_period(row.period, lang).lower(), value=format_number(row.value),
+                           base=format_number(row.base), ratio=format_number(row.ratio),
+                           share=format_number(round(row.value / row.base * 100, 1)), cell=row.cell,
+                           file=str(row.source_file).rsplit("/", 1)[-1], limit=format_number(row.threshold)))
+    return lines

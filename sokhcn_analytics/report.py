@@ -188,11 +188,12 @@ def plan_jobs(periods, notebooks=None, *, processed_dir=None, out="reports", lan
 # ---------------------------------------------------------------- running
 
 def execute_job(job: Job, pdf: bool = True, kernel_name: str | None = None, warm: bool = False,
-                kept: WarmKernel | None = None) -> JobResult:
+                kept: WarmKernel | None = None, printer=None) -> JobResult:
     """Run one notebook with papermill, then write its HTML (and PDF). Never raises.
 
     ``warm``: run in this process's kept kernel (see :class:`WarmKernel`) instead of a new one;
-    ``kept``: run in that kept kernel (a batch gives each of its lanes one).
+    ``kept``: run in that kept kernel (a batch gives each of its lanes one); ``printer``: an
+    :class:`~sokhcn_analytics.export.KeptBrowser` that prints the PDF.
     """
     result = JobResult(job)
     out_dir = Path(job.out_dir)
@@ -248,7 +249,7 @@ def execute_job(job: Job, pdf: bool = True, kernel_name: str | None = None, warm
         html_path.write_text(notebook_to_html(nb), encoding="utf-8")
         result.written.append(str(html_path))
         if pdf:
-            result.written.append(str(render_pdf(html_path)))
+            result.written.append(str(render_pdf(html_path, kept=printer)))
     except BrowserNotFound as e:
         result.warning = str(e)
     except Exception as e:
@@ -288,6 +289,9 @@ def run_jobs(jobs, n_jobs: int = 1, pdf: bool = True, on_result=None, progress: 
                 k.start(str(Path(first.source).parent), notebook_imports(first.source))
             except Exception:  # the job tries again and reports what went wrong
                 pass
+    from .export import KeptBrowser
+
+    printer = KeptBrowser() if pdf and jobs else None  # boots while the first notebook runs
     from tqdm import tqdm
 
     show = sys.stderr.isatty() if progress is None else progress
@@ -302,11 +306,13 @@ def run_jobs(jobs, n_jobs: int = 1, pdf: bool = True, on_result=None, progress: 
 
             if lanes == 1:
                 for job in jobs:
-                    done(execute_job(job, pdf, kernel, kept=kept[0]))
+                    done(execute_job(job, pdf, kernel, kept=kept[0], printer=printer))
             else:
-                for res in _run_lanes(jobs, kept, pdf, kernel):
+                for res in _run_lanes(jobs, kept, pdf, kernel, printer):
                     done(res)
     finally:
+        if printer is not None:
+            printer.close()
         for k in kept:
             if k is not None:
                 k.close()
@@ -314,7 +320,7 @@ def run_jobs(jobs, n_jobs: int = 1, pdf: bool = True, on_result=None, progress: 
     return sorted(results, key=lambda r: order.get((r.job.notebook, r.job.key), 0))
 
 
-def _run_lanes(jobs: list[Job], kept: list, pdf: bool, kernel: str):
+def _run_lanes(jobs: list[Job], kept: list, pdf: bool, kernel: str, printer=None):
     """Yield each job's result as it finishes, ``len(kept)`` jobs running at a time.
 
     Lane *i* starts with job *i* (its kernel was booted in that notebook's folder, with its
@@ -339,7 +345,7 @@ def _run_lanes(jobs: list[Job], kept: list, pdf: bool, kernel: str):
         job = first
         while job is not None:
             try:
-                finished.put(execute_job(job, pdf, kernel, kept=k))
+                finished.put(execute_job(job, pdf, kernel, kept=k, printer=printer))
             except BaseException as e:  # execute_job reports its own errors; this is a last resort
                 finished.put(JobResult(job, error=label("report.run_failed", notebook=job.notebook, when=job.key,
                                                         ename=type(e).__name__, evalue=_short(str(e)))))
