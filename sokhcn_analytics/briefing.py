@@ -248,9 +248,10 @@ def _yoy_changes(df, period, org, lang) -> list[Point]:
         if not _finite(change) or abs(change) < NOTABLE_CHANGE_PCT:
             continue
         kind = "yoy_up" if change > 0 else "yoy_down"
-        weight = 1.5 if catalog.indicator(code)["key"] else 1.0
-        if abs(row["change"]) < catalog.flag_min_change(code):
-            weight *= 0.3  # 1 → 3 applications is +200 % but says little
+        key = catalog.indicator(code)["key"]
+        if not key and abs(row["change"]) < catalog.flag_min_change(code):
+            continue  # 1 → 3 applications is +200 % but says little
+        weight = 1.5 if key else 1.0
         text = label(f"briefing.{kind}", lang, value=format_number(row["value"]), pct=pct(change, lang),
                      prev_year=year - 1, base=format_number(row["value_prev_year"]), **_fields(code, lang))
         out.append(Point(kind, code, SCORES[kind] + min(abs(change), 200.0) * weight, text,
