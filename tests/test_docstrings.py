@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 MODULES = ["analysis", "catalog", "charts", "documents", "model", "vnformat", "tables", "commentary", "present",
-           "store", "report", "kernels", "export", "workbook"]
+           "store", "report", "kernels", "export", "workbook", "plausibility", "briefing", "pictures", "browser"]
 
 
 @pytest.mark.parametrize("name", MODULES)

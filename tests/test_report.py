@@ -116,13 +116,13 @@ def test_no_browser_writes_html_and_says_what_to_install(tmp_path, monkeypatch):
     assert [p.rsplit(".", 1)[1] for p in res.written] == ["ipynb", "html"]
 
 
-def test_toc_lists_sections_and_later_sections_start_a_new_page():
-    body = ('<nav class="sokhcn-toc"></nav><h2 class="sokhcn-h2" id="sec-a">Nhận xét</h2>'
-            '<h2 class="sokhcn-h2" id="sec-b">Nguồn &amp; file</h2>')
+def test_toc_lists_the_sections_after_it_and_forces_no_page_break():
+    body = ('<h2 class="sokhcn-h2" id="sec-top">Điểm chính</h2>'
+            '<h2 class="sokhcn-h2 sokhcn-appendix" id="sec-pl">Phụ lục</h2><nav class="sokhcn-toc"></nav>'
+            '<h2 class="sokhcn-h2" id="sec-a">Nhận xét</h2><h2 class="sokhcn-h2" id="sec-b">Nguồn &amp; file</h2>')
     out = export.insert_toc(body)
-    assert '<li><a href="#sec-a">Nhận xét</a></li><li><a href="#sec-b">Nguồn &amp; file</a></li>' in out
-    assert '<h2 class="sokhcn-h2" id="sec-a">' in out and '<h2 class="sokhcn-h2 sokhcn-break" id="sec-b">' in out
-    assert "Mục lục" in out
+    assert '<ol><li><a href="#sec-a">Nhận xét</a></li><li><a href="#sec-b">Nguồn &amp; file</a></li></ol>' in out
+    assert "sokhcn-break" not in out and "Mục lục" in out
 
 
 def test_html_from_a_notebook_has_no_code_and_no_cdn():
