@@ -4,7 +4,8 @@
                                                 [--repeat 5] [--batch-year 2020] [--months 12]
                                                 [--batch-rounds 3] [--skip-batch]
 
-Targets (issue 6): the monthly summary → HTML within 1.5× the floor; a 12-month batch with
+Targets (issue 6): the monthly summary → HTML within 1.5× the floor; (issue 11) the briefing → HTML
+and → HTML + PDF each within 1.0× a user's own ``papermill`` + ``jupyter nbconvert`` commands; a 12-month batch with
 ``--jobs 2`` within 0.65× of the same batch with ``--jobs 1``. Everything is measured in this
 one run, on this machine, rounds interleaved so that a change of load hits every variant alike;
 medians are printed.
@@ -156,6 +157,10 @@ def main() -> None:
           f"over sokhcn's own floor {med['monthly'] / med['floor_sokhcn']:.2f}")
     print(f"  monthly summary → HTML + PDF (sokhcn report):        {med['monthly_pdf']:5.2f} s  ({spread['monthly_pdf']})"
           f"   ratio {med['monthly_pdf'] / f:.2f}")
+    fc = med["floor_cli"]
+    print("against a user's own commands (papermill, then jupyter nbconvert --to html --no-input; issue 11):")
+    print(f"  briefing → HTML:        ratio {med['monthly'] / fc:.2f} (target ≤ 1.0)")
+    print(f"  briefing → HTML + PDF:  ratio {med['monthly_pdf'] / fc:.2f} (target ≤ 1.0; one Chromium kept for the run)")
 
     timed_job(floor, a.period, a.data, False, 1)  # warm-up of this process: papermill, nbconvert
     t_floor = timed_job(floor, a.period, a.data, False, a.repeat)
