@@ -72,9 +72,8 @@ def sparkline(this, last=(), css: str = "sk-spark", title: str = "") -> str:
     if any(_finite(v) for v in last):
         lines.append(f'<path class="sk-last" d="{_path(list(last), top)}"/>')
     lines.append(f'<path class="sk-this" d="{_path(list(this), top)}"/>')
-    head = f"<title>{esc(title)}</title>" if title else ""
     return (f'<svg class="{esc(css)}" viewBox="0 0 {VIEW_W:.0f} {VIEW_H:.0f}" preserveAspectRatio="none" '
-            f'role="img" aria-label="{esc(title)}">{head}<line class="sk-base" x1="0" y1="{VIEW_H - PAD}" '
+            f'role="img" aria-label="{esc(title)}"><line class="sk-base" x1="0" y1="{VIEW_H - PAD}" '
             f'x2="{VIEW_W:.0f}" y2="{VIEW_H - PAD}"/>{"".join(lines)}</svg>')
 
 
