@@ -41,8 +41,9 @@ class Browser:
         self._lock = threading.RLock()
 
     @classmethod
-    def launch(cls, executable: str, flags: list[str] | None = None) -> "Browser":
-        """Start ``executable`` headless with a pipe for CDP; ``flags`` replace the default ones."""
+    def launch(cls, executable: str, flags: list[str] | None = None, timeout: float = 30) -> "Browser":
+        """Start ``executable`` headless with a pipe for CDP; ``flags`` replace the default ones;
+        :class:`BrowserError` when it does not answer within ``timeout`` seconds."""
         if os.name != "posix" or not hasattr(os, "posix_spawn"):
             raise BrowserError("the DevTools pipe needs a POSIX system")
         from .export import browser_flags
@@ -54,7 +55,8 @@ class Browser:
         actions = [(os.POSIX_SPAWN_DUP2, devnull, 0), (os.POSIX_SPAWN_DUP2, devnull, 1),
                    (os.POSIX_SPAWN_DUP2, devnull, 2), (os.POSIX_SPAWN_DUP2, cmd_r, 3),
                    (os.POSIX_SPAWN_DUP2, ans_w, 4)]
-        argv = [executable, *(flags or browser_flags(profile)), "--remote-debugging-pipe", "about:blank"]
+        argv = [executable, *(browser_flags(profile) if flags is None else flags), "--remote-debugging-pipe",
+                "about:blank"]
         try:
             pid = os.posix_spawn(executable, argv, os.environ, file_actions=actions)
         except OSError as exc:
@@ -65,7 +67,7 @@ class Browser:
                 os.close(fd)
         browser = cls(pid, cmd_w, ans_r, profile)
         try:
-            browser.send("Browser.getVersion", timeout=30)
+            browser.send("Browser.getVersion", timeout=timeout)
         except BrowserError:
             browser.close()
             raise
