@@ -231,7 +231,7 @@ def _subject(period: str) -> list[str]:
 def make_form(figures: dict, period: str, settings: dict, illustrative: bool, names=None) -> Form:
     """Everything the form shows, composed; :func:`.draft_form.render` lays it out."""
     subject = _subject(period)
-    inline = " ".join(subject)
+    inline = " ".join(subject).replace("; ", ", ")  # in a sentence: "tháng 01, phương hướng …"
     inline = inline[:1].lower() + inline[1:]
     department, signer = settings["department_short"], settings["signer"]
     y, m = parse_period(period)
@@ -242,7 +242,7 @@ def make_form(figures: dict, period: str, settings: dict, illustrative: bool, na
         place_date=catalog.label("draft.place_date", place=settings["place"], month=f"{m:02d}", year=y),
         title=catalog.label("draft.title"), subject=tuple(subject),
         intro=catalog.label("draft.intro", basis=settings["basis"].rstrip(". "), department=department, subject=inline),
-        closing=catalog.label("draft.closing", subject=inline.rstrip(";"), department=department),
+        closing=catalog.label("draft.closing", subject=inline, department=department),
         recipients_label=catalog.label("draft.recipients"), recipients=tuple(map(str, settings["recipients"])),
         signer_title=str(signer.get("title", "")), signer_name=str(signer.get("name", "")),
         banner=catalog.label("illustrative.banner") if illustrative else None,

@@ -302,3 +302,11 @@ def test_sentences_name_known_sections_and_org_files_name_every_unit():
 def test_counts_under_ten_are_written_with_a_leading_zero_quantities_as_they_are():
     assert [draft.vn_number(v) for v in (1, 9, 10, 0, 1234567, 2.5)] == ["01", "09", "10", "0", "1.234.567", "2,5"]
     assert draft.vn_number(5, count=False) == "5" and draft.vn_number(1234.25, count=False) == "1.234,25"
+
+
+@pytest.mark.parametrize("module", ["draft", "footnotes"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    assert doctest.testmod(importlib.import_module(f"sokhcn_analytics.{module}")).failed == 0
