@@ -25,6 +25,7 @@ from sokhcn_analytics.documents import read_document
 from sokhcn_analytics.extract import extract_indicators, read_report
 from sokhcn_analytics.model import ILLUSTRATIVE_ORG, REAL_ORG, next_period, shift_period
 from sokhcn_analytics.store import load_indicators, load_tasks
+from sokhcn_analytics.workbook import load_workbook, write_template
 
 TRUTH = Path("/work/shared/reports/2021-01_so-khcn-bac-kan.truth.csv")
 SHIPPED_REPORT_TRUTH = TRUTH if TRUTH.exists() else None
@@ -106,22 +107,25 @@ _value = st.one_of(st.integers(0, 9), st.integers(10, 3_000_000),
 
 @st.composite
 def workbooks(draw):
-    """A month of any catalog indicators, results and plans, with any values a workbook takes."""
+    """A month's figures for any indicators of the catalog, results and plans, any value a workbook takes."""
     period = f"{draw(st.integers(2019, 2023))}-{draw(st.integers(1, 12)):02d}"
-    rows = []
-    for kind, month in (("result", period), ("plan", next_period(period))):
-        for code in draw(st.lists(st.sampled_from(_CODES), unique=True, max_size=len(_CODES))):
-            rows.append({"org": REAL_ORG, "period": month, "indicator": code, "kind": kind,
-                         "value": float(draw(_value)), "illustrative": False})
-    return period, rows
+    codes = st.lists(st.sampled_from(_CODES), unique=True, max_size=len(_CODES))
+    results, plans = ({code: float(draw(_value)) for code in draw(codes)} for _ in range(2))
+    return period, results, plans
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(workbooks())
 def test_any_workbook_of_the_catalog_reads_back_exactly(tmp_path, month):
-    period, rows = month
-    path = draft.save(draft.draft_report(rows, [], period, REAL_ORG), tmp_path / "draft.docx")
-    assert exactly(read_back(path)) == {(r["period"], r["indicator"], r["kind"], r["value"]) for r in rows}
+    period, results, plans = month
+    book = write_template(period, tmp_path / f"{period}_{REAL_ORG}.xlsx", org=REAL_ORG, results=results,
+                          plans=plans, reviewed=True)
+    df, tasks = load_workbook(book)
+    path = draft.save(draft.draft_report(df, tasks, period, REAL_ORG), tmp_path / "draft.docx")
+    want = {(period, c, "result", v) for c, v in results.items()} | {
+        (next_period(period), c, "plan", v) for c, v in plans.items()}
+    assert expected(df, period, REAL_ORG) == want  # what the workbook holds
+    assert exactly(read_back(path)) == want
 
 
 def test_a_breakdown_without_its_total_stands_alone_and_reads_back(tmp_path):
