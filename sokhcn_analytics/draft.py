@@ -33,6 +33,7 @@ PARTS = ("result", "plan")
 ROMAN = ("I", "II", "III", "IV", "V")
 REQUIRED_SETTINGS = ("issuing_body", "department", "department_short", "doc_code", "place", "center", "basis",
                      "signer", "recipients", "units")
+NAME_LISTS = ("", "accepted")  # task lists a sentence may name (draft.names.<list> in labels.csv)
 _ORG = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 
 
@@ -70,6 +71,9 @@ def load_sentences(path: str | None = None) -> tuple[Sentence, ...]:
                 raise SokhcnError(f"{path.name} dòng {no}: chỉ tiêu '{sentence.indicator}' (phần '{sentence.kind}') "
                                   "không có trong danh mục indicators.csv hoặc phần không phải result/plan",
                                   reason="unknown_indicator")
+            if (sentence.breakdown_of and not sentence.alone) or sentence.names not in NAME_LISTS:
+                raise SokhcnError(f"{path.name} dòng {no}: số chi tiết (breakdown_of) cần câu 'alone' khi thiếu số tổng; "
+                                  f"cột names chỉ nhận {', '.join(n for n in NAME_LISTS if n)}", reason="bad_template")
             rows.append(sentence)
     return tuple(rows)
 
@@ -97,8 +101,10 @@ def load_org_settings(org: str) -> dict:
         raise InputError(Problem("bad_org_settings", f"tệp thông tin đơn vị không đọc được ({exc.__class__.__name__}); "
                                  "kiểm tra dấu ':' và thụt lề", file=str(path))) from exc
     missing = [k for k in REQUIRED_SETTINGS if not data.get(k)] if isinstance(data, dict) else list(REQUIRED_SETTINGS)
+    shapes = {"signer": dict, "units": dict, "recipients": list}
+    missing += [k for k, kind in shapes.items() if k not in missing and not isinstance(data[k], kind)]
     if missing:
-        raise InputError(Problem("bad_org_settings", f"thiếu mục {', '.join(missing)} (xem data/orgs/{REAL_ORG}.yml "
+        raise InputError(Problem("bad_org_settings", f"thiếu hoặc sai dạng mục {', '.join(missing)} (xem data/orgs/{REAL_ORG}.yml "
                                  "làm mẫu)", file=str(path)))
     return data
 
@@ -297,7 +303,7 @@ def _describe(key, value, months, how) -> str:
     kind, code = key
     month = months.get(kind, kind.partition("@")[2] or months["result"])
     return (f"{catalog.label('kind.' + kind.partition('@')[0])} {format_period(month)} · {catalog.name(code)}: "
-            f"{vn_number(value, count=False)} {catalog.unit(code) if code in catalog.codes() else ''} — {how}")
+            f"{vn_number(value, count=False)} {catalog.unit(code)} — {how}")
 
 
 # --- the store, read lightly -----------------------------------------------------------------------

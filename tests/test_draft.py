@@ -314,3 +314,20 @@ def test_docstring_examples_run(module):
     import importlib
 
     assert doctest.testmod(importlib.import_module(f"sokhcn_analytics.{module}")).failed == 0
+
+
+def test_org_settings_that_miss_a_field_or_do_not_parse_name_the_file(tmp_path, monkeypatch):
+    from sokhcn_analytics import paths
+    from sokhcn_analytics.errors import InputError
+
+    monkeypatch.setattr(paths, "orgs_dir", lambda: tmp_path)
+    (tmp_path / "don-vi-a.yml").write_text("issuing_body: UBND TỈNH A\nunits: [a, b]\n", encoding="utf-8")
+    (tmp_path / "don-vi-b.yml").write_text("issuing_body: [không đóng\n", encoding="utf-8")
+    for org, words in (("don-vi-a", "department, "), ("don-vi-b", "không đọc được")):
+        with pytest.raises(InputError) as caught:
+            draft.load_org_settings(org)
+        assert caught.value.reason == "bad_org_settings" and f"{org}.yml" in str(caught.value)
+        assert words in str(caught.value)
+    with pytest.raises(draft.SokhcnError) as caught:
+        draft.load_org_settings("../etc")
+    assert caught.value.reason == "bad_org"
