@@ -101,8 +101,7 @@ def _page(doc, banner: str | None) -> None:
     section.header_distance = section.footer_distance = Mm(10)
     section.different_first_page_header_footer = True  # the page number starts on page 2
     for header, number in ((section.first_page_header, False), (section.header, True)):
-        paragraph = header.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph = _plain(header.paragraphs[0])
         if number:
             _page_number(paragraph)
         if banner:

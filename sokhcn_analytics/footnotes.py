@@ -27,6 +27,11 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 
 PARTNAME = "/word/footnotes.xml"
+# settings that the schema (CT_Settings) puts after w:footnotePr
+_AFTER_FOOTNOTE_PR = {"endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang",
+                      "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
+                      "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
+                      "doNotEmbedSmartTags", "decimalSymbol", "listSeparator"}
 _SEPARATORS = (("-1", "separator", "w:separator"), ("0", "continuationSeparator", "w:continuationSeparator"))
 
 
@@ -68,8 +73,23 @@ class Footnotes:
             package = self.document.part.package
             self._part = XmlPart(PackURI(PARTNAME), CT.WML_FOOTNOTES, element, package)
             self.document.part.relate_to(self._part, RT.FOOTNOTES)
+            self._declare_separators()
             self._add_styles()
         return self._part
+
+    def _declare_separators(self) -> None:
+        """``w:footnotePr`` in the settings names the separator notes, as Word writes it; it goes
+        before the first setting the schema orders after it."""
+        settings = self.document.settings.element
+        if settings.find(qn("w:footnotePr")) is not None:
+            return
+        pr = parse_xml(f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>')
+        later = next((child for child in settings if isinstance(child.tag, str)
+                      and child.tag.rpartition("}")[2] in _AFTER_FOOTNOTE_PR), None)
+        if later is not None:
+            later.addprevious(pr)
+        else:
+            settings.append(pr)
 
     def _add_styles(self) -> None:
         styles = self.document.styles

@@ -206,6 +206,8 @@ def test_breakdowns_are_word_footnotes_that_both_readers_see(real_draft):
                      "2": "Trong đó: 08 nhiệm vụ cấp tỉnh, 01 nhiệm vụ cấp quốc gia, 01 nhiệm vụ NTMN."}
     refs = [r.get(qn("w:id")) for r in doc.element.body.iter(qn("w:footnoteReference"))]
     assert refs == ["1", "2"]
+    separators = doc.settings.element.find(qn("w:footnotePr"))  # as Word writes it
+    assert [n.get(qn("w:id")) for n in separators] == ["-1", "0"]
     ours = read_document(real_draft)
     assert ours.footnotes["1"].text.startswith("¹ Trong đó: 24 nhiệm vụ cấp tỉnh")
     assert any(p.text.startswith("Có 26 nhiệm vụ chuyển tiếp¹ ") for p in ours.paragraphs)
