@@ -33,7 +33,9 @@ PARTS = ("result", "plan")
 ROMAN = ("I", "II", "III", "IV", "V")
 REQUIRED_SETTINGS = ("issuing_body", "department", "department_short", "doc_code", "place", "center", "basis",
                      "signer", "recipients", "units")
-NAME_LISTS = ("", "accepted")  # task lists a sentence may name (draft.names.<list> in labels.csv)
+# the register's moves a sentence may name (column names, space-separated): tasks that reached the status
+# in the month, listed with the words of draft.names.<status> in labels.csv
+NAME_LISTS = ("", "appraised", "approved", "accepted", "stopped")
 _ORG = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 
 
@@ -71,7 +73,7 @@ def load_sentences(path: str | None = None) -> tuple[Sentence, ...]:
                 raise SokhcnError(f"{path.name} dòng {no}: chỉ tiêu '{sentence.indicator}' (phần '{sentence.kind}') "
                                   "không có trong danh mục indicators.csv hoặc phần không phải result/plan",
                                   reason="unknown_indicator")
-            if (sentence.breakdown_of and not sentence.alone) or sentence.names not in NAME_LISTS:
+            if (sentence.breakdown_of and not sentence.alone) or not set(sentence.names.split()) <= set(NAME_LISTS):
                 raise SokhcnError(f"{path.name} dòng {no}: số chi tiết (breakdown_of) cần câu 'alone' khi thiếu số tổng; "
                                   f"cột names chỉ nhận {', '.join(n for n in NAME_LISTS if n)}", reason="bad_template")
             rows.append(sentence)
@@ -165,13 +167,14 @@ def _pieces(text: str, notes: list[str]) -> tuple:
     return tuple(p for p in (before, Note(note) if note else "", after) if p)
 
 
-def _accepted_names(tasks: list[dict], period: str, org: str) -> list[str]:
-    """Tasks accepted this month: accepted now, not in last month's register (none without one)."""
+def moved_to(tasks: list[dict], period: str, org: str, status: str) -> list[str]:
+    """Names of the tasks that reached ``status`` in the month: there now, not in last month's
+    register (none without a register of last month to compare with)."""
     previous = {t["task_id"]: t["status"] for t in tasks if t["org"] == org and t["period"] == shift_period(period, -1)}
     if not previous:
         return []
     return [str(t["name"]).strip() for t in tasks if t["org"] == org and t["period"] == period
-            and t["status"] == "accepted" and previous.get(t["task_id"]) != "accepted" and str(t["name"]).strip()]
+            and t["status"] == status and previous.get(t["task_id"]) != status and str(t["name"]).strip()]
 
 
 def compose(figures: dict, period: str, settings: dict, names: dict[str, list[str]] | None = None) -> list[Line]:
@@ -204,17 +207,15 @@ def _section_lines(own, key, figures, part, year, names, placed) -> list[Line]:
                 out.append(Line("figure", _pieces(_fill(s.alone, value, year), [])))
                 placed.add((part, s.indicator))
             continue
-        listed = names.get(s.names, []) if s.names else []
-        if value is None:
-            if listed:
-                out.append(Line("figure", (catalog.label(f"draft.names.{s.names}", items="; ".join(listed)),)))
+        listed = [catalog.label(f"draft.names.{status}", items="; ".join(names[status]))
+                  for status in s.names.split() if names.get(status)]
+        if value is None:  # no figure, but the register names tasks: say who
+            out += [Line("figure", (text,)) for text in listed]
             continue
         parts_of = [c for c in own if c.breakdown_of == s.indicator and (part, c.indicator) in figures]
         notes = [catalog.label("draft.breakdown", items=", ".join(
             _fill(c.template, figures[(part, c.indicator)], year) for c in parts_of))] if parts_of else []
-        if listed:
-            notes.append(catalog.label(f"draft.names.{s.names}", items="; ".join(listed)))
-        out.append(Line("figure", _pieces(_fill(s.template, value, year), notes)))
+        out.append(Line("figure", _pieces(_fill(s.template, value, year), notes + listed)))
         placed.update({(part, s.indicator), *((part, c.indicator) for c in parts_of)})
     return out
 
@@ -269,7 +270,7 @@ def draft_report(df, tasks, period: str, org: str = REAL_ORG, settings: dict | N
     figures = month_figures(rows, period, org)
     illustrative = bool(settings.get("illustrative")) or org == ILLUSTRATIVE_ORG or any(
         bool(r.get("illustrative")) for r in rows if r["org"] == org and r["period"] in (period, next_period(period)))
-    names = {"accepted": _accepted_names(register, period, org)}
+    names = {status: moved_to(register, period, org, status) for status in NAME_LISTS if status}
     return render(make_form(figures, period, settings, illustrative, names))
 
 

@@ -333,3 +333,19 @@ def test_org_settings_that_miss_a_field_or_do_not_parse_name_the_file(tmp_path, 
     with pytest.raises(draft.SokhcnError) as caught:
         draft.load_org_settings("../etc")
     assert caught.value.reason == "bad_org"
+
+
+def test_tasks_that_moved_in_the_register_are_named_even_without_a_figure(frames):
+    df, tasks = frames
+    mine = tasks[tasks.org == ILLUSTRATIVE_ORG]
+    now, before = (mine[mine.period == p].set_index("task_id").status for p in ("2019-11", "2019-10"))
+    approved = sorted(mine[(mine.period == "2019-11") & mine.task_id.isin(
+        [t for t, s in now.items() if s == "approved" and before.get(t) != "approved"])].name)
+    assert approved
+    form = draft.make_form(draft.month_figures(draft._records(df), "2019-11", ILLUSTRATIVE_ORG), "2019-11",
+                           draft.load_org_settings(ILLUSTRATIVE_ORG), True,
+                           {"approved": approved, "appraised": [], "accepted": [], "stopped": []})
+    said = [line.text for line in form.lines if line.text.startswith("Nhiệm vụ được phê duyệt")]
+    assert said == [f"Nhiệm vụ được phê duyệt thực hiện trong tháng: {'; '.join(approved)}."]
+    assert sorted(draft.moved_to(draft._records(tasks), "2019-11", ILLUSTRATIVE_ORG, "approved")) == approved
+    assert draft.moved_to(draft._records(tasks), "2019-01", ILLUSTRATIVE_ORG, "approved") == []  # no register before
