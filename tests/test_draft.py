@@ -349,3 +349,13 @@ def test_tasks_that_moved_in_the_register_are_named_even_without_a_figure(frames
     assert said == [f"Nhiệm vụ được phê duyệt thực hiện trong tháng: {'; '.join(approved)}."]
     assert sorted(draft.moved_to(draft._records(tasks), "2019-11", ILLUSTRATIVE_ORG, "approved")) == approved
     assert draft.moved_to(draft._records(tasks), "2019-01", ILLUSTRATIVE_ORG, "approved") == []  # no register before
+
+
+def test_a_task_name_with_markup_characters_stays_text_in_the_footnote(tmp_path):
+    rows = [{"org": REAL_ORG, "period": "2021-05", "indicator": "tasks_accepted", "kind": "result", "value": 1.0}]
+    name = 'Mô hình "A & B" <thử> ]]>'
+    register = [{"org": REAL_ORG, "period": p, "task_id": "T1", "name": name, "status": s}
+                for p, s in (("2021-04", "in_progress"), ("2021-05", "accepted"))]
+    path = draft.save(draft.draft_report(rows, register, "2021-05", REAL_ORG), tmp_path / "d.docx")
+    assert read_document(path).footnotes["1"].text == f"¹ Nhiệm vụ được nghiệm thu: {name}."
+    assert exactly(read_back(path)) == {("2021-05", "tasks_accepted", "result", 1.0)}
