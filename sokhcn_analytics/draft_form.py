@@ -131,6 +131,8 @@ def _styles(doc) -> None:
     fmt.first_line_indent = Cm(1.27)
     fmt.space_before, fmt.space_after = Pt(0), Pt(6)
     fmt.line_spacing = 1.15
+    rpr = normal.element.find(qn("w:rPr"))  # made by the font settings above; w:lang comes last in it
+    rpr.append(OxmlElement("w:lang", {qn("w:val"): "vi-VN"}))  # so that Word checks the spelling in Vietnamese
     for name in ("Header", "Footer"):
         doc.styles[name].font.name = FONT
 

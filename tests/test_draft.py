@@ -158,6 +158,7 @@ def test_body_text_is_times_new_roman_justified_with_first_line_indent(real_draf
     assert normal.font.name == "Times New Roman" and Pt(13) <= normal.font.size <= Pt(14)
     assert normal.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
     assert normal.paragraph_format.first_line_indent > 0
+    assert normal.element.find(f"{qn('w:rPr')}/{qn('w:lang')}").get(qn("w:val")) == "vi-VN"
     body = [p for p in doc.paragraphs if p.text.startswith("Tham mưu quản lý 36")]
     assert body and body[0].style.name == "Normal" and body[0].paragraph_format.alignment is None  # as the style
 
