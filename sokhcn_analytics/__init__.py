@@ -20,6 +20,8 @@ _EXPORTS = {
     "load_catalog": "catalog", "label": "catalog",
     # extraction
     "read_report": "extract", "extract_indicators": "extract",
+    # the monthly report drafted as .docx
+    "draft_report": "draft",
     # analysis
     "monthly": "analysis", "ytd": "analysis", "yoy": "analysis",
     "plan_vs_actual": "analysis", "plan_followup": "analysis", "task_pipeline": "analysis",

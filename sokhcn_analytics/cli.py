@@ -68,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to-workbook", dest="to_workbook", type=_safe_path, default=None, metavar="OUT.xlsx")
     p.set_defaults(func=cmd_extract)
 
+    p = sub.add_parser("draft", help="soạn nháp báo cáo tháng (.docx) từ kho dữ liệu")
+    p.add_argument("--period", required=True, type=_period, help="kỳ báo cáo NNNN-TT, ví dụ 2021-01")
+    p.add_argument("--org", default=None, help="mã đơn vị (mặc định: so-khcn-bac-kan)")
+    p.add_argument("--out", default=None, type=_safe_path, metavar="FILE.docx",
+                   help="tệp ra (mặc định reports/<NNNN-TT>/bao-cao-thang_<đơn vị>.docx)")
+    p.add_argument("--processed", default=None, help="thư mục kho (mặc định data/processed)")
+    p.add_argument("--check", action="store_true", help="đọc lại bản nháp; liệt kê số liệu không đọc lại đúng")
+    p.set_defaults(func=cmd_draft)
+
     p = sub.add_parser("report", help="chạy notebook và xuất HTML/PDF cho lãnh đạo")
     p.add_argument("--period", type=_period, default=None)
     p.add_argument("--notebook", dest="notebooks", action="append", default=None, metavar="NAME")
@@ -153,6 +162,12 @@ def cmd_extract(args) -> int:
     from .extract import cli_extract
 
     return cli_extract(args)
+
+
+def cmd_draft(args) -> int:
+    from .draft import cli_draft
+
+    return cli_draft(args)
 
 
 def cmd_report(args) -> int:

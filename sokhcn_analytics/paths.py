@@ -34,6 +34,13 @@ def notebooks_dir() -> Path:
     return project_root() / "notebooks"
 
 
+def orgs_dir() -> Path:
+    """Per-org settings (names, place, signer) used to draft the monthly report."""
+    return project_root() / "data" / "orgs"
+
+
 CATALOG_CSV = PACKAGE_DIR / "indicators.csv"
 LABELS_CSV = PACKAGE_DIR / "labels.csv"
 PHRASINGS_CSV = PACKAGE_DIR / "phrasings.csv"
+DRAFT_SENTENCES_CSV = PACKAGE_DIR / "draft_sentences.csv"
+DRAFT_SECTIONS_CSV = PACKAGE_DIR / "draft_sections.csv"

@@ -57,13 +57,14 @@ def format_number(value, decimals: int | None = None) -> str:
     """
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
-    try:
-        import pandas as pd
+    if not isinstance(value, (int, float)):  # pd.NA, NaT…; plain numbers need no pandas import
+        try:
+            import pandas as pd
 
-        if pd.isna(value):
-            return "—"
-    except (TypeError, ValueError):
-        pass
+            if pd.isna(value):
+                return "—"
+        except (TypeError, ValueError):
+            pass
     value = float(value)
     auto = decimals is None
     if auto:
