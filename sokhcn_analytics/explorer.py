@@ -384,6 +384,8 @@ class Explorer:
         if path is None:
             return exports_dir() / f"{self.default_export_name()}.xlsx"
         p = Path(path)
+        if ".." in p.parts or any(ord(c) < 32 for c in str(path)):
+            raise ExplorerError(self._l("explorer.msg.bad_name", name=str(path)), reason="bad_export_name")
         if len(p.parts) == 1:
             stem = p.name[:-5] if p.name.lower().endswith(".xlsx") else p.name
             if not _NAME.match(stem):
