@@ -46,6 +46,7 @@ bench: install system-deps
 	$(BIN)/python benchmarks/bench_store.py
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_explorer.py
 
 clean-store:
 	rm -rf data/processed/*.parquet data/processed/manifest.json data/processed/.staging
