@@ -1,9 +1,12 @@
 """Explore year on year interactively in JupyterLab, VS Code or classic Notebook (ipywidgets).
 
->>> from sokhcn_analytics.explorer import Explorer   # doctest: +SKIP
->>> ex = Explorer()            # loads the store; Explorer(df, tasks) for frames in hand
->>> ex                         # displays the widget
->>> ex.indicators.value = ("mushroom_spawn_kg",); ex.view.value = "ytd"; ex.data.head()
+>>> from sokhcn_analytics.explorer import Explorer
+>>> ex = Explorer()  # doctest: +SKIP
+>>> ex               # doctest: +SKIP
+>>> ex.indicators.value = ("mushroom_spawn_kg",); ex.view.value = "ytd"; ex.data.head()  # doctest: +SKIP
+
+``Explorer()`` loads the store; ``Explorer(df, tasks)`` takes frames in hand; ``ex`` as the
+last line of a cell displays the widget.
 
 The controls are plain widgets held as attributes — ``org``, ``category``, ``search``,
 ``indicators``, ``year``, ``compare_year``, ``view``, ``show_plans``, ``month`` (whose

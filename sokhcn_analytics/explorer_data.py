@@ -21,8 +21,12 @@ Views, for each month of the year:
 One view is one org: orgs are never added together, and an org that is not illustrative
 never shows a row flagged illustrative (nor the other way round).
 
->>> data = ExplorerData(df)                                                  # doctest: +SKIP
->>> data.view("minh-hoa", ("mushroom_spawn_kg",), 2021, 2020, "ytd").head()  # doctest: +SKIP
+>>> from sokhcn_analytics.model import normalize_indicators
+>>> df = normalize_indicators(pd.DataFrame({"org": "x", "period": ["2020-01", "2021-01", "2021-03"],
+...     "indicator": "mushroom_spawn_kg", "value": [200.0, 250.0, 300.0], "kind": "result"}))
+>>> view = ExplorerData(df).view("x", ("mushroom_spawn_kg",), 2021, 2020, "ytd")
+>>> view.loc[:2, ["period", "value", "value_compare", "change_pct"]].values.tolist()
+[['2021-01', 250.0, 200.0, 25.0], ['2021-02', nan, nan, nan], ['2021-03', 550.0, nan, nan]]
 """
 from __future__ import annotations
 

@@ -348,3 +348,11 @@ def test_sokhcn_build_does_not_pick_up_an_export(ex, root):
     assert result.changed and exported.is_file()
     assert all("exports" not in str(i.get("path", i)) for i in result.inputs)
     assert not store.load_indicators()["source_file"].str.contains("exports").any()
+
+
+@pytest.mark.parametrize("name", ["explorer", "explorer_data", "explorer_view"])
+def test_docstring_examples_run(name):
+    import doctest
+    import importlib
+
+    assert doctest.testmod(importlib.import_module(f"sokhcn_analytics.{name}"), optionflags=doctest.ELLIPSIS).failed == 0
