@@ -37,7 +37,8 @@ def make_frame(n_orgs: int, years: int, seed: int, last_year: int = 2021) -> pd.
     flows = [c for c in codes if cat.loc[c, "aggregation"] == "sum"]
     orgs = [f"minh-hoa-{i:02d}" for i in range(1, n_orgs + 1)]
     periods = [f"{y}-{m:02d}" for y in range(last_year - years + 1, last_year + 1) for m in range(1, 13)]
-    grid = pd.MultiIndex.from_product([orgs, periods, codes], names=["org", "period", "indicator"]).to_frame(index=False)
+    names = ["org", "period", "indicator"]
+    grid = pd.MultiIndex.from_product([orgs, periods, codes], names=names).to_frame(index=False)
     grid["value"] = np.round(rng.gamma(2.0, 50.0, len(grid)))
     grid["kind"] = "result"
     plans = grid[grid["indicator"].isin(flows)].assign(kind="plan", value=lambda d: np.round(d["value"] * 1.1))

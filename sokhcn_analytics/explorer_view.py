@@ -27,7 +27,8 @@ WIDTH, HEIGHT = 640, 250
 LEFT, RIGHT, TOP, BOTTOM = 64, 14, 52, 26
 STYLE = """<style>
 .sokhcn-explorer-out table.sokhcn-table{border-collapse:collapse;font-size:13px;margin:4px 0 14px}
-.sokhcn-explorer-out table.sokhcn-table th,.sokhcn-explorer-out table.sokhcn-table td{padding:2px 8px;border-bottom:1px solid #ddd}
+.sokhcn-explorer-out table.sokhcn-table th,
+.sokhcn-explorer-out table.sokhcn-table td{padding:2px 8px;border-bottom:1px solid #ddd}
 .sokhcn-explorer-out td.num{text-align:right;font-variant-numeric:tabular-nums}
 .sokhcn-explorer-out tr.sel td{background:#fff4c2}
 .sokhcn-explorer-out .sokhcn-caption{font-weight:bold;margin:10px 0 2px}
@@ -174,7 +175,8 @@ def _legend(items) -> str:
             out.append(f'<text x="{xpos + 8}" y="46" text-anchor="middle" font-size="13" fill="{color}">×</text>')
         else:
             dash = f' stroke-dasharray="{style}"' if style else ""
-            out.append(f'<line x1="{xpos}" x2="{xpos + 18}" y1="42" y2="42" stroke="{color}" stroke-width="2.5"{dash}/>')
+            out.append(f'<line x1="{xpos}" x2="{xpos + 18}" y1="42" y2="42" stroke="{color}" '
+                       f'stroke-width="2.5"{dash}/>')
         out.append(f'<text x="{xpos + 22}" y="46" fill="{COLORS["text"]}">{esc(text)}</text>')
         xpos += 30 + 7 * len(text)
     out.append("</g>")

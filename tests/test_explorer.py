@@ -355,4 +355,5 @@ def test_docstring_examples_run(name):
     import doctest
     import importlib
 
-    assert doctest.testmod(importlib.import_module(f"sokhcn_analytics.{name}"), optionflags=doctest.ELLIPSIS).failed == 0
+    module = importlib.import_module(f"sokhcn_analytics.{name}")
+    assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0
