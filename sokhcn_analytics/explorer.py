@@ -105,8 +105,9 @@ class Explorer:
         self._hold = 0
         self._build()
         with self._quiet():
-            self.org.value = org if org in self.frames.orgs() else self._default_org(year)
-            self._org_changed(indicators, year)
+            if self.frames.orgs():  # an empty store: the output says so
+                self.org.value = org if org in self.frames.orgs() else self._default_org(year)
+                self._org_changed(indicators, year)
             if compare_year is not None:
                 self.compare_year.value = compare_year
             self.view.value = view
@@ -312,6 +313,8 @@ class Explorer:
     def _shown(self) -> tuple[list[str], list[str]]:
         """The indicators that can be shown, and the messages about the rest."""
         s, frames = self.selection(), self.frames
+        if not frames.orgs():
+            return [], [self._l("report.store_empty")]
         org_name = self._org_label(s["org"])
         if s["org"] not in frames.orgs():
             return [], [self._l("explorer.msg.no_org", org=s["org"])]
@@ -340,7 +343,7 @@ class Explorer:
                  for c in shown]
         self.data = pd.concat(parts, ignore_index=True) if parts else \
             self.frames.view(s["org"], (), s["year"] or 0, s["compare_year"], s["view"], s["show_plans"])
-        self.header.value = header_html(self._org_label(s["org"]), illustrative, self.lang)
+        self.header.value = header_html(self._org_label(s["org"]) if s["org"] else "", illustrative, self.lang)
         self.message.value = message_html(self.messages)
         self.chart.value = "".join(chart_svg(p, c, s["year"], s["compare_year"], s["view"], self.lang, illustrative)
                                    for c, p in zip(shown, parts))

@@ -66,7 +66,7 @@ def chart_svg(frame: pd.DataFrame, code: str, year: int, compare_year, view: str
               illustrative: bool) -> str:
     """One indicator's chart: 12 months of ``year`` against ``compare_year`` (and plan/target columns)."""
     name = catalog.name(code, lang)
-    key = "explorer.title.rolling12_stock" if view == "rolling12" and is_stock(code) else f"explorer.title.{view}"
+    key = f"explorer.title.{view}_stock" if view != "monthly" and is_stock(code) else f"explorer.title.{view}"
     title = label(key, lang, name=name)
     value = frame["value"].to_numpy("float64")
     other = frame["value_compare"].to_numpy("float64")
@@ -95,7 +95,7 @@ def chart_svg(frame: pd.DataFrame, code: str, year: int, compare_year, view: str
         parts.append(f'<text x="{xi:.1f}" y="{HEIGHT - 8}" text-anchor="middle" fill="{COLORS["muted"]}">'
                      f'{esc(label("chart.month_tick", lang, month=i + 1))}</text>')
     legend = []
-    if compare_year is not None:
+    if compare_year is not None and np.isfinite(other).any():  # a year without data draws nothing
         parts.append(_line(x, other, y, COLORS["compare"], 2, "compare"))
         legend.append((label("chart.year", lang, year=compare_year), COLORS["compare"], ""))
     parts.append(_line(x, value, y, COLORS["this_year"], 2.5, "value"))

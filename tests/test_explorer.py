@@ -17,7 +17,7 @@ from sokhcn_analytics import catalog, store  # noqa: E402
 from sokhcn_analytics.analysis import monthly, plan_vs_actual, ytd, yoy  # noqa: E402
 from sokhcn_analytics.explorer import Explorer, ExplorerError  # noqa: E402
 from sokhcn_analytics.explorer_data import ExplorerData, fold  # noqa: E402
-from sokhcn_analytics.model import ILLUSTRATIVE_ORG, REAL_ORG, normalize_indicators  # noqa: E402
+from sokhcn_analytics.model import ILLUSTRATIVE_ORG, REAL_ORG, empty_indicators, normalize_indicators  # noqa: E402
 
 SPAWN, TASKS, SAMPLES = "mushroom_spawn_kg", "tasks_managed", "material_samples_tested"
 HOSTILE = '<img src=x onerror="alert(1)"> & co'
@@ -242,8 +242,14 @@ def test_a_comparison_year_without_data_is_said(ex):
     ex.compare_year.value = 2011
     assert "Không có số liệu năm 2011 để so sánh" in ex.message.value
     assert ex.data["value_compare"].isna().all() and not ex.data["value"].isna().all()
+    assert 'class="compare"' not in ex.chart.value and "Năm 2011" not in ex.chart.value
     ex.compare_year.value = None
     assert ex.data["change"].isna().all() and "Năm 2011" not in ex.table.value
+
+
+def test_an_empty_store_is_a_message():
+    ex = Explorer(empty_indicators())
+    assert ex.data.empty and ex.org.value is None and "chạy 'sokhcn build'" in ex.message.value
 
 
 def test_an_unexpected_failure_is_one_short_message(ex, monkeypatch):
