@@ -249,7 +249,7 @@ def test_a_comparison_year_without_data_is_said(ex):
 
 def test_an_empty_store_is_a_message():
     ex = Explorer(empty_indicators())
-    assert ex.data.empty and ex.org.value is None and "chạy 'sokhcn build'" in ex.message.value
+    assert ex.data.empty and ex.org.value is None and "sokhcn build" in ex.messages[0] and "Kho dữ liệu" in ex.message.value
 
 
 def test_an_unexpected_failure_is_one_short_message(ex, monkeypatch):
