@@ -1,5 +1,6 @@
 """The explorer in a real JupyterLab, in headless Chromium: open explore.ipynb, run all cells,
-change the indicator, see the chart and the table change.
+change the indicator and see the chart and the table change, pick a month and see its sources,
+press "Xuất Excel" and see the path printed (and the file under reports/exports/).
 
 The test starts JupyterLab itself on 127.0.0.1 with a free port and a random token
 (``--no-browser``, its own config, data and runtime folders, a project root of its own with
@@ -132,6 +133,15 @@ def test_explorer_in_jupyterlab_redraws_when_the_indicator_changes(lab):
                 timeout=30_000)
             after = {"chart": page.get_attribute(CHART, "data-indicator"), "table": page.text_content(TABLE)}
             caption = page.text_content(".sokhcn-explorer .sokhcn-explorer-table .sokhcn-caption")
+            sources = ".sokhcn-explorer .sokhcn-explorer-sources .sokhcn-caption"
+            assert "Tháng 01/2021" in page.text_content(sources)
+            page.locator(".sokhcn-explorer .widget-toggle-buttons button", has_text="T2").first.click()
+            page.wait_for_function(f"() => document.querySelector({json.dumps(sources)})"
+                                   ".textContent.includes('Tháng 02/2021')")
+            page.locator(".sokhcn-explorer button", has_text="Xuất Excel").click()
+            page.wait_for_function("() => [...document.querySelectorAll('.sokhcn-explorer .jp-OutputArea-output')]"
+                                   ".some(o => o.textContent.includes('Đã xuất:'))")
+            printed = page.locator(".sokhcn-explorer .jp-OutputArea-output", has_text="Đã xuất:").text_content()
             errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").count()
             SHOT.parent.mkdir(exist_ok=True)
             page.screenshot(path=str(SHOT))
@@ -145,4 +155,6 @@ def test_explorer_in_jupyterlab_redraws_when_the_indicator_changes(lab):
     assert other.replace("\xa0", " ") in caption  # the table is the indicator chosen, by its name
     assert "Tháng 01/2021" in after["table"]
     assert errors == 0
+    exported = list((lab["root"] / "reports" / "exports").glob("*.xlsx"))
+    assert len(exported) == 1 and str(exported[0]) in printed
 
