@@ -1,7 +1,7 @@
 # sokhcn-analytics — the monthly job and its checks.
 #   make report   install into .venv, build the store from data/raw, render the leadership reports
 #   make test     install into .venv and run the test suite
-#   make lab      open JupyterLab on notebooks/
+#   make lab      open JupyterLab on notebooks/explore.ipynb (the explorer)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -40,13 +40,14 @@ test: install system-deps
 
 lab: install
 	$(BIN)/python -m pip install -q -e '.[lab]'
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/explore.ipynb
 
 bench: install system-deps
 	$(BIN)/python benchmarks/bench_store.py
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_draft.py
+	$(BIN)/python benchmarks/bench_explorer.py
 
 clean-store:
 	rm -rf data/processed/*.parquet data/processed/manifest.json data/processed/.staging

@@ -119,6 +119,15 @@ def test_yearly_notebooks_compare_years_and_show_the_task_register(batch):
     assert "Danh mục nhiệm vụ KH&amp;CN năm 2021" in tasks_page and "Đã nghiệm thu" in tasks_page
 
 
+def test_explore_page_carries_the_explorer_as_static_html_without_widget_state(batch):
+    page = read(batch, "2021-03/explore.html")
+    chart = re.search(r"<svg [^>]*>", page).group(0)  # (nbconvert orders the attributes)
+    assert 'class="sokhcn-explorer-chart"' in chart
+    assert 'data-indicator="mushroom_spawn_kg"' in chart  # the real unit reports no tasks: its first key figure
+    assert "Nguồn số liệu Tháng 03/2021" in page and "workbooks/2021-03_so-khcn-bac-kan.xlsx" in page
+    assert "widget-state" not in page and "widget-view" not in page and HOSTILE not in page
+
+
 def test_charts_are_inline_vector_or_embedded_images(batch):
     page = read(batch, "2021-02/monthly_summary.html")
     svgs = re.findall(r'<svg [^>]*>', page)
