@@ -187,8 +187,26 @@ def parse_text(text: str, path: str = "", markdown: bool = False) -> Document:
             body = line[fn.end():]
             footnotes.setdefault(number, Footnote(number, no, f"{superscript(number)} {body}"))
             continue
-        paragraphs.append(Paragraph(no, _BRACKET_REF.sub(lambda m: superscript(m.group(1)), line), level))
+        line = _BRACKET_REF.sub(lambda m: superscript(m.group(1)), line)
+        if level is None and paragraphs and _continues(paragraphs[-1], line):
+            paragraphs[-1] = Paragraph(paragraphs[-1].line, paragraphs[-1].text + " " + line, None)
+            continue
+        paragraphs.append(Paragraph(no, line, level))
     return Document(path, paragraphs, footnotes)
+
+
+# a line broken inside a sentence: the next line goes on in lowercase, or is a number and its noun
+_GOES_ON = re.compile(r"^(?![a-zđ][.)]\s)(?:[a-zà-ỹđ]|\d[\d.,]*\s+[a-zà-ỹđ])")
+_NUMBERED = re.compile(r"^(?:[IVXLC]+[.)]|\d+(?:\.\d+)*\.?\s|[a-zđA-Z][.)]\s|#)")
+_OPEN_END = re.compile(r"[a-zà-ỹđA-ZĐ0-9,]$")
+
+
+def _continues(previous: Paragraph, line: str) -> bool:
+    """ "… đã kiểm tra" then "15 cơ sở kinh doanh …": one sentence across a line break."""
+    return (previous.style_level is None and "|" not in line and "|" not in previous.text
+            and bool(_OPEN_END.search(previous.text)) and bool(_GOES_ON.match(line))
+            and not previous.text.isupper() and not _BLOCK_START.match(line) and len(previous.text) > 40
+            and (len(previous.text) > 100 or not _NUMBERED.match(previous.text)))  # a heading ends its line
 
 
 # --- Word ------------------------------------------------------------------------------------
@@ -464,7 +482,7 @@ def _find_glued(lines, glued, start, stop):
     return None
 
 
-_BLOCK_START = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|[-–•+]\s|[⁰¹²³⁴⁵⁶⁷⁸⁹]|\[\d)")
+_BLOCK_START = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.(?=\s)|[a-zđ]\)|[-–•+]\s|[⁰¹²³⁴⁵⁶⁷⁸⁹]|\[\d)")
 
 
 def _reflow(lines: list[str]) -> list[str]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from . import catalog
 from .errors import SokhcnError  # re-exported: callers catch extract.SokhcnError
-from .extract_claims import _FN_REF, _claims
+from .extract_claims import _FN_REF, PART, _claims
 from .extract_period import find_period
 from .extract_structure import Report, parse_report, read_report
 from .extract_wording import (_SUP, _TOKEN, NOT_AN_INDICATOR, _context, _is_trap, compile_pattern, fold,
@@ -35,7 +35,7 @@ __all__ = ["NOT_AN_INDICATOR", "OUTPUT_COLUMNS", "UNRECOGNISED_COLUMNS", "Report
            "extract_indicators", "find_period", "fold", "load_phrasings", "parse_report", "read_report",
            "to_store_rows", "unrecognised", "cli_extract", "SokhcnError"]
 
-OUTPUT_COLUMNS = ["period", "indicator", "value", "unit", "kind", "section", "quote"]
+OUTPUT_COLUMNS = ["period", "span", "indicator", "value", "unit", "kind", "approx", "section", "quote"]
 UNRECOGNISED_COLUMNS = ["period", "kind", "section", "quote", "line"]
 
 
@@ -44,7 +44,8 @@ UNRECOGNISED_COLUMNS = ["period", "kind", "section", "quote", "line"]
 def _as_report(report_or_path, period: str | None) -> Report:
     if isinstance(report_or_path, Report):
         if period and period != report_or_path.period:
-            return Report(report_or_path.path, period, report_or_path.paragraphs, report_or_path.footnotes)
+            return Report(report_or_path.path, period, report_or_path.paragraphs, report_or_path.footnotes,
+                          report_or_path.span)
         return report_or_path
     return read_report(report_or_path, period)
 
@@ -64,20 +65,22 @@ def extract_indicators(report_or_path, period: str | None = None):
 
     report = _as_report(report_or_path, period)
     claims, text, _ = _claims(report)
-    plan_period = next_period(report.period)
     rows = [{
-        "period": plan_period if c.segment.part == "plan" else report.period,
+        "period": c.scope.period,
+        "span": c.scope.span,
         "indicator": c.phrasing.indicator,
         "value": c.value,
         "unit": catalog.unit(c.phrasing.indicator),
-        "kind": c.segment.part,
+        "kind": c.scope.kind or c.segment.part,
+        "approx": c.approx,
         "section": c.segment.section,
         "quote": text[c.start:c.end],
         "line": c.segment.line,
-    } for c in claims if c.phrasing.indicator != NOT_AN_INDICATOR]
+    } for c in claims if c.phrasing.indicator not in (NOT_AN_INDICATOR, PART)]
     df = pd.DataFrame(rows, columns=[*OUTPUT_COLUMNS, "line"])
     df["value"] = df["value"].astype("float64")
     df["line"] = df["line"].astype("int64")
+    df["span"] = df["span"].astype("int64")
     return df
 
 
@@ -126,7 +129,7 @@ def _restated_values(claims, text, segments) -> dict[str, set[float]]:
 def to_store_rows(df, source_file, org: str = REAL_ORG):
     """Extracted rows in the store's indicator model (``reviewed=False``, ``source_ref`` = quote).
 
-    Several phrases for the same figure of one (period, indicator, kind) become one row: flows
+    Several phrases for the same figure of one (period, indicator, kind, span) become one row: flows
     (``sum``) add up, stocks (``last``) keep the first statement; the quotes are joined.
     """
     import pandas as pd
@@ -135,11 +138,13 @@ def to_store_rows(df, source_file, org: str = REAL_ORG):
         from .model import empty_indicators
         return empty_indicators()
     rows = []
-    for (per, code, kind), group in df.groupby(["period", "indicator", "kind"], sort=False):
+    df = df.assign(span=df["span"] if "span" in df.columns else 1, approx=df.get("approx", ""))
+    for (per, code, kind, span), group in df.groupby(["period", "indicator", "kind", "span"], sort=False):
         value = group["value"].sum() if catalog.aggregation(code) == "sum" else group["value"].iloc[0]
         rows.append({"org": org, "period": per, "indicator": code, "value": float(value),
                      "unit": catalog.unit(code), "kind": kind, "source_file": str(source_file),
-                     "source_ref": " | ".join(group["quote"]), "reviewed": False, "illustrative": False})
+                     "source_ref": " | ".join(group["quote"]), "reviewed": False, "illustrative": False,
+                     "span": int(span), "approx": next((a for a in group["approx"] if a), "")})
     return normalize_indicators(pd.DataFrame(rows, columns=INDICATOR_COLUMNS))
 
 

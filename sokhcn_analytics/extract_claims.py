@@ -11,7 +11,11 @@ from . import catalog
 from .extract_structure import Report, _Segment, _mask_tables, _segments
 from .extract_wording import (_FN_REF, _NUMBER, _SUP, _WINDOW, _WORD_AFTER, NOT_AN_INDICATOR, Phrasing, _value, fold,
                               load_phrasings)
+from .extract_grammar import read
+from .extract_period import Scope, figure_scope
 from .model import next_period
+
+PART = "+"  # a part of a breakdown the catalog has no code for: claimed (never unrecognised), no row
 
 @dataclass(frozen=True)
 class _Claim:
@@ -22,6 +26,8 @@ class _Claim:
     number_start: int
     value: float
     order: tuple
+    approx: str = ""  # ">", "<", "~": the text qualified the number ("hơn", "gần", "khoảng")
+    scope: Scope | None = None  # the months it covers, and cumulative/comparison figures
 
 
 def _candidates(text: str, segments: list[_Segment], phrasings) -> list[tuple[int, Phrasing, re.Match, _Segment]]:
@@ -79,9 +85,9 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
 
     def take(ph, m, seg, start, order):
         value = _value(m, ph.scale)
-        if value is not None and not _cumulative(seg, m.start(), ph.indicator) \
-                and not _CUMULATIVE_AFTER.match(text, m.end()) and _same_year(m, seg, report.period):
-            claims[m.start("n")] = _Claim(ph, seg, start, m.end(), m.start("n"), value, order)
+        scope = _scope(report, text, seg, m.start("n"), m.end(), ph.indicator)
+        if value is not None and scope is not None and _same_year(m, seg, report.period):
+            claims[m.start("n")] = _Claim(ph, seg, start, m.end(), m.start("n"), value, order, scope=scope)
 
     for rank, ph, m, seg in candidates:
         if not seg.footnote and not ph.within and m.start("n") not in claims:
@@ -100,6 +106,7 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
             continue
         start = _lead_in_start(seg, m.start()) if ph.within else m.start()
         take(ph, m, seg, start, (parents[seg.footnote][1], 1, int(seg.footnote), m.start()))
+    _grammar_claims(report, text, folded, segments, claims, parents)
     return sorted(claims.values(), key=lambda c: c.order), text, segments
 
 
@@ -128,7 +135,7 @@ def _list_items(text: str, claims: dict[int, _Claim]) -> None:
             if value is None or _cumulative(first.segment, tok.start()):
                 break
             claims[tok.start("n")] = _Claim(ph, first.segment, tok.start(), tail.end(), tok.start("n"), value,
-                                            (tok.start(), 0, 0, 0))
+                                            (tok.start(), 0, 0, 0), scope=first.scope)
             pos = tail.end()
 
 
@@ -213,3 +220,74 @@ def _lead_in_start(seg: _Segment, start: int) -> int:
     """A breakdown footnote's first figure is quoted with the marker tying it to the figure it
     details, and the lead-in ("¹ Trong đó: 24 nhiệm vụ cấp tỉnh")."""
     return seg.start if _LEAD_IN.match(seg.text[: start - seg.start]) else start
+
+
+_BREAKDOWN_LEAD = re.compile(r"(?i)(?<!\w)(?:trong đó|bao gồm|gồm|cụ thể|chia ra)(?!\w)")
+_TOKEN_AT = re.compile(r"(?<![\w.,/:\-–#])(?:\*\*|\*|__|_)?\d")
+
+
+def _breakdown_parent(text: str, seg: _Segment, pos: int, claims: dict[int, _Claim]) -> _Claim | None:
+    """The figure whose breakdown holds ``pos``: an unclosed bracket after it, or its "trong đó/gồm …"
+    clause, at any depth (a part's own parts have the part as parent)."""
+    before = [c for c in claims.values() if c.segment is seg and c.end <= pos]
+    for c in sorted(before, key=lambda c: -c.end):
+        between = text[c.end:pos]
+        if between.count("(") > between.count(")"):
+            return c
+        if _BREAKDOWN_LEAD.search(between) and not re.search(r"[.;](?!\d)|\)", between):
+            return c
+    return None
+
+
+def _grammar_claims(report, text, folded, segments, claims: dict[int, _Claim], footnote_parents) -> None:
+    """Numbers no phrasing claimed, read by :mod:`.extract_grammar`. A number in the breakdown of a
+    claimed figure is a part of it: it gets a row only when it is another indicator (a sub-code whose
+    total it is, or another quantity altogether), never the total's own code."""
+    from .extract_wording import Phrasing
+
+    for seg in segments:
+        if seg.part not in ("result", "plan"):
+            continue
+        end = seg.start + len(seg.text)
+        for tok in _TOKEN_AT.finditer(folded, seg.start, end):
+            pos = tok.end() - 1
+            if pos in claims or any(c.start <= pos < c.end for c in claims.values() if c.segment is seg):
+                continue
+            parent = _breakdown_parent(folded, seg, pos, claims)
+            verb, floor = None, seg.start
+            if parent is not None:  # a part reads only its own words, and the verb of its total
+                verb, floor = folded[parent.start:parent.number_start], parent.end
+            reading = read(folded, pos, floor, end, _last_words(verb))
+            if reading is None:
+                continue
+            code = reading.indicator
+            if parent is not None and (code in ("", parent.phrasing.indicator, PART)
+                                       or parent.phrasing.indicator == NOT_AN_INDICATOR):
+                code = PART
+            elif seg.footnote and not code and footnote_parents.get(seg.footnote, ("",))[0]:
+                code = PART
+            scope = _scope(report, text, seg, pos, reading.end, code) if code else None
+            if scope is None:
+                continue
+            claims[pos] = _Claim(Phrasing(code, _GRAMMAR), seg, reading.start, reading.end, pos, reading.value,
+                                 (reading.start, 0, 0, 0), reading.approx, scope)
+
+
+_GRAMMAR = re.compile("(?!)")  # grammar claims have no pattern of their own
+
+
+def _last_words(text: str | None) -> str | None:
+    from .extract_grammar import _nearest_action
+
+    return _nearest_action(text) if text else None
+
+
+_SENTENCE = re.compile(r"[.;!?](?!\d)\s|\n")
+
+
+def _scope(report, text: str, seg: _Segment, pos: int, end: int, indicator: str) -> Scope | None:
+    """The months a figure covers, from the time words of its sentence before it (or right after it)."""
+    starts = [m.end() for m in _SENTENCE.finditer(text, seg.start, pos)]
+    before = text[starts[-1] if starts else seg.start: pos]
+    stock = indicator not in ("", NOT_AN_INDICATOR, PART) and catalog.aggregation(indicator) == "last"
+    return figure_scope(before, text[end: end + 40], report.scope(seg.part), stock)

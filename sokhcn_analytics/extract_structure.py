@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from .documents import Footnote, Paragraph, read_document
 from .errors import InputError, Problem
-from .extract_period import _HEADING, _TITLE_LEADS, find_period
+from .extract_period import _HEADING, _TITLE_LEADS, find_period, find_span
 from .extract_wording import _FN_REF, _SUP
-from .model import is_period
+from .model import is_period, next_period, shift_period
 
 # --- parts and headings ----------------------------------------------------------------------
 _PARTS = (  # first match wins; tested on a heading in capitals
@@ -39,6 +39,17 @@ class Report:
     period: str
     paragraphs: list[Paragraph]
     footnotes: dict[str, Footnote] = field(default_factory=dict)
+    span: int = 1  # months covered: 1 month, 3 quarter, 6 half year, 9, 12 year (title; --period keeps it)
+
+    def scope(self, part: str) -> tuple[str, int]:
+        """(last month, span) of a part: the report's own, or for the plan part the period after it."""
+        if part != "plan":
+            return self.period, self.span
+        if self.span == 1:
+            return next_period(self.period), 1
+        if self.span == 9:
+            return shift_period(self.period, 3), 3
+        return shift_period(self.period, self.span), self.span
 
     @property
     def text(self) -> str:
@@ -72,13 +83,25 @@ def read_report(path, period: str | None = None) -> Report:
     if period is not None and not is_period(period):
         raise InputError(Problem("bad_period", f"kỳ báo cáo '{period}' không đúng dạng NNNN-TT (ví dụ 2021-01)",
                                  file=str(path), value=period))
-    found = period or find_period(doc.paragraphs)
+    found, span = _scope_of_title(doc.paragraphs, period)
     if found is None:
         first = doc.paragraphs[0].line if doc.paragraphs else 1
         raise InputError(Problem(
             "no_period", "không tìm thấy kỳ báo cáo trong tiêu đề (cần dạng 'Kết quả thực hiện nhiệm vụ tháng 01 "
             "… năm 2021'); hãy sửa tiêu đề hoặc chạy lại với --period NNNN-TT", file=str(path), cell=f"dòng {first}"))
-    return Report(str(path), found, doc.paragraphs, doc.footnotes)
+    return Report(str(path), found, doc.paragraphs, doc.footnotes, span)
+
+
+def _scope_of_title(paragraphs, override: str | None) -> tuple[str | None, int]:
+    """(last month, span) from the title: a quarter, half year, nine months or year when it names one,
+    else its month; ``override`` (``--period``) replaces the last month, the span stays."""
+    scope = find_span(paragraphs, None)
+    if scope is None or scope[1] == 1:
+        month = find_period(paragraphs)
+        scope = (month, 1) if month else scope
+    if override:
+        return override, scope[1] if scope else 1
+    return scope if scope else (None, 1)
 
 
 def parse_report(text: str, path: str = "", period: str | None = None, markdown: bool = False) -> Report:
@@ -90,11 +113,11 @@ def parse_report(text: str, path: str = "", period: str | None = None, markdown:
     from .documents import parse_text
 
     doc = parse_text(text, path, markdown=markdown)
-    found = period or find_period(doc.paragraphs)
+    found, span = _scope_of_title(doc.paragraphs, period)
     if found is None:
         raise InputError(Problem("no_period", "không tìm thấy kỳ báo cáo trong tiêu đề; hãy sửa tiêu đề "
                                  "hoặc chạy lại với --period NNNN-TT", file=path, cell="dòng 1"))
-    return Report(path, found, doc.paragraphs, doc.footnotes)
+    return Report(path, found, doc.paragraphs, doc.footnotes, span)
 
 
 # --- structure: parts, sections, segments ---------------------------------------------------------

@@ -36,7 +36,7 @@ STAGING = ".staging"
 LOCK = ".lock"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 REPORT_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
-KEY = ["org", "period", "indicator", "kind"]
+KEY = ["org", "period", "indicator", "kind", "span"]  # span: a quarter's figure sits beside its last month's
 _REPORT_NAME = re.compile(r"^(\d{4}-\d{2})_(.+)$")
 
 

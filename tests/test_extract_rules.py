@@ -21,7 +21,10 @@ def report(results: str = "", plan: str = "", title: str = TITLE, signed: str = 
 
 
 def rows(rep, kind=None):
+    """The month's own figures (span 1, result or plan); quarter, year-to-date and cumulative rows are
+    tested in test_extract_periods.py."""
     df = extract_indicators(rep)
+    df = df[(df.span == 1) & df.kind.isin(["result", "plan"])]
     if kind:
         df = df[df.kind == kind]
     return [(r.indicator, r.value, r.quote) for r in df.itertuples()]
@@ -54,7 +57,7 @@ def test_report_without_a_period_is_refused_with_a_hint_to_use_the_option(tmp_pa
     from sokhcn_analytics.extract import read_report
 
     path = tmp_path / "bao-cao.txt"
-    path.write_text("BÁO CÁO\nTình hình hoạt động quý I năm 2021\nBắc Kạn, ngày 30 tháng 3 năm 2021\n"
+    path.write_text("BÁO CÁO\nTình hình hoạt động của Sở\nBắc Kạn, ngày 30 tháng 3 năm 2021\n"
                     "I. KẾT QUẢ\nThử nghiệm 10 mẫu.\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         read_report(path)
@@ -154,7 +157,8 @@ def test_number_repeated_in_words_in_parentheses():
 def test_year_to_date_and_last_year_figures_are_not_this_months(sentence):
     rep = report(f"{sentence}; trong tháng kiểm định 300 phương tiện đo.")
     assert rows(rep) == [("instruments_verified", 300.0, "kiểm định 300 phương tiện đo")]
-    assert len(unrecognised(rep)) == 1  # shown to the analyst instead
+    other = extract_indicators(rep).query("span != 1 or kind not in ['result', 'plan']")
+    assert len(other) == 1  # kept with its span or kind (year to date, cumulative, comparison), not as the month's
 
 
 def test_section_tells_a_progress_check_from_an_inspection():
@@ -350,7 +354,6 @@ def test_generic_phrasings_of_other_reports(sentence, indicator, value):
 @pytest.mark.parametrize("sentence", [
     "Tiếp nhận 05 nhiệm vụ mới đề xuất",
     "đề xuất đặt hàng 04 nhiệm vụ mới",
-    "kiểm định 03 thiết bị X-quang",
     "thực hiện 02 chương trình khoa học và công nghệ",
     "Năm 2021 có 36 nhiệm vụ",
 ])

@@ -25,7 +25,10 @@ def _expected(report: Path) -> Counter:
 
 
 def _got(path) -> Counter:
+    """The month's own figures (span 1, result or plan): the expected files list those; the figures of
+    other spans are checked by test_extract_corpus.py."""
     df = extract_indicators(path)
+    df = df[(df.span == 1) & df.kind.isin(["result", "plan"])]
     return Counter(zip(df["period"], df["indicator"], df["value"].astype(float), df["kind"]))
 
 
@@ -93,7 +96,7 @@ def _report(results: str, plan: str = "Kiểm tra 01 cơ sở.", plan_heading: s
 
 def _rows(rep, kind="result"):
     df = extract_indicators(rep)
-    return [(r.indicator, r.value) for r in df.itertuples() if r.kind == kind]
+    return [(r.indicator, r.value) for r in df.itertuples() if r.kind == kind and r.span == 1]
 
 
 @pytest.mark.parametrize("header, row", [
@@ -222,7 +225,9 @@ def test_title_line_naming_the_plan_opens_no_part_before_the_introduction():
     ("thẩm định 06 ĐTDA mới", "tasks_appraised", 6),
 ])
 def test_wording_of_other_departments(sentence, indicator, value):
-    assert _rows(_report(sentence + ".")) == [(indicator, float(value))]
+    # the councils convened are a figure of their own (councils_held, issue 12)
+    got = [r for r in _rows(_report(sentence + ".")) if r[0] != "councils_held"]
+    assert got == [(indicator, float(value))]
 
 
 def test_a_percentage_of_the_plan_is_not_a_count():
