@@ -588,3 +588,6 @@ def _cell(col: str, value, lang: str) -> str:
     if col in _SIGNED and text != "—" and not text.startswith("-") and float(value) > 0:
         text = "+" + text
     return text
+
+
+from .reconcile import reconcile  # noqa: E402,F401  (re-exported: stated quarters/years vs their months)

@@ -68,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to-workbook", dest="to_workbook", type=_safe_path, default=None, metavar="OUT.xlsx")
     p.set_defaults(func=cmd_extract)
 
+    p = sub.add_parser("check", help="đối chiếu số liệu quý, 6 tháng, năm với tổng các tháng")
+    p.add_argument("--processed", default=None, help="thư mục kho (mặc định data/processed)")
+    p.add_argument("--org", default=None, help="mã đơn vị (mặc định: mọi đơn vị)")
+    p.add_argument("--period", type=_period, default=None, help="chỉ các kỳ kết thúc vào tháng này")
+    p.add_argument("--differences", action="store_true", help="chỉ in các dòng lệch")
+    p.set_defaults(func=cmd_check)
+
     p = sub.add_parser("report", help="chạy notebook và xuất HTML/PDF cho lãnh đạo")
     p.add_argument("--period", type=_period, default=None)
     p.add_argument("--notebook", dest="notebooks", action="append", default=None, metavar="NAME")
@@ -218,6 +225,16 @@ def _values(df) -> dict[str, float]:
         else:
             out.setdefault(r.indicator, r.value)
     return out
+
+
+def cmd_check(args) -> int:
+    """``sokhcn check``: each stated quarter, half year or year beside the sum of its months."""
+    from .reconcile import check_text
+    from .store import load_indicators
+
+    text, differs = check_text(load_indicators(args.processed), args.org, args.period, args.differences)
+    print(text)
+    return 0
 
 
 def cmd_report(args) -> int:
