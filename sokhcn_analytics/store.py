@@ -321,7 +321,7 @@ def resolve(sources):
 
 def _conflict(key, rows) -> Problem:
     where = "; ".join(f"{r.source_file} ({r.source_ref}) = {r.value:g}" for r in rows.itertuples())
-    org, period, indicator, kind = key
+    org, period, indicator, kind = key[:4]
     return Problem("conflicting_sources", f"chỉ tiêu '{indicator}' ({kind}) kỳ {period} của {org} có giá trị khác "
                    f"nhau giữa các nguồn: {where}; sửa cho thống nhất hoặc bỏ một nguồn",
                    rows.iloc[0].source_file, value=indicator)
