@@ -51,7 +51,7 @@ def _as_report(report_or_path, period: str | None) -> Report:
 
 
 def extract_indicators(report_or_path, period: str | None = None):
-    """One row per figure found: ``period, indicator, value, unit, kind, section, quote, line``.
+    """One row per figure found: ``period, span, indicator, value, unit, kind, approx, section, quote, line``.
 
     Plan figures (next-month part) have ``kind="plan"`` and the period of the next month.
 
@@ -59,7 +59,7 @@ def extract_indicators(report_or_path, period: str | None = None):
     ...                    "II. PHƯƠNG HƯỚNG THÁNG 02\\nKiểm tra 01 cơ sở.")
     >>> extract_indicators(rep)[["period", "indicator", "value", "kind", "quote"]].values.tolist()
     [['2021-01', 'material_samples_tested', 68.0, 'result', 'Thử nghiệm 68 mẫu gạch'], \
-['2021-02', 'inspections', 1.0, 'plan', 'Kiểm tra 01 cơ sở']]
+['2021-02', 'establishments_inspected', 1.0, 'plan', 'Kiểm tra 01 cơ sở']]
     """
     import pandas as pd
 

@@ -71,7 +71,8 @@ def _patterns() -> dict:
     all_actions = re.compile(rf"(?i)(?<!\w)(?:{words})(?!\w)")
     # "15 cơ sở đã được kiểm tra", "24 mẫu được lấy", "6 cơ sở bị xử phạt": the action after the noun
     passive = re.compile(rf"(?i)(?<!\w)(?:đã|được|bị|đang)\s+(?:được\s+|bị\s+)?({words})(?!\w)")
-    return {"passive": passive, "approx": approx, "money": money, "never_before": never_before, "never_after": never_after,
+    not_action = re.compile(rf"(?i)(?:{_alternation(v['not_action'][0][0])})(?!\w)")
+    return {"passive": passive, "not_action": not_action, "approx": approx, "money": money, "never_before": never_before, "never_after": never_after,
             "classifier": classifier, "hints": hints, "actions": all_actions}
 
 
@@ -84,7 +85,7 @@ def _clause_before(text: str, pos: int, floor: int) -> int:
 
 def _nearest_action(before: str) -> str | None:
     """The action closest before the number ("kiểm tra 15 cơ sở, xử phạt 3 cơ sở": xử phạt for 3)."""
-    found = list(_patterns()["actions"].finditer(before))
+    found = [m for m in _patterns()["actions"].finditer(before) if not _patterns()["not_action"].match(before, m.start())]
     if not found:
         return None
     last_end = max(m.end() for m in found)
@@ -180,8 +181,11 @@ def read(text: str, pos: int, floor: int, limit: int, inherited_verb: str | None
     label = before if re.search(r":[\s*_]*$", before) else ""
     after_verb = _patterns()["passive"].search(noun)
     verb = after_verb.group(1).lower() if after_verb else _nearest_action(before) or inherited_verb
-    verb_at = before.lower().rfind(verb) if verb and not after_verb and verb in before.lower() else 0
-    context = before[max(0, verb_at):] + " " + noun
+    verb_at = before.lower().rfind(verb) if verb and not after_verb and verb in before.lower() else -1
+    # qualifiers and exclusions are read in this figure's own words: from its verb or the last list
+    # comma ("28 nhiệm vụ cấp tỉnh, 3 nhiệm vụ cấp quốc gia": "cấp tỉnh" is not the 3's)
+    own = max(verb_at, before.rfind(",") + 1, before.rfind("(") + 1, 0)
+    context = (verb or "") + " " + before[own:] + " " + noun
     scores = {}
     for code, hint in _patterns()["hints"].items():
         if allowed is not None and code not in allowed:
@@ -191,7 +195,7 @@ def read(text: str, pos: int, floor: int, limit: int, inherited_verb: str | None
             scores[code] = score
     best = sorted(scores.items(), key=lambda kv: -kv[1])
     indicator = best[0][0] if best and (len(best) == 1 or best[0][1] > best[1][1]) else ""
-    start = clause + (len(before) - len(before.lstrip())) if indicator else m.start()
-    if m.start() - start > 60:  # a long clause: quote from the word starting the last 60 characters
-        start = text.find(" ", m.start() - 60, m.start()) + 1 or m.start()
+    start = clause + verb_at if verb_at >= 0 else m.start()  # quoted from its verb, or from the number
+    if label and indicator:
+        start = clause + len(before) - len(before.lstrip())
     return Reading(indicator, float(value), approx, start, max(noun_end, m.end()))

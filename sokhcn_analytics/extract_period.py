@@ -66,7 +66,8 @@ _WORD_N = {"ba": 3, "sáu": 6, "chín": 9, "mười hai": 12}
 _ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _YEAR = r"(?:\s*(?:năm|/)\s*(?P<y>(?:19|20)\d\d))?"
 _QUARTER = re.compile(r"(?i)quý\s+(?P<q>IV|III|II|I|[1-4])(?![\w])" + _YEAR)
-_N_MONTHS_RX = re.compile(rf"(?i)(?<!\w){_N_MONTHS}\s+tháng(?P<late>\s+cuối\s+năm)?(?:\s+đầu\s+năm)?" + _YEAR)
+_N_MONTHS_RX = re.compile(rf"(?i)(?<!\w){_N_MONTHS}\s+tháng(?:\s+(?P<late>cuối)|\s+đầu)?(?:\s+năm)?"
+                          r"(?:\s*/?\s*(?P<y>(?:19|20)\d\d))?")
 # a year's figure: "Trong năm 2021, …", "Năm 2021, …" opening the clause, "cả năm …"; not "đặt hàng năm 2022"
 _YEAR_ONLY = re.compile(r"(?i)(?:(?:trong|cả|tính đến hết|đến hết)\s+năm|^\W*năm)(?:\s+(?P<y>(?:19|20)\d\d))?"
                         r"(?!\s*[-–]\s*(?:19|20)\d\d)(?!\w)")
@@ -94,9 +95,12 @@ def find_span(paragraphs: list[Paragraph], month_period: str | None) -> tuple[st
         head.append(p.text)
     text = _DATE.sub(" ", _SIGNING_DATE.sub(" ", " ".join(head)))
     year = int(month_period[:4]) if month_period else None
+    if _MONTH.search(text) and month_period is None:  # "tháng 6 và 6 tháng đầu năm": a monthly report
+        return None
     m = _N_MONTHS_RX.search(text)
-    if m and 2 <= _month_count(m) <= 12 and (m.group("y") or year):
-        y, n = int(m.group("y") or year), _month_count(m)
+    later_year = _YEAR_AFTER.search(text, m.end()) if m else None
+    if m and 2 <= _month_count(m) <= 12 and (m.group("y") or year or later_year):
+        y, n = int(m.group("y") or year or later_year.group(1)), _month_count(m)
         return period(y, 12 if m.group("late") else n), n
     m = _QUARTER.search(text)
     if m and (m.group("y") or year or _YEAR_AFTER.search(text, m.end())):
