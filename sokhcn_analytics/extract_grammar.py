@@ -26,7 +26,7 @@ from .vnformat import parse_number
 WORDING_CSV = catalog.CATALOG_CSV.with_name("wording.csv")
 
 _CLAUSE_STOP = re.compile(r"[;.!?\n]\s|[;!?\n]|\.$|\|\|")  # where the words governing a number stop
-_PHRASE_STOP = re.compile(r"[,;:.()\[\]!?\n\"“”]|\s(?:và|với|tại|cho|của|trong|thuộc|theo|để|nhằm|đạt)\s")
+_PHRASE_STOP = re.compile(r"[,;:.()\[\]!?\n\"“”]|\s(?:và|với|tại|cho|của|trong|theo|để|nhằm|đạt)\s")
 _NUMBER_AT = re.compile(r"(?:\*\*|\*|__|_)?(?P<n>" + _NUM + r")(?:\*\*|\*|__|_)?")
 _BEFORE_WINDOW, _PHRASE_WINDOW = 110, 70
 
@@ -184,7 +184,7 @@ def read(text: str, pos: int, floor: int, limit: int, inherited_verb: str | None
     verb_at = before.lower().rfind(verb) if verb and not after_verb and verb in before.lower() else -1
     # qualifiers and exclusions are read in this figure's own words: from its verb or the last list
     # comma ("28 nhiệm vụ cấp tỉnh, 3 nhiệm vụ cấp quốc gia": "cấp tỉnh" is not the 3's)
-    own = max(verb_at, before.rfind(",") + 1, before.rfind("(") + 1, 0)
+    own = max(verb_at, before.rfind(",") + 1, before.rfind("(") + 1, before.rfind(" và ") + 1, 0)
     context = (verb or "") + " " + before[own:] + " " + noun
     scores = {}
     for code, hint in _patterns()["hints"].items():

@@ -19,7 +19,8 @@ _SIGNING_DATE = re.compile(r"(?i)ngày\s*\d{1,2}\s*(?:tháng\s*\d{1,2}\s*năm\s*
 _DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 _MONTH = re.compile(r"(?i)tháng\s*(\d{1,2})(?!\d)(?:\s*[/-]\s*((?:19|20)\d\d))?")
 _YEAR_AFTER = re.compile(r"(?i)năm\s*((?:19|20)\d\d)")
-_TITLE_LEADS = (re.compile(r"(?i)kết\s+quả"), re.compile(r"(?i)báo\s+cáo"))
+_TITLE_LEADS = (re.compile(r"(?i)kết\s+quả"), re.compile(r"(?i)báo\s+cáo"),
+                re.compile(r"(?i)bản\s+tin|tình\s+hình|hoạt\s+động"))
 
 
 def find_period(paragraphs: list[Paragraph]) -> str | None:

@@ -189,6 +189,15 @@ def _topic_line(p: Paragraph, part: str) -> tuple[int, str, bool] | None:
     return None
 
 
+_REPORTING = re.compile(r"(?i)báo cáo|như sau|sau đây|căn cứ")
+
+
+def _opens_body(text: str) -> bool:
+    """A long first paragraph that is no administrative introduction ("Thực hiện Thông tư …, Sở báo
+    cáo …"): the first sentence of a news item or bulletin, with figures of its own."""
+    return len(text) > 150 and not _REPORTING.search(text) and bool(re.search(r"\d", text))
+
+
 def _head_of(p: Paragraph, part: str, intro_seen: bool) -> tuple[int, str, bool] | None:
     """The paragraph as a heading: numbered or styled, an unnumbered part line, or a topic line.
     In the preamble a part line counts only after the introduction ("… như sau:"), so that the
@@ -208,8 +217,8 @@ def _segments(report: Report) -> tuple[str, list[_Segment]]:
         if _CLOSING.match(p.text):
             part = "closing"
         head = _head_of(p, part, intro_seen)
-        if part == "preamble" and intro_seen and not head:  # after "… như sau:" the body has begun
-            part = "result"
+        if part == "preamble" and not head and (intro_seen or _opens_body(p.text)):
+            part = "result"  # after "… như sau:" the body has begun; a news item's first sentence is body
         intro_seen = intro_seen or len(p.text) > 150 or bool(_INTRO_END.search(p.text))
         if head:
             level, label, numbered = head
