@@ -207,6 +207,7 @@ def _write_workbook(done, out_path) -> None:
         raise SokhcnError("--to-workbook chỉ nhận một báo cáo mỗi lần; hãy chạy lại với đúng một tệp báo cáo",
                           reason="too_many_reports")
     report, df = done[0]
+    df = df[df["span"] == 1]  # the workbook holds the month: quarter and year figures are not its cells
     results, plans = df[df["kind"] == "result"], df[df["kind"] == "plan"]
     comments = {(code, kind): "\n".join(group["quote"]) for (code, kind), group in df.groupby(["indicator", "kind"])}
     notes = {code: "Trích từ báo cáo: " + " | ".join(group["quote"]) for code, group in df.groupby("indicator")}
