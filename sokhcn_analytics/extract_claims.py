@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import catalog
 from .extract_structure import Report, _Segment, _mask_tables, _segments
@@ -107,6 +107,7 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
         start = _lead_in_start(seg, m.start()) if ph.within else m.start()
         take(ph, m, seg, start, (parents[seg.footnote][1], 1, int(seg.footnote), m.start()))
     _grammar_claims(report, text, folded, segments, claims, parents)
+    _one_total_per_stock(folded, claims)
     return sorted(claims.values(), key=lambda c: c.order), text, segments
 
 
@@ -270,7 +271,7 @@ def _grammar_claims(report, text, folded, segments, claims: dict[int, _Claim], f
             if scope is None:
                 continue
             claims[pos] = _Claim(Phrasing(code, _GRAMMAR), seg, reading.start, reading.end, pos, reading.value,
-                                 (reading.start, 0, 0, 0), reading.approx, scope)
+                                 (pos, 0, 0, 0), reading.approx, scope)
 
 
 _GRAMMAR = re.compile("(?!)")  # grammar claims have no pattern of their own
@@ -291,3 +292,32 @@ def _scope(report, text: str, seg: _Segment, pos: int, end: int, indicator: str)
     before = text[starts[-1] if starts else seg.start: pos]
     stock = indicator not in ("", NOT_AN_INDICATOR, PART) and catalog.aggregation(indicator) == "last"
     return figure_scope(before, text[end: end + 40], report.scope(seg.part), stock)
+
+
+# a part of a stock restricted to a place or put aside in brackets: "(riêng huyện X đang triển khai 12 …)"
+_RESTRICTED = re.compile(r"(?i)\((?![^)]*\))|riêng|(?:tại|ở|của|trên địa bàn)\s+(?:các\s+)?(?:huyện|xã|thành phố|thị xã|phường)")
+
+
+def _one_total_per_stock(text: str, claims: dict[int, _Claim]) -> None:
+    """A stock (tasks under management …) has one value at a date: the department's own total. When
+    a document states it more than once with different values, the statement not restricted to a
+    place nor set aside in brackets is the total, and the first such; the others give no row (they
+    stay listed as unrecognised), so a side remark never replaces the total stated elsewhere."""
+    from .extract_wording import Phrasing
+
+    groups: dict[tuple, list[tuple[int, _Claim]]] = {}
+    for pos, c in sorted(claims.items(), key=lambda kv: kv[1].order):
+        code = c.phrasing.indicator
+        if code in (NOT_AN_INDICATOR, PART) or catalog.aggregation(code) != "last":
+            continue
+        key = (code, c.segment.part, c.scope.period if c.scope else "", c.scope.span if c.scope else 1)
+        groups.setdefault(key, []).append((pos, c))
+    for stated in groups.values():
+        if len({c.value for _, c in stated}) < 2:
+            continue
+        free = [(pos, c) for pos, c in stated
+                if not _RESTRICTED.search(re.split(r"[.;](?!\d)", text[c.segment.start: c.number_start])[-1])]
+        keep = (free or stated)[0][0]
+        for pos, c in stated:
+            if pos != keep:
+                claims[pos] = replace(c, phrasing=Phrasing(NOT_AN_INDICATOR, c.phrasing.regex))
