@@ -23,15 +23,20 @@ _TITLE_LEADS = (re.compile(r"(?i)kết\s+quả"), re.compile(r"(?i)báo\s+cáo")
                 re.compile(r"(?i)bản\s+tin|tình\s+hình|hoạt\s+động"))
 
 
-def find_period(paragraphs: list[Paragraph]) -> str | None:
-    """The month the report is about, from its title; the signing date is never used for it."""
+def _title_lines(paragraphs: list[Paragraph]) -> list[str]:
+    """The lines before the first numbered heading (at most 40): where the title stands."""
     head = []
     for p in paragraphs[:40]:
         if _HEADING.match(p.text) and head:
             break
         head.append(p.text)
+    return head
+
+
+def find_period(paragraphs: list[Paragraph]) -> str | None:
+    """The month the report is about, from its title; the signing date is never used for it."""
     signing_year = None
-    for text in (" ".join(head), " ".join(p.text for p in paragraphs)):
+    for text in (" ".join(_title_lines(paragraphs)), " ".join(p.text for p in paragraphs)):
         m = _SIGNING_DATE.search(text)
         signing_year = signing_year or (int(m.group()[-4:]) if m else None)
         text = _DATE.sub(" ", _SIGNING_DATE.sub(" ", text))
@@ -89,12 +94,7 @@ def find_span(paragraphs: list[Paragraph], month_period: str | None) -> tuple[st
     >>> find_span(parse_text("BÁO CÁO\\nKết quả hoạt động KH&CN quý III năm 2022").paragraphs, None)
     ('2022-09', 3)
     """
-    head = []
-    for p in paragraphs[:40]:
-        if _HEADING.match(p.text) and head:
-            break
-        head.append(p.text)
-    text = _DATE.sub(" ", _SIGNING_DATE.sub(" ", " ".join(head)))
+    text = _DATE.sub(" ", _SIGNING_DATE.sub(" ", " ".join(_title_lines(paragraphs))))
     year = int(month_period[:4]) if month_period else None
     if _MONTH.search(text) and month_period is None:  # "tháng 6 và 6 tháng đầu năm": a monthly report
         return None
