@@ -5,9 +5,11 @@ hints (``indicator_hints.csv``) fit best; a figure that fits no indicator, or tw
 unrecognised, never guessed. Money is read in đồng. The vocabulary (qualifiers, money scales, words
 that make a number a name or a grade) is ``wording.csv``.
 
->>> read_figure("Trong tháng, kiểm tra 15 cơ sở kinh doanh xăng dầu", 15)
+>>> text = "Trong tháng, kiểm tra 15 cơ sở kinh doanh xăng dầu"
+>>> read_figure(text, text.index("15"))
 ('establishments_inspected', 15.0, '')
->>> read_figure("phát hiện 4 cơ sở vi phạm, xử phạt hơn 12,5 triệu đồng", 32)
+>>> text = "phát hiện 4 cơ sở vi phạm, xử phạt hơn 12,5 triệu đồng"
+>>> read_figure(text, text.index("12,5"))
 ('fines_vnd', 12500000.0, '>')
 >>> read_figure("Đoàn 35 tổ chức kiểm tra", 5) is None
 True

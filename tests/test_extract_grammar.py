@@ -111,3 +111,12 @@ def test_a_figures_own_time_words_give_its_period_span_and_kind(sentence, expect
 def test_quarterly_report_flows_take_the_quarter_and_stocks_the_date():
     rows = _rows("Kiểm tra 14 cơ sở; đang quản lý 41 nhiệm vụ.", title="BÁO CÁO\nKết quả hoạt động quý I năm 2023\n")
     assert [r[:3] for r in rows] == [("2023-03", 3, "establishments_inspected"), ("2023-03", 1, "tasks_managed")]
+
+
+@pytest.mark.parametrize("name", ["extract_grammar", "extract_period", "extract_structure", "reconcile", "catalog",
+                                  "model"])
+def test_docstring_examples_of_the_extraction_modules_run(name):
+    import doctest
+    import importlib
+
+    assert doctest.testmod(importlib.import_module(f"sokhcn_analytics.{name}"), optionflags=doctest.ELLIPSIS).failed == 0
