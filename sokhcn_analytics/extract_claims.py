@@ -79,7 +79,7 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
     the figure that cites them.
     """
     text, segments = _segments(report)
-    folded = _mask_tables(fold(text), segments, int(report.period[5:]))
+    folded = _mask_tables(fold(text), segments, int(report.period[5:]), report.span)
     candidates = _candidates(folded, segments, load_phrasings())
     claims: dict[int, _Claim] = {}
 

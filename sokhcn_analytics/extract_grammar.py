@@ -168,19 +168,24 @@ def read(text: str, pos: int, floor: int, limit: int, inherited_verb: str | None
     clause = _clause_before(text, m.start(), floor)
     before = text[clause: m.start()]
     approx = _approx(before)
-    money = _money(text, m.end())
+    money, in_cell = _money(text, m.end()), False
     if money:
         value, noun_end, noun = value * money[0], money[1], "đồng"
     else:
         rest = text[m.end(): limit].lstrip(" *_")
         rest = _patterns()["classifier"].sub("", rest)
-        if not rest[:1].isalpha() and not re.match(r"\s*[.;,)]|\s*$", rest):
+        in_cell = rest.startswith("|") and "|" in before  # a table row: the cells before name the figure
+        if not rest[:1].isalpha() and not re.match(r"\s*[.;,)]|\s*$", rest) and not in_cell:
             return None
         noun_end, noun = m.end(), _noun_phrase(text, m.end(), limit).strip(" *_")
         noun = _patterns()["classifier"].sub("", noun)
         noun_end += len(_noun_phrase(text, m.end(), limit).rstrip())
     # "số cơ sở được kiểm tra: 15" — the label before the colon names what the number counts
-    label = before if re.search(r":[\s*_]*$", before) else ""
+    label = before if re.search(r":[\s*_]*$", before) or (not money and in_cell) else ""
+    if label and re.fullmatch(r"[\s|]*", before):  # the first cell: the row's number (TT)
+        return None
+    if in_cell and re.search(r"\d", before.split("|")[-2] if before.count("|") >= 2 else ""):
+        return None  # a figure after another figure of the row: another column's (plan, year to date)
     after_verb = _patterns()["passive"].search(noun)
     verb = after_verb.group(1).lower() if after_verb else _nearest_action(before) or inherited_verb
     verb_at = before.lower().rfind(verb) if verb and not after_verb and verb in before.lower() else -1

@@ -279,27 +279,31 @@ def _tables(segments: list[_Segment]) -> list[list[_Segment]]:
     return tables
 
 
-def _month_column(text: str, header: list[_Segment], month: int) -> tuple[int, int] | None:
+def _month_column(text: str, header: list[_Segment], month: int, span: int = 1) -> tuple[int, int] | None:
     """(index, number of cells) of the column headed by the month ("Thực hiện tháng 10", not
     "Kế hoạch năm", "Lũy kế 10 tháng", "Cùng kỳ"), from the lowest header row that names it; the
     report's own month first when several months stand side by side ("Tháng 4 | Tháng 5")."""
     own = re.compile(rf"(?i)tháng\s*0?{month}(?!\d)")
+    # a quarterly, half-year or annual report's own column: "Kết quả 6 tháng", "Thực hiện quý II", "năm 2022"
+    period_column = re.compile(rf"(?i)(?<!\d){span}\s+tháng|quý|cả năm|năm \d{{4}}") if span > 1 else None
     for row in reversed(header):
         cells = [text[a:b] for a, b in _cells(row.text, row.start)]
-        found = [i for i, cell in enumerate(cells) if _MONTH_COLUMN.search(cell) and not _OTHER_COLUMN.search(cell)]
+        found = [i for i, cell in enumerate(cells) if _MONTH_COLUMN.search(cell) and (
+            not _OTHER_COLUMN.search(cell)
+            or period_column is not None and period_column.search(cell) and not re.search(r"(?i)lũy kế|luỹ kế|kế hoạch", cell))]
         if found:
             return next((i for i in found if own.search(cells[i])), found[0]), len(cells)
     return None
 
 
-def _mask_tables(text: str, segments: list[_Segment], month: int) -> str:
+def _mask_tables(text: str, segments: list[_Segment], month: int, span: int = 1) -> str:
     """The folded text with the figures of a table's other columns (year plan, year to date, last
     year) blotted out, so that a row's phrasing reaches the month's figure; same length."""
     chars = None
     for rows in _tables(segments):
         data = [i for i, row in enumerate(rows)
                 if any(_FIGURE_CELL.fullmatch(text, a, b) for a, b in _cells(row.text, row.start))]
-        column = _month_column(text, rows[: data[0]], month) if data else None
+        column = _month_column(text, rows[: data[0]], month, span) if data else None
         if column is None:
             continue
         for row in rows[data[0]:]:
