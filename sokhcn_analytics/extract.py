@@ -25,6 +25,7 @@ from . import catalog
 from .errors import SokhcnError  # re-exported: callers catch extract.SokhcnError
 from .extract_claims import _FN_REF, PART, _claims
 from .extract_period import find_period
+from .extract_grammar import never_a_figure
 from .extract_structure import Report, parse_report, read_report
 from .extract_wording import (_SUP, _TOKEN, NOT_AN_INDICATOR, _context, _is_trap, compile_pattern, fold,
                               load_phrasings)
@@ -91,9 +92,9 @@ def unrecognised(report_or_path, period: str | None = None):
     never listed; nor is a footnote figure that restates the figure citing it.
 
     >>> rep = parse_report("Kết quả tháng 01 năm 2021\\nI. KẾT QUẢ\\n"
-    ...                    "Theo Quyết định số 10/QĐ-UBND ngày 12/01/2021, cấp 15 giấy phép bức xạ.")
+    ...                    "Theo Quyết định số 10/QĐ-UBND ngày 12/01/2021, cấp 15 giấy chứng nhận đủ điều kiện.")
     >>> unrecognised(rep)["quote"].tolist()
-    ['cấp 15 giấy phép bức xạ']
+    ['cấp 15 giấy chứng nhận đủ điều kiện']
     """
     import pandas as pd
 
@@ -106,7 +107,8 @@ def unrecognised(report_or_path, period: str | None = None):
         if seg.part not in ("result", "plan"):
             continue
         for m in _TOKEN.finditer(seg.text):
-            if seg.start + m.start("n") in claimed or _is_trap(seg.text, m):
+            if seg.start + m.start("n") in claimed or _is_trap(seg.text, m) \
+                    or never_a_figure(seg.text, m.start("n"), m.end("n")):
                 continue
             if seg.footnote and parse_number(m.group("n")) in restated.get(seg.footnote, ()):
                 continue

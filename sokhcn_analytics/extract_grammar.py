@@ -28,7 +28,7 @@ from .vnformat import parse_number
 WORDING_CSV = catalog.CATALOG_CSV.with_name("wording.csv")
 
 _CLAUSE_STOP = re.compile(r"[;.!?\n]\s|[;!?\n]|\.$|\|\|")  # where the words governing a number stop
-_PHRASE_STOP = re.compile(r"[,;:.()\[\]!?\n\"“”]|\s(?:và|với|tại|cho|của|trong|theo|để|nhằm|đạt)\s")
+_PHRASE_STOP = re.compile(r"[,;:.()\[\]!?\n\"“”]|\s(?:và|với|tại|cho|của|trong|theo|để|nhằm|đạt|gồm|bao gồm)\s|\s(?=\d)")
 _NUMBER_AT = re.compile(r"(?:\*\*|\*|__|_)?(?P<n>" + _NUM + r")(?:\*\*|\*|__|_)?")
 _BEFORE_WINDOW, _PHRASE_WINDOW = 110, 70
 

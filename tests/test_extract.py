@@ -141,11 +141,11 @@ def test_cli_period_option_overrides_the_title(capsys):
 def test_cli_lists_unrecognised_quantities_on_stderr(tmp_path, capsys):
     report = tmp_path / "2021-03.txt"
     report.write_text("Kết quả thực hiện nhiệm vụ tháng 03 năm 2021\nI. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 03\n"
-                      "Cấp 15 giấy phép tiến hành công việc bức xạ; thử nghiệm 12 mẫu xi măng.\n", encoding="utf-8")
+                      "Cấp 15 giấy chứng nhận đủ điều kiện hoạt động; thử nghiệm 12 mẫu xi măng.\n", encoding="utf-8")
     assert cli_extract(_args(report)) == 0
     captured = capsys.readouterr()
-    assert "15 giấy phép tiến hành công việc bức xạ" in captured.err and "dòng 3" in captured.err
-    assert "material_samples_tested" in captured.out and "giấy phép" not in captured.out
+    assert "15 giấy chứng nhận đủ điều kiện hoạt động" in captured.err and "dòng 3" in captured.err
+    assert "material_samples_tested" in captured.out and "giấy chứng nhận" not in captured.out
 
 
 def test_cli_error_prints_vietnamese_message_and_returns_1_but_keeps_other_reports(tmp_path, capsys):

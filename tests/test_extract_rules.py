@@ -285,10 +285,10 @@ def test_a_figure_next_to_traps_is_still_found():
 
 
 def test_unrecognised_lists_counted_quantities_no_phrasing_claims():
-    rep = report("Cấp 15 giấy phép tiến hành công việc bức xạ; thẩm định 04 hồ sơ đăng ký; "
+    rep = report("Cấp 15 giấy chứng nhận đủ điều kiện hoạt động; thẩm định 04 hồ sơ đăng ký; "
                  "thử nghiệm 10 mẫu gạch.", "Cấp 05 giấy chứng nhận đăng ký hoạt động KH&CN.")
     got = unrecognised(rep)
-    assert got["quote"].tolist() == ["Cấp 15 giấy phép tiến hành công việc bức xạ", "thẩm định 04 hồ sơ đăng ký",
+    assert got["quote"].tolist() == ["Cấp 15 giấy chứng nhận đủ điều kiện hoạt động", "thẩm định 04 hồ sơ đăng ký",
                                      "Cấp 05 giấy chứng nhận đăng ký hoạt động KH&CN"]
     assert got["kind"].tolist() == ["result", "result", "plan"]
     assert got["line"].tolist()[0] == 13
