@@ -120,3 +120,24 @@ def test_docstring_examples_of_the_extraction_modules_run(name):
     import importlib
 
     assert doctest.testmod(importlib.import_module(f"sokhcn_analytics.{name}"), optionflags=doctest.ELLIPSIS).failed == 0
+
+
+def test_sokhcn_extract_of_a_quarterly_report_gives_spans_and_the_period_option_moves_the_end(tmp_path, capsys):
+    import csv
+    import io
+
+    from sokhcn_analytics.cli import main
+
+    path = tmp_path / "bao-cao-quy.txt"
+    path.write_text("BÁO CÁO\nKết quả hoạt động quý II năm 2022\nKiểm tra 14 cơ sở, xử phạt 2 cơ sở với số tiền "
+                    "hơn 12,5 triệu đồng; đang quản lý 41 nhiệm vụ.\n", encoding="utf-8")
+    assert main(["extract", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "period,span,indicator,value,unit,kind,approx,section,quote"
+    rows = [(r["period"], r["span"], r["indicator"], r["value"], r["approx"]) for r in csv.DictReader(io.StringIO(out))]
+    assert rows == [("2022-06", "3", "establishments_inspected", "14", ""),
+                    ("2022-06", "3", "establishments_sanctioned", "2", ""),
+                    ("2022-06", "3", "fines_vnd", "12500000", ">"),
+                    ("2022-06", "1", "tasks_managed", "41", "")]
+    assert main(["extract", str(path), "--period", "2022-07"]) == 0
+    assert {r["period"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))} == {"2022-07"}
