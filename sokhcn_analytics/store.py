@@ -174,8 +174,9 @@ def _code_fingerprint() -> str:
     from . import __version__
 
     h = hashlib.sha256(__version__.encode())
-    for file in (paths.CATALOG_CSV, paths.PHRASINGS_CSV, *(paths.PACKAGE_DIR / f"{name}.py" for name in (
-            "extract", "documents", "workbook", "model", "vnformat"))):
+    for file in (paths.CATALOG_CSV, paths.PHRASINGS_CSV, *(paths.PACKAGE_DIR / f"{name}.csv" for name in (
+            "indicator_hints", "wording")), *sorted(paths.PACKAGE_DIR.glob("extract*.py")), *(
+            paths.PACKAGE_DIR / f"{name}.py" for name in ("documents", "textlines", "workbook", "model", "vnformat"))):
         if file.exists():
             h.update(file.read_bytes())
     return h.hexdigest()
