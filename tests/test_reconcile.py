@@ -126,3 +126,18 @@ def test_summary_and_report_tables_show_months_only(quarter_store):
     df = load_indicators(quarter_store)
     assert len(next_plans(df, "2022-03", ORG)) == 0  # the quarter's plan is for June, not April
     assert "7 lớp" not in " ".join(sources(df, "2022-03", ORG).iloc[:, 2])
+
+
+def test_report_tables_show_the_national_codes_of_a_month_and_leave_a_quarter_out():
+    from sokhcn_analytics.model import normalize_indicators
+    from sokhcn_analytics.tables import key_figures, months_by_category
+
+    rows = (_months("fines_vnd", [12_500_000, 48_300_000, 7_000_000]) + _months("establishments_inspected", [8, 12, 5])
+            + [{"indicator": "fines_vnd", "period": "2022-03", "span": 3, "value": 99_000_000}])
+    df = normalize_indicators(_frame(rows).assign(unit="", reviewed=False, illustrative=False, approx=""))
+    shown = key_figures(df, "2022-03", ORG)
+    text = shown.to_string()
+    assert "Số tiền xử phạt vi phạm hành chính" in text and "7.000.000" in text and "67.800.000" in text  # YTD of months
+    assert "99.000.000" not in text
+    by_cat = months_by_category(df, 2022, "2022-03", "inspection", ORG).to_string()
+    assert "Cơ sở, tổ chức, cá nhân được thanh tra, kiểm tra" in by_cat
