@@ -149,60 +149,61 @@ def _fits(hint: dict, noun: str, verb: str | None, label: str, context: str) -> 
     return 1 + (2 if hint["qualifiers"] is not None else 0) + (len(verb or "") / 100)
 
 
-def read_figure(text: str, pos: int, floor: int = 0, limit: int | None = None, inherited_verb: str | None = None,
-                allowed: set[str] | None = None) -> tuple[str, float, str] | None:
+def read_figure(text: str, pos: int, floor: int = 0, limit: int | None = None,
+                inherited_verb: str | None = None) -> tuple[str, float, str] | None:
     """(indicator or "", value, approx) for the number at ``pos`` in ``text`` (folded or not); ``None``
     when it is never a figure. ``floor``/``limit`` bound the paragraph; ``inherited_verb`` is the action
-    of the total a breakdown details; ``allowed`` restricts the indicators (inside a breakdown)."""
-    r = read(fold(text), pos, floor, len(text) if limit is None else limit, inherited_verb, allowed)
+    of the total a breakdown details."""
+    r = read(fold(text), pos, floor, len(text) if limit is None else limit, inherited_verb)
     return None if r is None else (r.indicator, r.value, r.approx)
 
 
-def read(text: str, pos: int, floor: int, limit: int, inherited_verb: str | None = None,
-         allowed: set[str] | None = None) -> Reading | None:
+def read(text: str, pos: int, floor: int, limit: int, inherited_verb: str | None = None) -> Reading | None:
     """The grammar's reading of the number starting at ``pos`` of the folded ``text``."""
     m = _NUMBER_AT.match(text, pos)
     if not m or never_a_figure(text, m.start("n"), m.end("n"), floor):
         return None
-    value = parse_number(m.group("n"))
     clause = _clause_before(text, m.start(), floor)
     before = text[clause: m.start()]
-    approx = _approx(before)
-    money, in_cell = _money(text, m.end()), False
-    if money:
-        value, noun_end, noun = value * money[0], money[1], "đồng"
-    else:
-        rest = text[m.end(): limit].lstrip(" *_")
-        rest = _patterns()["classifier"].sub("", rest)
-        in_cell = rest.startswith("|") and "|" in before  # a table row: the cells before name the figure
-        if not rest[:1].isalpha() and not re.match(r"\s*[.;,)]|\s*$", rest) and not in_cell:
-            return None
-        noun_end, noun = m.end(), _noun_phrase(text, m.end(), limit).strip(" *_")
-        noun = _patterns()["classifier"].sub("", noun)
-        noun_end += len(_noun_phrase(text, m.end(), limit).rstrip())
-    # "số cơ sở được kiểm tra: 15" — the label before the colon names what the number counts
-    label = before if re.search(r":[\s*_]*$", before) or (not money and in_cell) else ""
-    if label and re.fullmatch(r"[\s|]*", before):  # the first cell: the row's number (TT)
+    head = _head(text, m, limit, before)
+    if head is None:
         return None
-    if in_cell and re.search(r"\d", before.split("|")[-2] if before.count("|") >= 2 else ""):
-        return None  # a figure after another figure of the row: another column's (plan, year to date)
+    value, noun, noun_end, label = head
     after_verb = _patterns()["passive"].search(noun)
     verb = after_verb.group(1).lower() if after_verb else _nearest_action(before) or inherited_verb
-    verb_at = before.lower().rfind(verb) if verb and not after_verb and verb in before.lower() else -1
+    verb_at = before.lower().rfind(verb) if verb and not after_verb else -1
     # qualifiers and exclusions are read in this figure's own words: from its verb or the last list
     # comma ("28 nhiệm vụ cấp tỉnh, 3 nhiệm vụ cấp quốc gia": "cấp tỉnh" is not the 3's)
     own = max(verb_at, before.rfind(",") + 1, before.rfind("(") + 1, before.rfind(" và ") + 1, 0)
-    context = (verb or "") + " " + before[own:] + " " + noun
-    scores = {}
-    for code, hint in _patterns()["hints"].items():
-        if allowed is not None and code not in allowed:
-            continue
-        score = _fits(hint, noun if not money else "đồng", verb, label, context)
-        if score:
-            scores[code] = score
-    best = sorted(scores.items(), key=lambda kv: -kv[1])
-    indicator = best[0][0] if best and (len(best) == 1 or best[0][1] > best[1][1]) else ""
+    indicator = _best(noun, verb, label, (verb or "") + " " + before[own:] + " " + noun)
     start = clause + verb_at if verb_at >= 0 else m.start()  # quoted from its verb, or from the number
     if label and indicator:
         start = clause + len(before) - len(before.lstrip())
-    return Reading(indicator, float(value), approx, start, max(noun_end, m.end()))
+    return Reading(indicator, value, _approx(before), start, max(noun_end, m.end()))
+
+
+def _head(text: str, m: re.Match, limit: int, before: str) -> tuple[float, str, int, str] | None:
+    """(value, noun head, where it ends, label) of a number: money in đồng; the words after it; the
+    label before a colon ("Số cơ sở được kiểm tra: 15"); the cells before it in a table row."""
+    value = parse_number(m.group("n"))
+    money = _money(text, m.end())
+    if money:
+        return value * money[0], "đồng", money[1], before if re.search(r":[\s*_]*$", before) else ""
+    rest = _patterns()["classifier"].sub("", text[m.end(): limit].lstrip(" *_"))
+    in_cell = rest.startswith("|") and "|" in before  # a table row: the cells before name the figure
+    if not rest[:1].isalpha() and not re.match(r"\s*[.;,)]|\s*$", rest) and not in_cell:
+        return None
+    if in_cell and (re.fullmatch(r"[\s|]*", before)  # the first cell: the row's number (TT)
+                    or re.search(r"\d", before.split("|")[-2] if before.count("|") >= 2 else "")):
+        return None  # or a figure after another of its row: another column's (plan, year to date)
+    phrase = _noun_phrase(text, m.end(), limit)
+    noun = _patterns()["classifier"].sub("", phrase.strip(" *_"))
+    label = before if re.search(r":[\s*_]*$", before) or in_cell else ""
+    return float(value), noun, m.end() + len(phrase.rstrip()), label
+
+
+def _best(noun: str, verb: str | None, label: str, context: str) -> str:
+    """The indicator whose hints fit best, or "" when none does or two fit equally."""
+    scores = {code: _fits(hint, noun, verb, label, context) for code, hint in _patterns()["hints"].items()}
+    best = sorted(((score, code) for code, score in scores.items() if score), reverse=True)
+    return best[0][1] if best and (len(best) == 1 or best[0][0] > best[1][0]) else ""
