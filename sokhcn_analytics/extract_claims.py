@@ -11,7 +11,7 @@ from . import catalog
 from .extract_structure import Report, _Segment, _mask_tables, _segments
 from .extract_wording import (_FN_REF, _NUMBER, _SUP, _WINDOW, _WORD_AFTER, NOT_AN_INDICATOR, Phrasing, _value, fold,
                               load_phrasings)
-from .extract_grammar import read
+from .extract_grammar import _nearest_action, read
 from .extract_period import Scope, figure_scope
 from .model import next_period
 
@@ -244,8 +244,6 @@ def _grammar_claims(report, text, folded, segments, claims: dict[int, _Claim], f
     """Numbers no phrasing claimed, read by :mod:`.extract_grammar`. A number in the breakdown of a
     claimed figure is a part of it: it gets a row only when it is another indicator (a sub-code whose
     total it is, or another quantity altogether), never the total's own code."""
-    from .extract_wording import Phrasing
-
     for seg in segments:
         if seg.part not in ("result", "plan"):
             continue
@@ -258,7 +256,7 @@ def _grammar_claims(report, text, folded, segments, claims: dict[int, _Claim], f
             verb, floor = None, seg.start
             if parent is not None:  # a part reads only its own words, and the verb of its total
                 verb, floor = folded[parent.start:parent.number_start], parent.end
-            reading = read(folded, pos, floor, end, _last_words(verb))
+            reading = read(folded, pos, floor, end, _nearest_action(verb) if verb else None)
             if reading is None:
                 continue
             code = reading.indicator
@@ -275,12 +273,6 @@ def _grammar_claims(report, text, folded, segments, claims: dict[int, _Claim], f
 
 
 _GRAMMAR = re.compile("(?!)")  # grammar claims have no pattern of their own
-
-
-def _last_words(text: str | None) -> str | None:
-    from .extract_grammar import _nearest_action
-
-    return _nearest_action(text) if text else None
 
 
 _SENTENCE = re.compile(r"[.;!?](?!\d)\s|\n")
@@ -303,8 +295,6 @@ def _one_total_per_stock(text: str, claims: dict[int, _Claim]) -> None:
     a document states it more than once with different values, the statement not restricted to a
     place nor set aside in brackets is the total, and the first such; the others give no row (they
     stay listed as unrecognised), so a side remark never replaces the total stated elsewhere."""
-    from .extract_wording import Phrasing
-
     groups: dict[tuple, list[tuple[int, _Claim]]] = {}
     for pos, c in sorted(claims.items(), key=lambda kv: kv[1].order):
         code = c.phrasing.indicator
