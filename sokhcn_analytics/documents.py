@@ -259,9 +259,12 @@ def _read_docx(path: Path) -> Document:
     for child in _blocks(document.element.body):
         if child.tag == _W + "p":
             number += 1
-            for piece in _run_text(child).split("\n"):
-                if piece.strip():
-                    paragraphs.append(Paragraph(number, clean(piece.strip()), _style_level(child, styles)))
+            for piece in _run_text(child).split("\n"):  # a soft break inside a sentence joins back
+                line = clean(piece.strip())
+                if line and paragraphs and paragraphs[-1].line == number and _continues(paragraphs[-1], line):
+                    paragraphs[-1] = Paragraph(number, paragraphs[-1].text + " " + line, paragraphs[-1].style_level)
+                elif line:
+                    paragraphs.append(Paragraph(number, line, _style_level(child, styles)))
         elif child.tag == _W + "tbl":
             for row in child.iterchildren(_W + "tr"):
                 number += 1

@@ -141,3 +141,17 @@ def test_sokhcn_extract_of_a_quarterly_report_gives_spans_and_the_period_option_
                     ("2022-06", "1", "tasks_managed", "41", "")]
     assert main(["extract", str(path), "--period", "2022-07"]) == 0
     assert {r["period"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))} == {"2022-07"}
+
+
+def test_a_soft_line_break_in_a_word_paragraph_does_not_part_a_number_from_its_verb(tmp_path):
+    docx = pytest.importorskip("docx")
+    from sokhcn_analytics.extract import read_report
+
+    document = docx.Document()
+    document.add_paragraph("Kết quả thực hiện nhiệm vụ tháng 5 năm 2022")
+    paragraph = document.add_paragraph("Trong tháng, Sở phối hợp với các ngành thanh tra, kiểm tra")
+    paragraph.add_run().add_break()
+    paragraph.add_run("15 cơ sở kinh doanh xăng dầu.")
+    document.save(tmp_path / "bao-cao.docx")
+    df = extract_indicators(read_report(tmp_path / "bao-cao.docx"))
+    assert df[["indicator", "value"]].values.tolist() == [["establishments_inspected", 15.0]]
