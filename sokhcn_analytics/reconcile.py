@@ -134,7 +134,7 @@ def check_text(df: pd.DataFrame, org: str | None = None, period: str | None = No
                 verdict = label("check.differs", difference=format_number(r.difference))
             else:
                 verdict = label("check.agree")
-            lines.append(f"  {format_period(r.period)} ({r.span} tháng) | {name(r.indicator)} | "
+            lines.append(f"  {format_period(r.period)} ({label('check.span', span=r.span)}) | {name(r.indicator)} | "
                          f"{label('check.col.stated')}: {format_number(r.stated)} {unit(r.indicator)} | "
                          f"{label('check.col.computed')}: {format_number(r.computed)} | {verdict}")
         blocks.append("\n".join(lines))
