@@ -174,7 +174,9 @@ def read(text: str, pos: int, floor: int, limit: int, inherited_verb: str | None
     verb_at = before.lower().rfind(verb) if verb and not after_verb else -1
     # qualifiers and exclusions are read in this figure's own words: from its verb or the last list
     # comma ("28 nhiệm vụ cấp tỉnh, 3 nhiệm vụ cấp quốc gia": "cấp tỉnh" is not the 3's)
+    # ("37 cơ sở được thanh tra": its own words follow it); a label's words all name it
     own = max(verb_at, before.rfind(",") + 1, before.rfind("(") + 1, before.rfind(" và ") + 1, 0)
+    own = len(before) if after_verb else 0 if label else own
     indicator = _best(noun, verb, label, (verb or "") + " " + before[own:] + " " + noun)
     start = clause + verb_at if verb_at >= 0 else m.start()  # quoted from its verb, or from the number
     if label and indicator:
