@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from . import catalog
-from .model import LEVELS, STATUSES, parse_period, period as make_period, shift_period
+from .model import LEVELS, STATUSES, months_only, parse_period, period as make_period, shift_period
 from .vnformat import format_number, format_percent, format_period
 
 _KEY = ["org", "period", "indicator", "kind"]
@@ -50,7 +50,7 @@ def _clean(df: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in _KEY + ["value"] if c not in df.columns]
     if missing:
         raise ValueError(f"indicator frame lacks column(s) {missing}; expected model.INDICATOR_COLUMNS")
-    out = df.reset_index(drop=True)
+    out = months_only(df).reset_index(drop=True)  # quarters and years are reconciled, never summed in
     out = out.assign(
         org=out["org"].astype(str), period=out["period"].astype(str),
         indicator=out["indicator"].astype(str), kind=out["kind"].astype(str),
@@ -588,3 +588,6 @@ def _cell(col: str, value, lang: str) -> str:
     if col in _SIGNED and text != "—" and not text.startswith("-") and float(value) > 0:
         text = "+" + text
     return text
+
+
+from .reconcile import reconcile  # noqa: E402,F401  (re-exported: stated quarters/years vs their months)

@@ -94,6 +94,30 @@ def name(code: str, lang: str = "vi") -> str:
         return code
 
 
+HINTS_CSV = CATALOG_CSV.with_name("indicator_hints.csv")
+HINT_FIELDS = ("nouns", "actions", "qualifiers", "excludes")
+
+
+@lru_cache(maxsize=1)
+def hints() -> dict[str, dict]:
+    """code → the words the extractor reads an indicator by (``indicator_hints.csv``): ``nouns`` the
+    figure counts, ``actions`` done to them, ``qualifiers`` one of which must be near, ``excludes``
+    none of which may be near, each a tuple of phrases; ``within`` the total it details, if any.
+
+    >>> "nghiệm thu" in hints()["tasks_accepted"]["actions"]
+    True
+    """
+    known, out = set(codes()), {}
+    with open(HINTS_CSV, encoding="utf-8", newline="") as fh:
+        for no, row in enumerate(csv.DictReader(fh), start=2):
+            if row["indicator"] not in known or (row["within"] and row["within"] not in known):
+                raise KeyError(f"{HINTS_CSV.name} line {no}: indicator '{row['indicator']}' or its total "
+                               f"'{row['within']}' is not in the catalog ({CATALOG_CSV.name})")
+            entry = {f: tuple(w.strip() for w in row[f].split("|") if w.strip()) for f in HINT_FIELDS}
+            out[row["indicator"]] = {**entry, "within": row["within"], "example": row["example"]}
+    return out
+
+
 @lru_cache(maxsize=1)
 def _labels() -> dict[str, dict[str, str]]:
     with open(LABELS_CSV, encoding="utf-8", newline="") as fh:

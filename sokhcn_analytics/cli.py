@@ -77,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="đọc lại bản nháp; liệt kê số liệu không đọc lại đúng")
     p.set_defaults(func=cmd_draft)
 
+    p = sub.add_parser("check", help="đối chiếu số liệu quý, 6 tháng, năm với tổng các tháng")
+    p.add_argument("--processed", default=None, help="thư mục kho (mặc định data/processed)")
+    p.add_argument("--org", default=None, help="mã đơn vị (mặc định: mọi đơn vị)")
+    p.add_argument("--period", type=_period, default=None, help="chỉ các kỳ kết thúc vào tháng này")
+    p.add_argument("--differences", action="store_true", help="chỉ in các dòng lệch")
+    p.set_defaults(func=cmd_check)
+
     p = sub.add_parser("report", help="chạy notebook và xuất HTML/PDF cho lãnh đạo")
     p.add_argument("--period", type=_period, default=None)
     p.add_argument("--notebook", dest="notebooks", action="append", default=None, metavar="NAME")
@@ -159,9 +166,102 @@ def cmd_demo_data(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from .extract import cli_extract
+    """``sokhcn extract REPORT... [--format csv|json] [--period YYYY-MM] [--to-workbook OUT.xlsx]``.
 
-    return cli_extract(args)
+    Rows go to standard output; unrecognised quantities and errors to standard error. Every
+    report is tried; the exit code is 1 when any of them failed.
+    """
+    import warnings
+
+    import pandas as pd
+
+    from .extract import OUTPUT_COLUMNS, extract_indicators, read_report
+
+    done, failed = [], False
+    for path in args.reports:
+        try:
+            with warnings.catch_warnings(record=True) as caught:  # e.g. a legacy encoding: one plain line
+                warnings.simplefilter("always")
+                report = read_report(path, getattr(args, "period", None))
+            for w in caught:
+                print(str(w.message), file=sys.stderr)
+            done.append((report, extract_indicators(report)))
+            _print_unrecognised(report)
+        except SokhcnError as exc:
+            print(str(exc), file=sys.stderr)
+            failed = True
+    frames = [df for _, df in done]
+    out = pd.concat(frames, ignore_index=True)[OUTPUT_COLUMNS] if frames else pd.DataFrame(columns=OUTPUT_COLUMNS)
+    if getattr(args, "format", "csv") == "json":
+        sys.stdout.write(out.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    else:
+        out = out.assign(value=[_plain_number(v) for v in out["value"]])
+        sys.stdout.write(out.to_csv(index=False, lineterminator="\n"))
+    if getattr(args, "to_workbook", None) and done:
+        try:
+            _write_workbook(done, args.to_workbook)
+        except SokhcnError as exc:
+            print(str(exc), file=sys.stderr)
+            failed = True
+    return 1 if failed else 0
+
+
+def _plain_number(value: float) -> str:
+    """36.0 → "36", 2.5 → "2.5", 1234567.0 → "1234567" (machine-readable, never 1.23e+06)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _print_unrecognised(report) -> None:
+    from . import catalog
+    from .extract import unrecognised
+
+    rows = unrecognised(report)
+    if rows.empty:
+        return
+    print(catalog.label("extract.unrecognised_header", file=Path(report.path).name, count=len(rows)),
+          file=sys.stderr)
+    for r in rows.itertuples():
+        print(f"  dòng {r.line}: {r.quote}", file=sys.stderr)
+
+
+def _write_workbook(done, out_path) -> None:
+    """The monthly workbook prefilled with one report's figures, each quote as a cell comment."""
+    from .model import REAL_ORG
+    from .workbook import write_template
+
+    if len(done) != 1:
+        raise SokhcnError("--to-workbook chỉ nhận một báo cáo mỗi lần; hãy chạy lại với đúng một tệp báo cáo",
+                          reason="too_many_reports")
+    report, df = done[0]
+    df = df[df["span"] == 1]  # the workbook holds the month: quarter and year figures are not its cells
+    results, plans = df[df["kind"] == "result"], df[df["kind"] == "plan"]
+    comments = {(code, kind): "\n".join(group["quote"]) for (code, kind), group in df.groupby(["indicator", "kind"])}
+    notes = {code: "Trích từ báo cáo: " + " | ".join(group["quote"]) for code, group in df.groupby("indicator")}
+    write_template(report.period, out_path, org=REAL_ORG, results=_values(results), plans=_values(plans),
+                   comments=comments, notes=notes)
+
+
+def _values(df) -> dict[str, float]:
+    """code → value; several statements of a flow add up, of a stock the first one counts."""
+    from . import catalog
+
+    out: dict[str, float] = {}
+    for r in df.itertuples():
+        if r.indicator in out and catalog.aggregation(r.indicator) == "sum":
+            out[r.indicator] += r.value
+        else:
+            out.setdefault(r.indicator, r.value)
+    return out
+
+
+def cmd_check(args) -> int:
+    """``sokhcn check``: each stated quarter, half year or year beside the sum of its months."""
+    from .reconcile import check_text
+    from .store import load_indicators
+
+    text, differs = check_text(load_indicators(args.processed), args.org, args.period, args.differences)
+    print(text)
+    return 0
 
 
 def cmd_draft(args) -> int:

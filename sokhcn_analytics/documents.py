@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .textlines import _continues, _hard_wrapped, _reflow
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _TO_SUPER = str.maketrans("0123456789", SUPERSCRIPTS)
@@ -157,18 +158,6 @@ def _read_text(path: Path) -> Document:
     return parse_text(text, str(path), markdown=path.suffix.lower() != ".txt")
 
 
-def _hard_wrapped(lines: list[str]) -> bool:
-    """Many lines of about the same width, none long: paragraphs were wrapped at a margin."""
-    lengths = sorted(len(line.strip()) for line in lines if line.strip())
-    if len(lengths) < 20 or lengths[-1] > 160:
-        return False
-    full = lengths[int(len(lengths) * 0.9)]
-    near_full = sum(1 for n in lengths if n >= 0.75 * full)
-    # a report with many headings has fewer full lines; lines going on in lowercase tell the same
-    going_on = sum(1 for line in lines if re.match(r"\s*[a-zà-ỹđ]{2,}\s", line) and not line.rstrip().endswith(":"))
-    return near_full >= len(lengths) / 3 or (near_full >= len(lengths) / 4 and going_on >= 3)
-
-
 def parse_text(text: str, path: str = "", markdown: bool = False) -> Document:
     """Split text into paragraphs (one per non-blank line) and footnote lines."""
     paragraphs, footnotes = [], {}
@@ -187,7 +176,11 @@ def parse_text(text: str, path: str = "", markdown: bool = False) -> Document:
             body = line[fn.end():]
             footnotes.setdefault(number, Footnote(number, no, f"{superscript(number)} {body}"))
             continue
-        paragraphs.append(Paragraph(no, _BRACKET_REF.sub(lambda m: superscript(m.group(1)), line), level))
+        line = _BRACKET_REF.sub(lambda m: superscript(m.group(1)), line)
+        if level is None and paragraphs and _continues(paragraphs[-1], line):
+            paragraphs[-1] = Paragraph(paragraphs[-1].line, paragraphs[-1].text + " " + line, None)
+            continue
+        paragraphs.append(Paragraph(no, line, level))
     return Document(path, paragraphs, footnotes)
 
 
@@ -266,9 +259,12 @@ def _read_docx(path: Path) -> Document:
     for child in _blocks(document.element.body):
         if child.tag == _W + "p":
             number += 1
-            for piece in _run_text(child).split("\n"):
-                if piece.strip():
-                    paragraphs.append(Paragraph(number, clean(piece.strip()), _style_level(child, styles)))
+            for piece in _run_text(child).split("\n"):  # a soft break inside a sentence joins back
+                line = clean(piece.strip())
+                if line and paragraphs and paragraphs[-1].line == number and _continues(paragraphs[-1], line):
+                    paragraphs[-1] = Paragraph(number, paragraphs[-1].text + " " + line, paragraphs[-1].style_level)
+                elif line:
+                    paragraphs.append(Paragraph(number, line, _style_level(child, styles)))
         elif child.tag == _W + "tbl":
             for row in child.iterchildren(_W + "tr"):
                 number += 1
@@ -311,8 +307,6 @@ def _docx_footnotes(document, last_line: int, clean=clean_text) -> dict[str, Foo
 
 
 # --- PDF -------------------------------------------------------------------------------------
-
-_SENTENCE_END = re.compile(r"[.:;!?/]$|\.\s*/\.$")
 
 
 def _read_pdf(path: Path) -> Document:
@@ -464,30 +458,3 @@ def _find_glued(lines, glued, start, stop):
     return None
 
 
-_BLOCK_START = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|[-–•+]\s|[⁰¹²³⁴⁵⁶⁷⁸⁹]|\[\d)")
-
-
-def _reflow(lines: list[str]) -> list[str]:
-    """Join the visual lines of a PDF back into paragraphs: a line continues the previous one
-    unless the previous ended a sentence or stopped short of the margin, or this one starts a
-    heading, bullet or footnote.
-    Joined lines leave blank lines behind so line numbers still point at the page text."""
-    out: list[str] = []
-    open_index = None
-    lengths = sorted(len(line.strip()) for line in lines if line.strip())
-    full = lengths[int(len(lengths) * 0.9)] if lengths else 0  # a full-width line of the page
-    for line in lines:
-        text = line.strip()
-        if not text:
-            open_index = None
-            out.append("")
-            continue
-        if open_index is not None and not _BLOCK_START.match(text) and " | " not in text:
-            out[open_index] += " " + text
-            out.append("")
-        else:
-            out.append(text)
-            open_index = len(out) - 1
-        if _SENTENCE_END.search(text) or text.isupper() or len(text) < 0.75 * full or " | " in text:
-            open_index = None
-    return out

@@ -1,6 +1,9 @@
 """The tidy data model: columns, fixed vocabularies and periods.
 
-Indicators are one long table, one row per (org, period, indicator, kind) and source.
+Indicators are one long table, one row per (org, period, indicator, kind, span) and source. ``period``
+is the last month a figure covers and ``span`` the number of months (1 for a month, 3 a quarter,
+6 a half year, 12 a year; 0 a running total since a start the text does not give): analysis of months
+reads only ``span == 1`` (:func:`months_only`); ``reconcile`` compares the others with their months.
 Tasks are a register snapshot, one row per task per period.
 """
 from __future__ import annotations
@@ -10,13 +13,14 @@ from datetime import date
 
 INDICATOR_COLUMNS = [
     "org", "period", "indicator", "value", "unit", "kind",
-    "source_file", "source_ref", "reviewed", "illustrative",
+    "source_file", "source_ref", "reviewed", "illustrative", "span", "approx",
 ]
 TASK_COLUMNS = [
     "org", "period", "task_id", "name", "level", "status", "start_year", "end_year",
     "lead_org", "source_file", "source_ref", "illustrative",
 ]
-KINDS = ("result", "plan", "target")
+KINDS = ("result", "plan", "target", "cumulative", "comparison")
+APPROX = ("", ">", "<", "~")  # the text said "hơn"/"trên", "gần", "khoảng" before the number
 LEVELS = ("provincial", "national", "ntmn", "grassroots")
 STATUSES = ("proposed", "reviewed", "appraised", "approved", "in_progress", "accepted", "stopped")
 
@@ -79,15 +83,27 @@ def normalize_indicators(df):
 
     df = df.reindex(columns=INDICATOR_COLUMNS)
     out = pd.DataFrame({
-        c: df[c].astype("string").astype(object).where(df[c].notna(), "") if c not in ("value", "reviewed", "illustrative") else df[c]
+        c: df[c].astype("string").astype(object).where(df[c].notna(), "") if c not in ("value", "reviewed", "illustrative", "span") else df[c]
         for c in INDICATOR_COLUMNS
     })
     out["value"] = pd.to_numeric(df["value"], errors="raise").astype("float64")
+    out["span"] = pd.to_numeric(df["span"], errors="raise").fillna(1).astype("int64")
+    out["approx"] = df["approx"].where(df["approx"].notna(), "").astype(str)
     out["reviewed"] = _flag(df["reviewed"])
     out["illustrative"] = _flag(df["illustrative"])
     for c in ("org", "period", "indicator", "unit", "kind", "source_file", "source_ref"):
         out[c] = out[c].astype(str)
     return out.reset_index(drop=True)
+
+
+def months_only(df):
+    """The rows of single months (``span == 1``): what monthly series, YTD, YoY and plans read.
+
+    >>> import pandas as pd
+    >>> months_only(pd.DataFrame({"period": ["2021-03", "2021-03"], "span": [1, 3]}))["span"].tolist()
+    [1]
+    """
+    return df[df["span"] == 1] if "span" in df.columns else df
 
 
 def normalize_tasks(df):

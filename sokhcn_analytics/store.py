@@ -36,7 +36,7 @@ STAGING = ".staging"
 LOCK = ".lock"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 REPORT_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
-KEY = ["org", "period", "indicator", "kind"]
+KEY = ["org", "period", "indicator", "kind", "span"]  # span: a quarter's figure sits beside its last month's
 _REPORT_NAME = re.compile(r"^(\d{4}-\d{2})_(.+)$")
 
 
@@ -174,8 +174,9 @@ def _code_fingerprint() -> str:
     from . import __version__
 
     h = hashlib.sha256(__version__.encode())
-    for file in (paths.CATALOG_CSV, paths.PHRASINGS_CSV, *(paths.PACKAGE_DIR / f"{name}.py" for name in (
-            "extract", "documents", "workbook", "model", "vnformat"))):
+    for file in (paths.CATALOG_CSV, paths.PHRASINGS_CSV, *(paths.PACKAGE_DIR / f"{name}.csv" for name in (
+            "indicator_hints", "wording")), *sorted(paths.PACKAGE_DIR.glob("extract*.py")), *(
+            paths.PACKAGE_DIR / f"{name}.py" for name in ("documents", "textlines", "workbook", "model", "vnformat"))):
         if file.exists():
             h.update(file.read_bytes())
     return h.hexdigest()
@@ -321,7 +322,7 @@ def resolve(sources):
 
 def _conflict(key, rows) -> Problem:
     where = "; ".join(f"{r.source_file} ({r.source_ref}) = {r.value:g}" for r in rows.itertuples())
-    org, period, indicator, kind = key
+    org, period, indicator, kind = key[:4]
     return Problem("conflicting_sources", f"chỉ tiêu '{indicator}' ({kind}) kỳ {period} của {org} có giá trị khác "
                    f"nhau giữa các nguồn: {where}; sửa cho thống nhất hoặc bỏ một nguồn",
                    rows.iloc[0].source_file, value=indicator)

@@ -11,7 +11,7 @@ def summary_table(processed_dir=None, period: str | None = None) -> str:
     from .store import load_indicators
 
     df = load_indicators(processed_dir)
-    results = df[df.kind == "result"]
+    results = df[(df.kind == "result") & (df.span == 1)] if "span" in df.columns else df[df.kind == "result"]
     lines = []
     orgs = sorted(results.org.unique(), key=lambda o: (o != REAL_ORG, o))  # the real figures first
     for org in orgs:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import catalog
 from .catalog import label
-from .model import parse_period, period as make_period, shift_period
+from .model import months_only, parse_period, period as make_period, shift_period
 from .vnformat import format_number, format_percent, format_period
 
 
@@ -65,6 +65,7 @@ def followup(df, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
 def next_plans(df, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
     """The plan stated this month for next month (stored with next month's period)."""
     nxt = shift_period(period, 1)
+    df = months_only(df)
     rows = df[(df["org"] == org) & (df["kind"] == "plan") & (df["period"] == nxt)]
     rows = rows.drop_duplicates(["indicator"], keep="last")
     order = {c: i for i, c in enumerate(catalog.codes())}
@@ -79,6 +80,7 @@ def next_plans(df, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
 
 def sources(df, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
     """Every figure of the period with its file and cell or quote."""
+    df = months_only(df)  # a quarter's or year's figures are shown by reconcile, not as the month's
     rows = df[(df["org"] == org) & (df["period"] == period)]
     order = {c: i for i, c in enumerate(catalog.codes())}
     kinds = {"result": 0, "target": 1, "plan": 2}

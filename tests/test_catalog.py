@@ -53,3 +53,41 @@ def test_every_indicator_has_a_unit_in_both_languages():
         assert vi and en, code
         assert en.isascii(), (code, en)  # no Vietnamese word left in an English report
     assert (catalog.unit("orchid_bags"), catalog.unit("orchid_bags", "en")) == ("bịch", "bags")
+
+
+NATIONAL = {  # issue 12: the ministry's regime (Thông tư 03/2019/TT-BKHCN), names and units exactly
+    "tasks_managed_provincial": ("nhiệm vụ", "last"), "tasks_managed_national": ("nhiệm vụ", "last"),
+    "tasks_managed_ntmn": ("dự án", "last"), "task_proposals_received": ("đề xuất", "sum"),
+    "tasks_identified": ("nhiệm vụ", "sum"), "councils_held": ("hội đồng", "sum"),
+    "ip_titles_granted": ("văn bằng", "sum"), "establishments_inspected": ("cơ sở", "sum"),
+    "violations_found": ("trường hợp", "sum"), "establishments_sanctioned": ("cơ sở", "sum"),
+    "fines_vnd": ("đồng", "sum"), "samples_tested": ("mẫu", "sum"), "xray_devices_inspected": ("thiết bị", "sum"),
+    "import_quality_dossiers": ("hồ sơ", "sum"), "conformity_declarations": ("hồ sơ", "sum"),
+    "st_budget_vnd": ("đồng", "last"),
+}
+
+
+def test_national_codes_have_their_unit_and_aggregation():
+    for code, (unit, aggregation) in NATIONAL.items():
+        assert (catalog.unit(code), catalog.aggregation(code)) == (unit, aggregation), code
+    assert catalog.name("fines_vnd") == "Số tiền xử phạt vi phạm hành chính"
+    assert catalog.name("tasks_identified", "en") == "S&T tasks identified for ordering by an advisory council"
+
+
+def test_every_national_code_has_wording_hints_naming_known_codes():
+    hints = catalog.hints()
+    for code in NATIONAL:
+        assert hints[code]["nouns"] and (hints[code]["actions"] or hints[code]["qualifiers"]), code
+    assert {h["within"] for h in hints.values()} - {""} <= set(catalog.codes())
+
+
+def test_workbook_template_lists_the_national_codes(tmp_path):
+    import openpyxl
+
+    from sokhcn_analytics.workbook import write_template
+
+    path = write_template("2022-03", tmp_path / "t.xlsx", org="so-khcn-cao-bang")
+    text = " ".join(str(c.value) for ws in openpyxl.load_workbook(path) for row in ws.iter_rows() for c in row
+                    if c.value is not None)
+    for code in NATIONAL:
+        assert code in text or catalog.name(code) in text, code

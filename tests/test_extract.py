@@ -22,7 +22,7 @@ from sokhcn_analytics.model import INDICATOR_COLUMNS
 DATA = Path(__file__).parent / "data" / "extract"
 JANUARY = DATA / "2021-01_so-khcn-bac-kan.txt"
 TRUTH = DATA / "2021-01_so-khcn-bac-kan.truth.csv"
-HEADER = "period,indicator,value,unit,kind,section,quote"
+HEADER = "period,span,indicator,value,unit,kind,approx,section,quote"  # issue 12: exactly this
 
 
 def _truth_rows() -> list[dict]:
@@ -98,12 +98,16 @@ def test_to_store_rows_follows_the_indicator_model():
 
 def test_to_store_rows_adds_up_flows_stated_twice_and_keeps_first_stock():
     df = pd.DataFrame([
-        ["2021-03", "training_classes", 2.0, "lớp", "result", "", "Tổ chức 02 lớp tập huấn"],
-        ["2021-03", "training_classes", 3.0, "lớp", "result", "", "Tổ chức 03 lớp đào tạo"],
-        ["2021-03", "tasks_managed", 36.0, "nhiệm vụ", "result", "", "quản lý 36 nhiệm vụ"],
-        ["2021-03", "tasks_managed", 35.0, "nhiệm vụ", "result", "", "quản lý 35 nhiệm vụ"],
+        ["2021-03", 1, "training_classes", 2.0, "lớp", "result", "", "", "Tổ chức 02 lớp tập huấn"],
+        ["2021-03", 1, "training_classes", 3.0, "lớp", "result", "", "", "Tổ chức 03 lớp đào tạo"],
+        ["2021-03", 1, "tasks_managed", 36.0, "nhiệm vụ", "result", "", "", "quản lý 36 nhiệm vụ"],
+        ["2021-03", 1, "tasks_managed", 35.0, "nhiệm vụ", "result", "", "", "quản lý 35 nhiệm vụ"],
+        ["2021-03", 3, "training_classes", 9.0, "lớp", "result", "", "", "quý I tổ chức 09 lớp"],
     ], columns=OUTPUT_COLUMNS)
     rows = to_store_rows(df, "r.txt", "minh-hoa").set_index("indicator")
+    quarter = rows[rows["span"] == 3]
+    rows = rows[rows["span"] == 1]
+    assert quarter.loc["training_classes", "value"] == 9.0  # a quarter's figure is kept apart, never added
     assert rows.loc["training_classes", "value"] == 5.0
     assert rows.loc["training_classes", "source_ref"] == "Tổ chức 02 lớp tập huấn | Tổ chức 03 lớp đào tạo"
     assert rows.loc["tasks_managed", "value"] == 36.0
@@ -115,8 +119,9 @@ def test_cli_csv_has_the_exact_header_and_the_truth_rows(capsys):
     out = capsys.readouterr().out
     assert out.splitlines()[0] == HEADER
     got = list(csv.DictReader(io.StringIO(out)))
-    assert [(r["indicator"], r["value"], r["quote"]) for r in got] == [
-        (r["indicator"], r["value"], r["quote"]) for r in _truth_rows()]
+    assert [(r["period"], r["indicator"], r["value"], r["kind"], r["quote"]) for r in got] == [
+        (r["period"], r["indicator"], r["value"], r["kind"], r["quote"]) for r in _truth_rows()]
+    assert {r["span"] for r in got} == {"1"} and {r["approx"] for r in got} == {""}
 
 
 def test_cli_json_is_a_list_of_objects_with_the_columns(capsys):
@@ -136,11 +141,11 @@ def test_cli_period_option_overrides_the_title(capsys):
 def test_cli_lists_unrecognised_quantities_on_stderr(tmp_path, capsys):
     report = tmp_path / "2021-03.txt"
     report.write_text("Kết quả thực hiện nhiệm vụ tháng 03 năm 2021\nI. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 03\n"
-                      "Cấp 15 giấy phép tiến hành công việc bức xạ; thử nghiệm 12 mẫu xi măng.\n", encoding="utf-8")
+                      "Cấp 15 giấy chứng nhận đủ điều kiện hoạt động; thử nghiệm 12 mẫu xi măng.\n", encoding="utf-8")
     assert cli_extract(_args(report)) == 0
     captured = capsys.readouterr()
-    assert "15 giấy phép tiến hành công việc bức xạ" in captured.err and "dòng 3" in captured.err
-    assert "material_samples_tested" in captured.out and "giấy phép" not in captured.out
+    assert "15 giấy chứng nhận đủ điều kiện hoạt động" in captured.err and "dòng 3" in captured.err
+    assert "material_samples_tested" in captured.out and "giấy chứng nhận" not in captured.out
 
 
 def test_cli_error_prints_vietnamese_message_and_returns_1_but_keeps_other_reports(tmp_path, capsys):
