@@ -203,3 +203,25 @@ def categories_with_data(df, year: int, through: str, org: str) -> list[str]:
         if code in have and cat not in cats:
             cats.append(cat)
     return cats
+
+
+def disagreements(df, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
+    """Quarter, half-year, nine-month or year figures of this year (through ``period``) that the
+    months do not add up to: stated, computed from the months, difference, and where it was stated."""
+    from .reconcile import disagreements as find
+
+    rows = find(df, org=org)
+    rows = rows[(rows["period"].str[:4] == period[:4]) & (rows["period"] <= period)]
+    names, units = _name_unit(rows["indicator"], lang)
+    return pd.DataFrame({
+        label("analysis.col.indicator", lang): names,
+        label("analysis.col.unit", lang): units,
+        label("briefing.col.span", lang): [label("briefing.span_through", lang, span=int(s),
+                                                 month=format_period(p, lang).lower())
+                                           for s, p in zip(rows["span"], rows["period"])],
+        label("briefing.col.stated", lang): [format_number(v) for v in rows["stated"]],
+        label("briefing.col.computed", lang): [format_number(v) for v in rows["computed"]],
+        label("analysis.col.difference", lang): [format_number(v) for v in rows["difference"]],
+        label("report.col.where", lang): [f"{str(f).rsplit('/', 1)[-1]} {q}".strip()
+                                          for f, q in zip(rows["source_file"], rows["quote"])],
+    })

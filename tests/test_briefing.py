@@ -279,3 +279,37 @@ def test_a_planted_outlier_is_flagged_by_build_summary_and_briefing(tmp_path):
     df, tasks = load_indicators(processed), load_tasks(processed)
     first = briefing.main_points(df, tasks, "2021-06", DEMO)[0]
     assert first.kind == "implausible" and "Giống nấm sản xuất 1.200 kg" in first.text and "ChiTieu!D18" in first.text
+
+
+# ---------------------------------------------------------------- quarter figures against the months
+
+def with_quarter(df, stated: float):
+    row = df[(df["org"] == DEMO) & (df["period"] == "2021-03") & (df["indicator"] == "mushroom_spawn_kg")
+             & (df["kind"] == "result")].assign(value=stated, span=3, source_ref="«quý I: 700 kg giống nấm»")
+    return pd.concat([df.assign(span=1) if "span" not in df.columns else df, row], ignore_index=True)
+
+
+def test_a_quarter_that_the_months_do_not_add_up_to_is_listed(store):
+    from sokhcn_analytics import tables
+
+    df, _ = store  # January–March 2021: 290 + 130 + 210 = 630 kg
+    assert tables.disagreements(with_quarter(df, 630.0), "2021-06", DEMO).empty
+    shown = tables.disagreements(with_quarter(df, 700.0), "2021-06", DEMO)
+    assert shown.iloc[0].tolist()[:6] == ["Giống nấm sản xuất", "kg", "3 tháng đến tháng 03/2021", "700", "630", "70"]
+    assert tables.disagreements(with_quarter(df, 700.0), "2021-02", DEMO).empty  # not yet stated by then
+    # the quarter is never summed into the months
+    assert briefing.cards(with_quarter(df, 700.0), "2021-03", DEMO).loc["mushroom_spawn_kg", "value"] == 210
+
+
+def test_the_briefing_appendix_shows_the_disagreement(store, tmp_path):
+    df, tasks = store
+    folder = tmp_path / "processed"
+    folder.mkdir()
+    with_quarter(df, 700.0).to_parquet(folder / "indicators.parquet", index=False)
+    tasks.to_parquet(folder / "tasks.parquet", index=False)
+    done = subprocess.run([*sokhcn_cmd(), "report", "--period", "2021-06", "--data", str(folder), "--out",
+                           str(tmp_path / "out"), "--notebook", "monthly_summary", "--no-pdf"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "out" / "2021-06" / "monthly_summary.html").read_text(encoding="utf-8")
+    assert "Số liệu kỳ (quý/năm) chưa khớp với tổng các tháng" in page and "«quý I: 700 kg giống nấm»" in page.replace("&laquo;", "«").replace("&raquo;", "»")
