@@ -192,22 +192,14 @@ def main(argv=None) -> int:
 def run() -> None:
     """The ``sokhcn`` command: :func:`main`, then a quick exit.
 
-    When :func:`main` returns, everything the command wrote is closed, its kernels are
-    stopped, and here the exit handlers run and the output is flushed. What ``os._exit``
-    then skips is the interpreter freeing its modules one by one: ≈ 0.2 s after a report,
-    whose process holds papermill, nbconvert and jupyter_client. (``--help`` and argument
-    errors leave through ``SystemExit`` as usual.)
+    When :func:`main` returns, everything the command wrote is closed and its kernels are
+    stopped; :func:`.compat.quick_exit` then runs the exit handlers, flushes the output and
+    leaves without the interpreter's slow teardown (``--help`` and argument errors leave
+    through ``SystemExit`` as usual).
     """
-    import atexit
+    from .compat import quick_exit
 
-    code = main()
-    atexit._run_exitfuncs()  # what a normal exit would run first (private, but in every CPython 3)
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (BrokenPipeError, OSError, ValueError):  # reader gone or stream closed: nothing to keep
-            pass
-    os._exit(code)
+    quick_exit(main())
 
 
 if __name__ == "__main__":
