@@ -141,7 +141,7 @@ def table(frame, lang: str = "vi", numeric: bool = True) -> None:
         return
     markup = frame.to_html(index=False, escape=True, border=0, na_rep="—", classes="sokhcn-table")
     if numeric:
-        markup = re.sub(r"<td>([+\-−]?[\d.]+(?:,\d+)?(?: %)?|—)</td>", r'<td class="num">\1</td>', markup)
+        markup = re.sub(r"<td>([+\-−]?\d[\d.,]*(?: %)?|—)</td>", r'<td class="num">\1</td>', markup)
     show_html(f'<div class="sokhcn-table-wrap">{markup}</div>')
 
 
