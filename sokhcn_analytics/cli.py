@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", type=_period, default=None)
     p.add_argument("--notebook", dest="notebooks", action="append", default=None, metavar="NAME")
     p.add_argument("--data", default=None, help="thư mục kho (mặc định data/processed)")
-    p.add_argument("--out", default="reports", type=_safe_path)
+    p.add_argument("--out", default=None, type=_safe_path, help="thư mục ghi báo cáo (mặc định reports/ của dự án)")
     p.add_argument("--no-pdf", dest="no_pdf", action="store_true")
     p.add_argument("--all", action="store_true", help="mọi kỳ có dữ liệu")
     p.add_argument("--from", dest="from_period", type=_period, default=None)

@@ -61,8 +61,9 @@ def validate_period(text) -> str:
 
 
 def validate_out(out) -> Path:
-    """The output folder; relative paths may not climb out of the working folder."""
-    text = str(out or "reports")
+    """The output folder (default: the project's ``reports/``); relative paths may not climb out
+    of the working folder."""
+    text = str(out or paths.reports_dir())
     if not text.strip() or any(ord(c) < 32 for c in text):
         raise ReportError(label("report.bad_out", out=text), reason="bad_out")
     p = Path(text)
@@ -72,17 +73,18 @@ def validate_out(out) -> Path:
 
 
 def resolve_notebook(name) -> Path:
-    """A notebook name from ``notebooks/`` (``monthly_summary``) or a path to an ``.ipynb``."""
+    """A notebook name (``monthly_summary``: the project's ``notebooks/`` first, then the package's)
+    or a path to an ``.ipynb``."""
     text = str(name)
     if text.endswith(".ipynb") and Path(text).is_file():
         return Path(text).resolve()
     stem = text[:-6] if text.endswith(".ipynb") else text
     if not _NAME.match(stem):
         raise ReportError(label("report.bad_notebook", name=text), reason="bad_notebook")
-    path = paths.notebooks_dir() / f"{stem}.ipynb"
-    if not path.is_file():
-        raise ReportError(label("report.unknown_notebook", name=text, folder=str(paths.notebooks_dir())),
-                          reason="unknown_notebook")
+    path = paths.notebook_path(stem)
+    if path is None:
+        folders = f"{paths.notebooks_dir()}, {paths.shipped_notebooks_dir()}"
+        raise ReportError(label("report.unknown_notebook", name=text, folder=folders), reason="unknown_notebook")
     return path
 
 
@@ -160,7 +162,7 @@ def _span(periods: list[str]) -> str:
     return f"{periods[0]} … {periods[-1]}" if periods else "—"
 
 
-def plan_jobs(periods, notebooks=None, *, processed_dir=None, out="reports", lang="vi") -> list[Job]:
+def plan_jobs(periods, notebooks=None, *, processed_dir=None, out=None, lang="vi") -> list[Job]:
     """One job per (monthly notebook, period) and per (yearly notebook, year).
 
     A yearly notebook runs once per year, through the latest period of that year in the batch.
@@ -371,7 +373,7 @@ def cli_report(args) -> int:
 def _cli_report(args) -> int:
     from .store import result_periods
 
-    out = validate_out(getattr(args, "out", None) or "reports")
+    out = validate_out(getattr(args, "out", None))
     n_jobs = int(getattr(args, "jobs", 1) or 1)
     if n_jobs < 1:
         raise ReportError(label("report.bad_jobs", jobs=n_jobs), reason="bad_jobs")

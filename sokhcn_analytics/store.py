@@ -171,11 +171,12 @@ def _sha256(file: Path) -> str:
 
 def _code_fingerprint() -> str:
     """Every file of the package (code, catalog, phrasings, labels, templates): a change to any
-    of them may change what the sources mean, so the store is rebuilt. Compiled files aside."""
+    of them may change what the sources mean, so the store is rebuilt. Compiled files and the
+    shipped notebooks (which only read the store) aside."""
     root = paths.PACKAGE_DIR
     h = hashlib.sha256()
     for file in sorted(root.rglob("*")):
-        if file.is_file() and file.suffix not in (".pyc", ".pyo") and "__pycache__" not in file.parts:
+        if file.is_file() and file.suffix not in (".pyc", ".pyo", ".ipynb") and "__pycache__" not in file.parts:
             h.update(f"{file.relative_to(root).as_posix()}\0{file.stat().st_size}\0".encode())
             h.update(file.read_bytes())
     return h.hexdigest()

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 import internals_gone
 from conftest import sokhcn_cmd
 from report_fixtures import write_store
+from test_report_kernel import notebook
 from sokhcn_analytics import compat, kernels, present, report
 
 TESTS = Path(__file__).resolve().parent
@@ -53,8 +54,7 @@ def test_without_the_kernel_internals_notebooks_run_on_the_stock_client_and_mana
     assert sorted(re.search(r"'(\w+)'", str(w.message)).group(1) for w in said) == ["kernel_client", "kernel_manager"]
     assert "transport" not in vars(manager) and manager.__mro__[1] is AsyncKernelManager
 
-    nb = tmp_path / "n.ipynb"
-    _notebook(nb, "print(6 * 7)")
+    nb = notebook(tmp_path / "n.ipynb", "print(6 * 7)")
     jobs = report.plan_jobs(["2021-01"], [str(nb)], processed_dir=write_store(tmp_path / "p"), out=tmp_path / "r")
     [res] = report.run_jobs(jobs, n_jobs=1, pdf=False, progress=False)
     assert res.error is None and (tmp_path / "r" / "2021-01" / "n.html").is_file()
@@ -132,13 +132,3 @@ def test_the_monthly_report_comes_out_the_same_with_every_internal_gone(shipped_
     assert len(fast_images) >= 3 and stock_images == fast_images  # the same charts, pixel for pixel
     assert stock_text == fast_text and "Đường nhanh" not in stock_text
 
-
-def _notebook(path, source):
-    import nbformat
-    from nbformat.v4 import new_code_cell, new_notebook
-
-    params = new_code_cell('period = "2021-01"\nprocessed_dir = None\nlang = "vi"')
-    params.metadata["tags"] = ["parameters"]
-    nbformat.write(new_notebook(cells=[params, new_code_cell(source)], metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "sokhcn": {"scope": "month"}}), path)

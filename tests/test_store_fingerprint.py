@@ -26,10 +26,12 @@ def test_changing_any_file_of_the_package_changes_the_fingerprint(package_copy, 
     assert store._code_fingerprint() != before
 
 
-def test_a_new_or_renamed_file_changes_it_and_compiled_files_do_not(package_copy):
+def test_a_new_or_renamed_file_changes_it_and_compiled_files_and_notebooks_do_not(package_copy):
     before = store._code_fingerprint()
     (package_copy / "__pycache__").mkdir(exist_ok=True)
     (package_copy / "__pycache__" / "safety.cpython-311.pyc").write_bytes(b"\x00compiled")
+    (package_copy / "notebooks").mkdir(exist_ok=True)  # they only read the store
+    (package_copy / "notebooks" / "monthly_summary.ipynb").write_text("{}", encoding="utf-8")
     assert store._code_fingerprint() == before
     (package_copy / "rules.yml").write_text("a: 1\n", encoding="utf-8")
     added = store._code_fingerprint()
