@@ -94,7 +94,7 @@ def cmd_template(args) -> int:
 def cmd_build(args) -> int:
     from .store import build_store
 
-    result = build_store(args.raw, args.processed)
+    result = build_store(args.raw, args.processed, force=args.force)
     print(result.message)
     if args.diff:
         print_diff(result.diff if result.diff is not None else _stored_diff(args.processed))
