@@ -1,5 +1,5 @@
-"""The locked environment: every declared dependency is pinned in the lock, within its bounds,
-and every module the package imports is declared."""
+"""The environment the tests run in: every declared dependency pinned in the lock, within its bounds;
+every module the package imports declared; Chromium present where the Makefile could install it."""
 from __future__ import annotations
 
 import ast
@@ -91,3 +91,18 @@ def test_every_module_the_package_imports_is_a_declared_dependency():
     assert not missing, f"imported by the package but not in [project] dependencies: {sorted(missing)}"
     # the report runner hands kernels to nbclient: declared although only papermill imports it
     assert "nbclient" in declared
+
+
+def test_a_missing_chromium_fails_the_tests_unless_a_machine_is_known_to_have_none(monkeypatch):
+    import pytest
+
+    from conftest import chromium
+    from sokhcn_analytics import export
+
+    monkeypatch.setattr(export, "find_browser", lambda: None)
+    monkeypatch.delenv("SOKHCN_ALLOW_NO_CHROMIUM", raising=False)
+    with pytest.raises(pytest.fail.Exception, match="make system-deps"):
+        chromium()
+    monkeypatch.setenv("SOKHCN_ALLOW_NO_CHROMIUM", "1")
+    with pytest.raises(pytest.skip.Exception):
+        chromium()

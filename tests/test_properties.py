@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -120,6 +122,37 @@ def test_any_damage_to_the_sheet_xml_loads_or_is_an_input_error_never_a_crash(sh
     path.write_bytes(source.read_bytes())
     _rezip(path, {part: xml})
     try:
-        load_workbook(path)
-    except InputError:
-        pass
+        indicators, tasks = load_workbook(path)
+    except InputError as exc:
+        _assert_actionable(exc, path)
+        return
+    _assert_valid_rows(indicators, tasks, path)
+
+
+def _assert_actionable(exc, path) -> None:
+    """A refused file: every problem has a reason code, says where (this file) and what."""
+    assert exc.problems and str(exc).strip()
+    for problem in exc.problems:
+        assert re.fullmatch(r"[a-z][a-z_]*", problem.reason), problem.reason
+        assert problem.message.strip() and "Traceback" not in problem.message
+        assert Path(problem.file).name == path.name, problem
+
+
+def _assert_valid_rows(indicators, tasks, path) -> None:
+    """A loaded file: only rows the store can take — known codes, finite values, the file's period or the
+    next month for plans, each source cell named, no key twice."""
+    from bad_corpus import ORG, PERIOD
+    from sokhcn_analytics import catalog
+    from sokhcn_analytics.model import INDICATOR_COLUMNS, KINDS
+
+    assert list(indicators.columns) == INDICATOR_COLUMNS
+    assert set(indicators["indicator"]) <= set(catalog.codes())
+    assert set(indicators["kind"]) <= set(KINDS)
+    assert all(math.isfinite(v) and v >= 0 for v in indicators["value"])
+    expected = {"result": {PERIOD}, "target": {PERIOD}, "plan": {shift_period(PERIOD, 1)}}
+    for kind, period_ in zip(indicators["kind"], indicators["period"]):
+        assert period_ in expected[kind], (kind, period_)
+    assert set(indicators["org"]) <= {ORG} and set(indicators["source_file"]) <= {path.name}
+    assert all(re.fullmatch(r"[A-Za-z]+![A-Z]{1,3}\d+.*", ref) for ref in indicators["source_ref"])
+    assert not indicators.duplicated(["org", "period", "indicator", "kind"]).any()
+    assert len(tasks) == 0 or set(tasks["org"]) == {ORG}
