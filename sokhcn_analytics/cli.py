@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import InputError, SokhcnError
+from .errors import InputError, SokhcnError, with_reason
 
 
 def _period(text: str) -> str:
@@ -148,12 +148,16 @@ MAX_PROBLEMS_SHOWN = 50
 
 
 def _first_problems(exc: InputError) -> str:
-    """Every problem up to a screenful; a pasted-in table can make tens of thousands."""
-    if len(exc.problems) <= MAX_PROBLEMS_SHOWN:
-        return str(exc)
-    lines = [f"{len(exc.problems)} lỗi trong dữ liệu đầu vào (hiện {MAX_PROBLEMS_SHOWN} lỗi đầu):"]
-    lines += [f"  - {p}" for p in exc.problems[:MAX_PROBLEMS_SHOWN]]
-    lines.append(f"  … và {len(exc.problems) - MAX_PROBLEMS_SHOWN} lỗi khác; sửa các lỗi trên rồi chạy lại")
+    """Every problem with its reason, up to a screenful; a pasted-in table can make tens of thousands."""
+    problems = exc.problems
+    if len(problems) == 1:
+        return with_reason(str(problems[0]), problems[0].reason)
+    shown = problems[:MAX_PROBLEMS_SHOWN]
+    head = (f"{len(problems)} lỗi trong dữ liệu đầu vào:" if len(problems) <= MAX_PROBLEMS_SHOWN else
+            f"{len(problems)} lỗi trong dữ liệu đầu vào (hiện {MAX_PROBLEMS_SHOWN} lỗi đầu):")
+    lines = [head, *(f"  - {with_reason(str(p), p.reason)}" for p in shown)]
+    if len(problems) > len(shown):
+        lines.append(f"  … và {len(problems) - len(shown)} lỗi khác; sửa các lỗi trên rồi chạy lại")
     return "\n".join(lines)
 
 
@@ -175,7 +179,7 @@ def main(argv=None) -> int:
         print("Không có gì trong kho dữ liệu bị thay đổi.", file=sys.stderr) if args.command == "build" else None
         return 1
     except SokhcnError as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
+        print(f"Lỗi: {with_reason(str(exc), exc.reason)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

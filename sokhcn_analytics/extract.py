@@ -231,12 +231,12 @@ def _after_number(pattern: str) -> re.Pattern | None:
 def read_report(path, period: str | None = None) -> Report:
     """Read a report (.txt, .md, .docx, .pdf) and find its period in the title.
 
-    ``period`` ("YYYY-MM") overrides the title. ``InputError`` with reason ``empty_report``,
+    ``period`` ("YYYY-MM") overrides the title. ``InputError`` with reason ``empty_file``,
     ``no_text_layer``, ``unsupported_format`` or ``no_period`` when the file cannot be used.
     """
     doc = read_document(path)
     if period is not None and not is_period(period):
-        raise InputError(Problem("bad_period", f"kỳ báo cáo '{period}' không đúng dạng NNNN-TT (ví dụ 2021-01)",
+        raise InputError(Problem("invalid_period", f"kỳ báo cáo '{period}' không đúng dạng NNNN-TT (ví dụ 2021-01)",
                                  file=str(path), value=period))
     found = period or find_period(doc.paragraphs)
     if found is None:

@@ -17,16 +17,12 @@ from pathlib import Path
 
 from . import paths
 from .catalog import label
-from .errors import SokhcnError
+from .errors import Reason, ReportError, SokhcnError, with_reason
 from .kernels import WarmKernel, ensure_kernel, kernel_manager_class, notebook_imports, warm_kernel
 from .model import parse_period, period as make_period
 
 DEFAULT_NOTEBOOKS = ("monthly_summary", "yoy_indicators", "tasks_portfolio")
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
-
-
-class ReportError(SokhcnError):
-    reason = "report"
 
 
 @dataclass(frozen=True)
@@ -52,11 +48,11 @@ class JobResult:
 # ---------------------------------------------------------------- validation
 
 def validate_period(text) -> str:
-    """A ``YYYY-MM`` period, or :class:`ReportError` (reason ``bad_period``)."""
+    """A ``YYYY-MM`` period, or :class:`ReportError` (reason ``invalid_period``)."""
     try:
         y, m = parse_period(str(text))
     except ValueError as e:
-        raise ReportError(str(e), reason="bad_period") from None
+        raise ReportError(str(e), reason=Reason.INVALID_PERIOD) from None
     return make_period(y, m)
 
 
@@ -363,7 +359,7 @@ def cli_report(args) -> int:
     try:
         return _cli_report(args)
     except SokhcnError as e:
-        print(str(e), file=sys.stderr)
+        print(with_reason(str(e), e.reason), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(label("report.interrupted"), file=sys.stderr)
