@@ -156,3 +156,21 @@ def _assert_valid_rows(indicators, tasks, path) -> None:
     assert all(re.fullmatch(r"[A-Za-z]+![A-Z]{1,3}\d+.*", ref) for ref in indicators["source_ref"])
     assert not indicators.duplicated(["org", "period", "indicator", "kind"]).any()
     assert len(tasks) == 0 or set(tasks["org"]) == {ORG}
+
+
+@pytest.mark.parametrize("ref", [b"B999999999999", b"ABCD1048576", b"C" + b"9" * 5000])
+def test_a_cell_reference_beyond_any_sheet_is_refused_not_allocated(sheet_xml, tmp_path, ref):
+    """Found by the fuzz test above: calamine sized its grid by such a cell and aborted the process."""
+    from bad_corpus import _rezip
+    from sokhcn_analytics.errors import InputError
+    from sokhcn_analytics.workbook import load_workbook
+
+    source, part, xml = sheet_xml
+    at = xml.index(b'<c r="B', xml.index(b"<sheetData"))
+    end = xml.index(b'"', at + 7)
+    path = tmp_path / source.name
+    path.write_bytes(source.read_bytes())
+    _rezip(path, {part: xml[:at] + b'<c r="' + ref + xml[end:]})
+    with pytest.raises(InputError) as refused:
+        load_workbook(path)
+    assert refused.value.reason == "too_large"
