@@ -2,20 +2,31 @@
 #   make report   install into .venv, build the store from data/raw, render the leadership reports
 #   make test     install into .venv and run the test suite
 #   make lab      open JupyterLab on notebooks/explore.ipynb (the explorer)
+#   make lock     refresh requirements.lock (and requirements-lab.lock) from pyproject.toml
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+LOCK := requirements.lock
+LAB_LOCK := requirements-lab.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
+# The lock is made by uv (fast, and it keeps the pins already in the file unless told to upgrade),
+# for every platform (Linux, Windows, macOS) and Python 3.11+, with the sha256 of every file.
+UV_VERSION := 0.13.8
+LOCK_OPTS := --python-version 3.11 --universal --generate-hashes --quiet --custom-compile-command "make lock" \
+	$(if $(UPGRADE),--upgrade)
 export MPLBACKEND := Agg
 
-.PHONY: install report test lab system-deps bench clean-store
+.PHONY: install lock report test lab system-deps bench clean-store
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Exactly the versions of the lock (hashes checked), then the package itself without resolving again.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,pdf]'
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m pip check
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sokhcn)" >/dev/null
 	@rm -f $(VENV)/.installed-* && touch $@
 
@@ -38,8 +49,16 @@ report: install system-deps
 test: install system-deps
 	$(BIN)/python -m pytest -q
 
+# After a change of dependencies in pyproject.toml: `make lock`, then commit both lock files.
+# `make lock UPGRADE=1` moves every pin to the newest release the bounds allow (then run `make test`).
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra pdf $(LOCK_OPTS) -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra pdf --extra lab -c $(LOCK) $(LOCK_OPTS) -o $(LAB_LOCK)
+
 lab: install
-	$(BIN)/python -m pip install -q -e '.[lab]'
+	$(BIN)/python -m pip install -q --require-hashes -r $(LAB_LOCK)
 	$(BIN)/jupyter lab notebooks/explore.ipynb
 
 bench: install system-deps

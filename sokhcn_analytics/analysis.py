@@ -540,8 +540,8 @@ def _format_counts(counts: pd.DataFrame, lang: str) -> pd.DataFrame:
         out[_col("org", lang)] = [_org_label(o, lang) for o in flat["org"]]
     out[_col("level", lang)] = [_label_or(f"level.{lv}", lv, lang) for lv in flat["level"]]
     for status in counts.columns:
-        out[_label_or(f"status.{status}", status, lang)] = [format_number(v) for v in flat[status]]
-    out[_col("total", lang)] = [format_number(v) for v in counts.sum(axis=1).to_numpy()]
+        out[_label_or(f"status.{status}", status, lang)] = [format_number(v, lang=lang) for v in flat[status]]
+    out[_col("total", lang)] = [format_number(v, lang=lang) for v in counts.sum(axis=1).to_numpy()]
     return out
 
 
@@ -583,8 +583,8 @@ def _cell(col: str, value, lang: str) -> str:
     if col == "target_period":
         return format_period(value, lang) if isinstance(value, str) and value else "—"
     if col in _PCT_COLUMNS:
-        return format_percent(value, signed=col in _SIGNED)
-    text = format_number(value)
+        return format_percent(value, signed=col in _SIGNED, lang=lang)
+    text = format_number(value, lang=lang)
     if col in _SIGNED and text != "—" and not text.startswith("-") and float(value) > 0:
         text = "+" + text
     return text

@@ -24,11 +24,11 @@ import matplotlib.ticker
 import matplotlib.transforms
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-from . import analysis, catalog
+from . import analysis, catalog, compat
 from .model import parse_period, period as make_period
 from .vnformat import format_number, format_percent, format_period
 
@@ -191,7 +191,7 @@ def _text_size(text: str, size: float, bold: bool = False) -> tuple[float, float
     if not _measurer:
         # hinting snaps glyphs to pixels: at 72 dpi long labels measure ~3 % short of what
         # 100-150 dpi renders, at 144 dpi within 1 %; 3 % more keeps a margin either way
-        _measurer.append(RendererAgg(1, 1, 144))
+        _measurer.append(compat.text_renderer(144))
     prop = FontProperties(family=STYLE["font.family"], size=size, weight="bold" if bold else "normal")
     w, h, _ = _measurer[0].get_text_width_height_descent(text or "Ág", prop, ismath=False)
     return 1.03 * w / 144, max(h / 144, 1.25 * size / 72)

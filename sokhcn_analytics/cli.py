@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import InputError, SokhcnError
+from .errors import InputError, SokhcnError, with_reason
 
 
 def _period(text: str) -> str:
@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", type=_period, default=None)
     p.add_argument("--notebook", dest="notebooks", action="append", default=None, metavar="NAME")
     p.add_argument("--data", default=None, help="thư mục kho (mặc định data/processed)")
-    p.add_argument("--out", default="reports", type=_safe_path)
+    p.add_argument("--out", default=None, type=_safe_path, help="thư mục ghi báo cáo (mặc định reports/ của dự án)")
     p.add_argument("--no-pdf", dest="no_pdf", action="store_true")
     p.add_argument("--all", action="store_true", help="mọi kỳ có dữ liệu")
     p.add_argument("--from", dest="from_period", type=_period, default=None)
@@ -110,7 +110,7 @@ def cmd_template(args) -> int:
 def cmd_build(args) -> int:
     from .store import build_store
 
-    result = build_store(args.raw, args.processed)
+    result = build_store(args.raw, args.processed, force=args.force)
     print(result.message)
     if result.changed:
         _print_flags(args.processed)
@@ -280,12 +280,16 @@ MAX_PROBLEMS_SHOWN = 50
 
 
 def _first_problems(exc: InputError) -> str:
-    """Every problem up to a screenful; a pasted-in table can make tens of thousands."""
-    if len(exc.problems) <= MAX_PROBLEMS_SHOWN:
-        return str(exc)
-    lines = [f"{len(exc.problems)} lỗi trong dữ liệu đầu vào (hiện {MAX_PROBLEMS_SHOWN} lỗi đầu):"]
-    lines += [f"  - {p}" for p in exc.problems[:MAX_PROBLEMS_SHOWN]]
-    lines.append(f"  … và {len(exc.problems) - MAX_PROBLEMS_SHOWN} lỗi khác; sửa các lỗi trên rồi chạy lại")
+    """Every problem with its reason, up to a screenful; a pasted-in table can make tens of thousands."""
+    problems = exc.problems
+    if len(problems) == 1:
+        return with_reason(str(problems[0]), problems[0].reason)
+    shown = problems[:MAX_PROBLEMS_SHOWN]
+    head = (f"{len(problems)} lỗi trong dữ liệu đầu vào:" if len(problems) <= MAX_PROBLEMS_SHOWN else
+            f"{len(problems)} lỗi trong dữ liệu đầu vào (hiện {MAX_PROBLEMS_SHOWN} lỗi đầu):")
+    lines = [head, *(f"  - {with_reason(str(p), p.reason)}" for p in shown)]
+    if len(problems) > len(shown):
+        lines.append(f"  … và {len(problems) - len(shown)} lỗi khác; sửa các lỗi trên rồi chạy lại")
     return "\n".join(lines)
 
 
@@ -307,7 +311,7 @@ def main(argv=None) -> int:
         print("Không có gì trong kho dữ liệu bị thay đổi.", file=sys.stderr) if args.command == "build" else None
         return 1
     except SokhcnError as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
+        print(f"Lỗi: {with_reason(str(exc), exc.reason)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -324,22 +328,14 @@ def main(argv=None) -> int:
 def run() -> None:
     """The ``sokhcn`` command: :func:`main`, then a quick exit.
 
-    When :func:`main` returns, everything the command wrote is closed, its kernels are
-    stopped, and here the exit handlers run and the output is flushed. What ``os._exit``
-    then skips is the interpreter freeing its modules one by one: ≈ 0.2 s after a report,
-    whose process holds papermill, nbconvert and jupyter_client. (``--help`` and argument
-    errors leave through ``SystemExit`` as usual.)
+    When :func:`main` returns, everything the command wrote is closed and its kernels are
+    stopped; :func:`.compat.quick_exit` then runs the exit handlers, flushes the output and
+    leaves without the interpreter's slow teardown (``--help`` and argument errors leave
+    through ``SystemExit`` as usual).
     """
-    import atexit
+    from .compat import quick_exit
 
-    code = main()
-    atexit._run_exitfuncs()  # what a normal exit would run first (private, but in every CPython 3)
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (BrokenPipeError, OSError, ValueError):  # reader gone or stream closed: nothing to keep
-            pass
-    os._exit(code)
+    quick_exit(main())
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from . import catalog
 from .catalog import label
 from .model import parse_period
-from .vnformat import format_number, format_percent, format_period
+from .vnformat import decimal_mark, format_number, format_percent, format_period
 
 DEFAULT_LIMIT = 4
 
@@ -49,10 +49,10 @@ def _finite(v) -> bool:
         return False
 
 
-def _pct(value: float) -> str:
-    """A percentage without trailing ",0": 25 → '25 %', 8.33 → '8,3 %'."""
-    text = format_percent(abs(value))
-    return text.replace(",0 %", " %")
+def _pct(value: float, lang: str = "vi") -> str:
+    """A percentage without trailing ",0": 25 → '25 %', 8.33 → '8,3 %' ('8.3 %' in English)."""
+    text = format_percent(abs(value), lang=lang)
+    return text.replace(f"{decimal_mark(lang)}0 %", " %")
 
 
 def key_indicators(yoy_table, limit: int = DEFAULT_LIMIT) -> list[str]:
@@ -96,7 +96,8 @@ def _fields(code: str, lang: str) -> dict:
 def _month_sentence(code, row, period, lang) -> str:
     month = format_period(period, lang)
     month = month[:1].lower() + month[1:]
-    return label("commentary.month", lang, month=month, value=format_number(row["value"]), **_fields(code, lang))
+    return label("commentary.month", lang, month=month, value=format_number(row["value"], lang=lang),
+                 **_fields(code, lang))
 
 
 def _yoy_sentence(code, row, year, lang) -> list[str]:
@@ -105,8 +106,8 @@ def _yoy_sentence(code, row, year, lang) -> list[str]:
         return []  # no base, no comparison
     change = float(value) - float(base)
     key = "commentary.yoy_same" if change == 0 else "commentary.yoy_up" if change > 0 else "commentary.yoy_down"
-    pct = _pct(change / abs(float(base)) * 100.0)
-    return [label(key, lang, pct=pct, prev_year=year - 1, base=format_number(base), **_fields(code, lang))]
+    pct = _pct(change / abs(float(base)) * 100.0, lang)
+    return [label(key, lang, pct=pct, prev_year=year - 1, base=format_number(base, lang=lang), **_fields(code, lang))]
 
 
 def _target_sentence(code, row, year, lang) -> list[str]:
@@ -114,5 +115,6 @@ def _target_sentence(code, row, year, lang) -> list[str]:
     if not _finite(target) or float(target) == 0 or not _finite(actual):
         return []
     key = "commentary.target_stock" if catalog.aggregation(code) == "last" else "commentary.target"
-    return [label(key, lang, ytd=format_number(actual), pct=_pct(float(actual) / float(target) * 100.0),
-                  year=year, target=format_number(target), **_fields(code, lang))]
+    return [label(key, lang, ytd=format_number(actual, lang=lang),
+                  pct=_pct(float(actual) / float(target) * 100.0, lang),
+                  year=year, target=format_number(target, lang=lang), **_fields(code, lang))]

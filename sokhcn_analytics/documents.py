@@ -117,11 +117,11 @@ def read_document(path) -> Document:
     if not path.is_file():
         raise _problem(path, "file_not_found", "không tìm thấy tệp báo cáo; kiểm tra lại đường dẫn")
     if path.stat().st_size == 0:
-        raise _problem(path, "empty_report", "tệp báo cáo rỗng; hãy lưu lại báo cáo có nội dung rồi chạy lại")
+        raise _problem(path, "empty_file", "tệp báo cáo rỗng; hãy lưu lại báo cáo có nội dung rồi chạy lại")
     reader = {".docx": _read_docx, ".pdf": _read_pdf}.get(suffix, _read_text)
     doc = reader(path)
     if not any(p.text.strip() for p in doc.paragraphs):
-        raise _problem(path, "empty_report", "tệp báo cáo không có nội dung chữ; hãy kiểm tra lại tệp")
+        raise _problem(path, "empty_file", "tệp báo cáo không có nội dung chữ; hãy kiểm tra lại tệp")
     return doc
 
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .catalog import label
-from .errors import SokhcnError
+from .errors import BrowserNotFound, PdfError  # noqa: F401 - raised here, defined with the others
 from .paths import PACKAGE_DIR
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -37,16 +37,6 @@ _WINDOWS_BROWSERS = (
 )
 _H2 = re.compile(r'<h2 class="([^"]*\bsokhcn-h2\b[^"]*)" id="([^"]+)">(.*?)</h2>', re.S)
 _TOC_SLOT = '<nav class="sokhcn-toc"></nav>'
-
-
-class BrowserNotFound(SokhcnError):
-    """No Chromium, Chrome or Edge to print the PDF with."""
-
-    reason = "browser_not_found"
-
-
-class PdfError(SokhcnError):
-    reason = "pdf_failed"
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,8 @@ import signal
 import sys
 import time
 
+from . import compat
+
 KERNEL_NAME = "python3"
 FALLBACK_KERNEL_NAME = "sokhcn-analytics"
 
@@ -58,51 +60,11 @@ def ensure_kernel() -> str:
 def kernel_manager_class():
     """Local kernels talk over a Unix socket (IPC) where there is one: nothing listens on TCP
     and ipykernel has no reason to warn about unencrypted traffic. The manager remembers the
-    clients made from it, so a kept kernel's old clients can be closed; its clients know when
-    the kernel is ready without waiting for a silence (see :func:`kernel_client_class`)."""
-    global _KernelManager
-    if _KernelManager is not None:
-        return _KernelManager
-    import tempfile
-    import uuid
-
-    # nbclient drives kernels asynchronously: a blocking manager/client would stall its polling
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import CaselessStrEnum, default
-
-    class SokhcnKernelManager(AsyncKernelManager):
-        @default("client_factory")
-        def _client_factory_default(self):
-            return kernel_client_class()
-
-        if os.name == "posix":
-            transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
-
-        @default("ip")
-        def _ip_default(self):
-            if self.transport != "ipc":
-                return "127.0.0.1"
-            # jupyter_client's default is "kernel-ipc" in the working folder: shared by
-            # parallel kernels (their messages cross) and left in notebooks/. One path each.
-            return os.path.join(tempfile.gettempdir(), f"sokhcn-kernel-{uuid.uuid4().hex}-ipc")
-
-        def client(self, **kwargs):
-            kc = super().client(**kwargs)
-            self.__dict__.setdefault("_sokhcn_clients", []).append(kc)
-            return kc
-
-        def close_clients(self):
-            for kc in self.__dict__.pop("_sokhcn_clients", []):
-                try:
-                    kc.stop_channels()
-                except Exception:  # a client already closed is fine
-                    pass
-
-    _KernelManager = SokhcnKernelManager
-    return _KernelManager
-
-
-_KernelManager = None
+    clients made from it, so a kept kernel's old clients can be closed (``close_clients``); its
+    clients know when the kernel is ready without waiting for a silence (see
+    :func:`kernel_client_class`). Built on jupyter_client's traits: when they move, a plain
+    ``AsyncKernelManager`` on TCP is used instead (:mod:`.compat`)."""
+    return compat.kernel_manager_class()
 
 
 def kernel_client_class():
@@ -115,53 +77,10 @@ def kernel_client_class():
     has finished with it and IOPub is connected; nothing of it is left to flush. (nbclient
     reads only the messages that answer its own requests, so an older one left on IOPub
     would be skipped anyway.) A reply without that status within 0.2 s (IOPub connected
-    late) means asking again, as jupyter_client does.
+    late) means asking again, as jupyter_client does. It ends with jupyter_client's private
+    ``_handle_kernel_info_reply``: when that is gone, the stock client is used (:mod:`.compat`).
     """
-    global _KernelClient
-    if _KernelClient is not None:
-        return _KernelClient
-    import time
-    from queue import Empty
-
-    from jupyter_client.asynchronous import AsyncKernelClient
-
-    async def _next(channel, deadline):
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return None
-        try:
-            return await channel.get_msg(timeout=left)
-        except Empty:
-            return None
-
-    class SokhcnKernelClient(AsyncKernelClient):
-        async def wait_for_ready(self, timeout: float | None = None) -> None:
-            give_up = time.monotonic() + (float("inf") if timeout is None else timeout)
-            while True:
-                asked = self.kernel_info()
-                reply = None
-                deadline = time.monotonic() + 1
-                while (msg := await _next(self.shell_channel, deadline)) is not None:
-                    if msg["msg_type"] == "kernel_info_reply" and msg["parent_header"].get("msg_id") == asked:
-                        reply = msg
-                        break
-                if reply is not None:
-                    deadline = time.monotonic() + 0.2
-                    while (msg := await _next(self.iopub_channel, deadline)) is not None:
-                        if (msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle"
-                                and msg["parent_header"].get("msg_id") == asked):
-                            self._handle_kernel_info_reply(reply)
-                            return
-                if not await self.is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
-                if time.monotonic() > give_up:
-                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
-
-    _KernelClient = SokhcnKernelClient
-    return _KernelClient
-
-
-_KernelClient = None
+    return compat.kernel_client_class()
 
 
 def notebook_imports(path) -> str:

@@ -18,6 +18,7 @@ import sys
 from datetime import datetime
 
 from .catalog import label
+from .compat import suptitle
 from .export import PAGE_META_KEY
 from .model import ILLUSTRATIVE_ORG, REAL_ORG
 
@@ -196,7 +197,7 @@ def table(frame, lang: str = "vi", numeric: bool = True) -> None:
         return
     markup = frame.to_html(index=False, escape=True, border=0, na_rep="—", classes="sokhcn-table")
     if numeric:
-        markup = re.sub(r"<td>([+\-−]?[\d.]+(?:,\d+)?(?: %)?|—)</td>", r'<td class="num">\1</td>', markup)
+        markup = re.sub(r"<td>([+\-−]?\d[\d.,]*(?: %)?|—)</td>", r'<td class="num">\1</td>', markup)
     show_html(f'<div class="sokhcn-table-wrap">{markup}</div>')
 
 
@@ -219,9 +220,8 @@ def figure(fig, alt: str = "", dpi: int = 110) -> None:
 
 def figure_title(fig) -> str:
     """The chart's own title (figure title or first figure text, else the first axes title), for alt text."""
-    sup = getattr(fig, "_suptitle", None)
-    if sup is not None and sup.get_text():
-        return sup.get_text()
+    if title := suptitle(fig):
+        return title
     if fig.texts and fig.texts[0].get_text():
         return fig.texts[0].get_text()
     for ax in fig.get_axes():

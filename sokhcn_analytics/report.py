@@ -17,16 +17,12 @@ from pathlib import Path
 
 from . import paths
 from .catalog import label
-from .errors import SokhcnError
+from .errors import Reason, ReportError, SokhcnError, with_reason
 from .kernels import WarmKernel, ensure_kernel, kernel_manager_class, notebook_imports, warm_kernel
 from .model import parse_period, period as make_period
 
 DEFAULT_NOTEBOOKS = ("monthly_summary", "yoy_indicators", "tasks_portfolio")
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
-
-
-class ReportError(SokhcnError):
-    reason = "report"
 
 
 @dataclass(frozen=True)
@@ -52,17 +48,18 @@ class JobResult:
 # ---------------------------------------------------------------- validation
 
 def validate_period(text) -> str:
-    """A ``YYYY-MM`` period, or :class:`ReportError` (reason ``bad_period``)."""
+    """A ``YYYY-MM`` period, or :class:`ReportError` (reason ``invalid_period``)."""
     try:
         y, m = parse_period(str(text))
     except ValueError as e:
-        raise ReportError(str(e), reason="bad_period") from None
+        raise ReportError(str(e), reason=Reason.INVALID_PERIOD) from None
     return make_period(y, m)
 
 
 def validate_out(out) -> Path:
-    """The output folder; relative paths may not climb out of the working folder."""
-    text = str(out or "reports")
+    """The output folder (default: the project's ``reports/``); relative paths may not climb out
+    of the working folder."""
+    text = str(out or paths.reports_dir())
     if not text.strip() or any(ord(c) < 32 for c in text):
         raise ReportError(label("report.bad_out", out=text), reason="bad_out")
     p = Path(text)
@@ -72,17 +69,18 @@ def validate_out(out) -> Path:
 
 
 def resolve_notebook(name) -> Path:
-    """A notebook name from ``notebooks/`` (``monthly_summary``) or a path to an ``.ipynb``."""
+    """A notebook name (``monthly_summary``: the project's ``notebooks/`` first, then the package's)
+    or a path to an ``.ipynb``."""
     text = str(name)
     if text.endswith(".ipynb") and Path(text).is_file():
         return Path(text).resolve()
     stem = text[:-6] if text.endswith(".ipynb") else text
     if not _NAME.match(stem):
         raise ReportError(label("report.bad_notebook", name=text), reason="bad_notebook")
-    path = paths.notebooks_dir() / f"{stem}.ipynb"
-    if not path.is_file():
-        raise ReportError(label("report.unknown_notebook", name=text, folder=str(paths.notebooks_dir())),
-                          reason="unknown_notebook")
+    path = paths.notebook_path(stem)
+    if path is None:
+        folders = f"{paths.notebooks_dir()}, {paths.shipped_notebooks_dir()}"
+        raise ReportError(label("report.unknown_notebook", name=text, folder=folders), reason="unknown_notebook")
     return path
 
 
@@ -160,7 +158,7 @@ def _span(periods: list[str]) -> str:
     return f"{periods[0]} … {periods[-1]}" if periods else "—"
 
 
-def plan_jobs(periods, notebooks=None, *, processed_dir=None, out="reports", lang="vi") -> list[Job]:
+def plan_jobs(periods, notebooks=None, *, processed_dir=None, out=None, lang="vi") -> list[Job]:
     """One job per (monthly notebook, period) and per (yearly notebook, year).
 
     A yearly notebook runs once per year, through the latest period of that year in the batch.
@@ -367,7 +365,7 @@ def cli_report(args) -> int:
     try:
         return _cli_report(args)
     except SokhcnError as e:
-        print(str(e), file=sys.stderr)
+        print(with_reason(str(e), e.reason), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(label("report.interrupted"), file=sys.stderr)
@@ -377,7 +375,7 @@ def cli_report(args) -> int:
 def _cli_report(args) -> int:
     from .store import result_periods
 
-    out = validate_out(getattr(args, "out", None) or "reports")
+    out = validate_out(getattr(args, "out", None))
     n_jobs = int(getattr(args, "jobs", 1) or 1)
     if n_jobs < 1:
         raise ReportError(label("report.bad_jobs", jobs=n_jobs), reason="bad_jobs")

@@ -31,7 +31,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _CELL = re.compile(rb"<c[ >/]")
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z0-9:]+)"')
-_CELL_REF = re.compile(rb'<(?:c r="([A-Z]{1,3})|row r=")([0-9]{1,9})"')
+# any length: a reference longer than Excel allows (B999999999999) must be caught here, not left to the reader
+_CELL_REF = re.compile(rb'<(?:c r="([A-Z]+)|row r=")([0-9]+)"')
 MAX_AREA = 2_000_000  # rows × columns up to the farthest cell: the reader allocates all of it
 _FORMULA_NO_VALUE = re.compile(
     rb'<c r="([A-Z]+[0-9]+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?!<v>[^<])(?!<v [^>]*>[^<])')
@@ -174,7 +175,7 @@ def _farthest(data: bytes, far: tuple) -> tuple:
     """``(max row, max column, the cell spanning the largest area, that area)`` over ``data`` and ``far``."""
     max_row, max_col, ref, area = far
     for letters, digits in _CELL_REF.findall(data):
-        row, col = int(digits), 0
+        row, col = (int(digits) if len(digits) <= 9 else 10 ** 10), 0  # long digit strings: past any sheet
         for ch in letters:
             col = col * 26 + ch - 64
         if row * col > area:

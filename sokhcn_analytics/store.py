@@ -170,14 +170,14 @@ def _sha256(file: Path) -> str:
 
 
 def _code_fingerprint() -> str:
-    """Catalog, phrasings and package version: a change here changes what sources mean."""
-    from . import __version__
-
-    h = hashlib.sha256(__version__.encode())
-    for file in (paths.CATALOG_CSV, paths.PHRASINGS_CSV, *(paths.PACKAGE_DIR / f"{name}.csv" for name in (
-            "indicator_hints", "wording")), *sorted(paths.PACKAGE_DIR.glob("extract*.py")), *(
-            paths.PACKAGE_DIR / f"{name}.py" for name in ("documents", "textlines", "workbook", "model", "vnformat"))):
-        if file.exists():
+    """Every file of the package (code, catalog, phrasings, labels, templates): a change to any
+    of them may change what the sources mean, so the store is rebuilt. Compiled files and the
+    shipped notebooks (which only read the store) aside."""
+    root = paths.PACKAGE_DIR
+    h = hashlib.sha256()
+    for file in sorted(root.rglob("*")):
+        if file.is_file() and file.suffix not in (".pyc", ".pyo", ".ipynb") and "__pycache__" not in file.parts:
+            h.update(f"{file.relative_to(root).as_posix()}\0{file.stat().st_size}\0".encode())
             h.update(file.read_bytes())
     return h.hexdigest()
 

@@ -41,10 +41,11 @@ def key_figures(df, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
     shown = format_table(now[["value", "value_prev_year", "change_pct", "ytd", "ytd_prev_year", "ytd_change_pct"]],
                          lang)
     prev_col = label("report.col.prev_month", lang)
-    shown.insert(3, prev_col, [format_number(v) for v in last])
+    shown.insert(3, prev_col, [format_number(v, lang=lang) for v in last])
     change = (now["value"] - last) / last.abs() * 100
     change = change.where(last.notna() & (last != 0))
-    shown.insert(4, label("report.col.change_prev_month", lang), [format_percent(v, signed=True) for v in change])
+    shown.insert(4, label("report.col.change_prev_month", lang),
+                 [format_percent(v, signed=True, lang=lang) for v in change])
     return shown
 
 
@@ -74,7 +75,8 @@ def next_plans(df, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
     return pd.DataFrame({
         label("analysis.col.indicator", lang): names,
         label("analysis.col.unit", lang): units,
-        label("analysis.col.plan", lang) + f" ({format_period(nxt, lang).lower()})": [format_number(v) for v in rows["value"]],
+        label("analysis.col.plan", lang) + f" ({format_period(nxt, lang).lower()})":
+            [format_number(v, lang=lang) for v in rows["value"]],
     })
 
 
@@ -90,7 +92,8 @@ def sources(df, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
     return pd.DataFrame({
         label("analysis.col.indicator", lang): names,
         label("report.col.kind", lang): [_kind(k, lang) for k in rows["kind"]],
-        label("report.col.value", lang): [f"{format_number(v)} {u}".strip() for v, u in zip(rows["value"], units)],
+        label("report.col.value", lang): [f"{format_number(v, lang=lang)} {u}".strip()
+                                          for v, u in zip(rows["value"], units)],
         label("report.col.file", lang): list(rows["source_file"].astype(str)),
         label("report.col.where", lang): list(rows["source_ref"].astype(str)),
     })
@@ -125,8 +128,8 @@ def pipeline_counts(tasks, period: str, org: str, lang: str = "vi") -> pd.DataFr
     counts = counts.loc[:, counts.sum(axis=0) > 0]
     out = pd.DataFrame({label("report.col.level", lang): [_level(lv, lang) for lv in counts.index]})
     for status in counts.columns:
-        out[_status(status, lang)] = [format_number(v) for v in counts[status]]
-    out[label("report.col.total", lang)] = [format_number(v) for v in counts.sum(axis=1)]
+        out[_status(status, lang)] = [format_number(v, lang=lang) for v in counts[status]]
+    out[label("report.col.total", lang)] = [format_number(v, lang=lang) for v in counts.sum(axis=1)]
     return out
 
 
@@ -137,7 +140,7 @@ def pipeline_moves(tasks, period: str, org: str, lang: str = "vi") -> pd.DataFra
     return pd.DataFrame({
         label("report.col.from_status", lang): [_status(s, lang) for s in moves["from_status"]],
         label("report.col.to_status", lang): [_status(s, lang) for s in moves["to_status"]],
-        label("report.col.count", lang): [format_number(v) for v in moves["count"]],
+        label("report.col.count", lang): [format_number(v, lang=lang) for v in moves["count"]],
     })
 
 
@@ -164,8 +167,8 @@ def status_history(tasks, year: int, through: str, org: str, lang: str = "vi") -
     grid = grid.reindex(columns=cols)
     out = pd.DataFrame({label("report.col.month", lang): [format_period(p, lang) for p in grid.index]})
     for s in cols:
-        out[_status(s, lang)] = [format_number(v) for v in grid[s]]
-    out[label("report.col.total", lang)] = [format_number(v) for v in grid.sum(axis=1)]
+        out[_status(s, lang)] = [format_number(v, lang=lang) for v in grid[s]]
+    out[label("report.col.total", lang)] = [format_number(v, lang=lang) for v in grid.sum(axis=1)]
     return out
 
 
@@ -185,10 +188,10 @@ def months_by_category(df, year: int, through: str, category: str, org: str, lan
                    label("analysis.col.unit", lang): _unit(code, lang),
                    label("report.col.year", lang): str(y)}
             for p, v in series.items():
-                row[label("chart.month_tick", lang, month=int(str(p)[5:7]))] = format_number(v)
-            row[label("analysis.col.ytd", lang)] = format_number(ytd_value)
+                row[label("chart.month_tick", lang, month=int(str(p)[5:7]))] = format_number(v, lang=lang)
+            row[label("analysis.col.ytd", lang)] = format_number(ytd_value, lang=lang)
             row[label("analysis.col.ytd_change_pct", lang)] = (
-                format_percent(summary.loc[code, "ytd_change_pct"], signed=True) if y == int(year) else "")
+                format_percent(summary.loc[code, "ytd_change_pct"], signed=True, lang=lang) if y == int(year) else "")
             rows.append(row)
     return pd.DataFrame(rows)
 

@@ -1,6 +1,7 @@
 """Vietnamese numbers, periods and percentages: parsing and formatting in one place.
 
 Vietnamese writes ``1.234,5`` for 1234.5: dots group thousands, a comma marks decimals.
+Reports in English (``lang="en"``) write ``1,234.5``; Vietnamese is the default everywhere.
 """
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from .model import parse_period
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")  # 1.200  1.234.567  1.234,5
 _PLAIN = re.compile(r"^\d+(,\d+)?$")  # 07  2,5  1200
+# (thousands separator, decimal mark) per report language
+SEPARATORS = {"vi": (".", ","), "en": (",", ".")}
 _EN_DECIMAL = re.compile(r"^\d+\.\d{1,2}$|^\d+\.\d{4,}$")  # 2.5 or 3.14159 (not a thousands group)
 
 
@@ -49,11 +52,17 @@ def _finite(value: float, text) -> float:
     return value
 
 
-def format_number(value, decimals: int | None = None) -> str:
-    """``1234.5`` → ``'1.234,5'``; whole numbers without decimals; missing → ``'—'``.
+def decimal_mark(lang: str = "vi") -> str:
+    """``","`` in Vietnamese, ``"."`` in English."""
+    return SEPARATORS.get(lang, SEPARATORS["vi"])[1]
 
-    >>> format_number(1234.5), format_number(250.0), format_number(None)
-    ('1.234,5', '250', '—')
+
+def format_number(value, decimals: int | None = None, lang: str = "vi") -> str:
+    """``1234.5`` → ``'1.234,5'`` (``'1,234.5'`` with ``lang="en"``); whole numbers without
+    decimals; missing → ``'—'``.
+
+    >>> format_number(1234.5), format_number(250.0), format_number(None), format_number(1234.5, lang="en")
+    ('1.234,5', '250', '—', '1,234.5')
     """
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
@@ -69,15 +78,17 @@ def format_number(value, decimals: int | None = None) -> str:
     auto = decimals is None
     if auto:
         decimals = 0 if value == round(value) else (1 if abs(value) >= 10 else 2)
+    thousands, mark = SEPARATORS.get(lang, SEPARATORS["vi"])
     text = f"{abs(value):,.{decimals}f}"  # 1,234.50
-    text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    if auto and decimals and "," in text:
-        text = text.rstrip("0").rstrip(",")
+    text = text.replace(",", "\x00").replace(".", mark).replace("\x00", thousands)
+    if auto and decimals and mark in text:
+        text = text.rstrip("0").rstrip(mark)
     return ("-" if value < 0 and text.strip("0.,") else "") + text
 
 
-def format_percent(value, decimals: int = 1, signed: bool = False) -> str:
-    """A fraction-free percentage: ``12.5`` → ``'12,5 %'``; missing or infinite → ``'—'``."""
+def format_percent(value, decimals: int = 1, signed: bool = False, lang: str = "vi") -> str:
+    """A fraction-free percentage: ``12.5`` → ``'12,5 %'`` (``'12.5 %'`` in English); missing or
+    infinite → ``'—'``."""
     if value is None:
         return "—"
     try:
@@ -86,7 +97,7 @@ def format_percent(value, decimals: int = 1, signed: bool = False) -> str:
         return "—"
     if not math.isfinite(v):
         return "—"
-    text = format_number(round(v, decimals), decimals)
+    text = format_number(round(v, decimals), decimals, lang)
     if signed and v > 0:
         text = "+" + text
     return f"{text} %"

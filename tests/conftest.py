@@ -36,3 +36,20 @@ def sokhcn_cmd() -> list[str]:
     """The console script of the venv running the tests."""
     exe = Path(os.sys.executable).with_name("sokhcn")
     return [str(exe)] if exe.exists() else [os.sys.executable, "-m", "sokhcn_analytics.cli"]
+
+
+def chromium() -> str:
+    """The system Chromium for tests that print or open a page.
+
+    Missing, it is a failure: ``make test`` installs it (``make system-deps``) wherever it can.
+    Only ``SOKHCN_ALLOW_NO_CHROMIUM=1`` — a machine known to have none — turns it into a skip.
+    """
+    from sokhcn_analytics.export import find_browser
+
+    browser = find_browser()
+    if browser is None:
+        if os.environ.get("SOKHCN_ALLOW_NO_CHROMIUM") == "1":
+            pytest.skip("no Chromium, and SOKHCN_ALLOW_NO_CHROMIUM=1 allows that")
+        pytest.fail("Chromium is missing: run 'make system-deps' (apt-get install chromium poppler-utils), "
+                    "or set SOKHCN_ALLOW_NO_CHROMIUM=1 on a machine that cannot have it")
+    return browser

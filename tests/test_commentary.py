@@ -74,4 +74,4 @@ def test_default_picks_key_indicators_reported_this_month_in_catalog_order():
 def test_english_templates():
     out = sentences(indicator_rows(), "2021-03", ILLUSTRATIVE_ORG, lang="en", indicators=["mushroom_spawn_kg"])
     assert out[0] == "Mushroom spawn produced in 03/2021: 300 kg."
-    assert out[1].startswith("Up 30,4 % on the same month of 2020")
+    assert out[1].startswith("Up 30.4 % on the same month of 2020")

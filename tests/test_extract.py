@@ -184,8 +184,7 @@ def test_prefilled_workbook_loads_back_as_unreviewed_figures(tmp_path, capsys):
 
 def test_sokhcn_extract_command_runs_end_to_end():
     exe = Path(sys.executable).with_name("sokhcn")
-    if not exe.exists():
-        pytest.skip("console script not installed")
+    assert exe.exists(), "the console script is missing: reinstall with 'make install'"
     done = subprocess.run([str(exe), "extract", str(JANUARY)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == HEADER and len(done.stdout.splitlines()) == 26

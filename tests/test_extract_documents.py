@@ -175,7 +175,7 @@ def test_scanned_pdf_without_text_is_refused():
 def test_empty_report_is_refused(tmp_path, content):
     path = tmp_path / "bao-cao.txt"
     path.write_bytes(content)
-    assert _refused(path).reason == "empty_report"
+    assert _refused(path).reason == "empty_file"
 
 
 @pytest.mark.parametrize("name", ["bao-cao.doc", "bao-cao.xlsx", "bao-cao"])

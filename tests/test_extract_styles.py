@@ -11,6 +11,7 @@ import csv
 from collections import Counter
 from pathlib import Path
 
+import docx
 import pytest
 
 from sokhcn_analytics.extract import extract_indicators, read_report
@@ -59,7 +60,6 @@ def test_style_report_quotes_are_verbatim_and_show_the_number(report):
 
 def _as_docx(source: Path, out: Path) -> Path:
     """The same report as a Word file: lines with " | " become a Word table, the rest paragraphs."""
-    docx = pytest.importorskip("docx")
     document = docx.Document()
     table = None
     for line in source.read_text(encoding="utf-8").splitlines():
@@ -118,7 +118,6 @@ def test_table_without_a_month_column_header_takes_the_first_figure_after_the_la
 
 
 def test_word_table_with_a_merged_header_and_an_empty_notes_column(tmp_path):
-    docx = pytest.importorskip("docx")
     document = docx.Document()
     for line in ("BÁO CÁO", "Kết quả công tác tháng 5 năm 2022", "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 5"):
         document.add_paragraph(line)

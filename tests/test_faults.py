@@ -151,7 +151,7 @@ def test_second_build_refuses_clearly_while_another_holds_the_lock(states, tmp_p
                              capture_output=True, text=True, env={**os.environ, "SOKHCN_LOCK_TIMEOUT": "0.5"})
     assert run.returncode == 1
     assert "Traceback" not in run.stdout + run.stderr
-    assert "sokhcn build" in run.stderr and "đang ghi" in run.stderr
+    assert "sokhcn build" in run.stderr and "đang ghi" in run.stderr and run.stderr.rstrip().endswith("[store_locked]")
     assert {p.name: p.read_bytes() for p in processed.iterdir() if p.is_file()} == before
 
 
@@ -212,6 +212,7 @@ def test_build_that_cannot_write_says_so_and_leaves_the_old_store(states, tmp_pa
     assert run.returncode == 1
     assert "Traceback" not in run.stdout + run.stderr
     assert "không ghi được kho dữ liệu" in run.stderr and "dung lượng đĩa" in run.stderr
+    assert run.stderr.rstrip().endswith("[store_write_failed]")
     assert {p.name: p.read_bytes() for p in processed.iterdir() if p.is_file()} == before
     assert not (processed / STAGING).exists()
     assert build_store(states["new_raw"], processed).changed

@@ -15,9 +15,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from conftest import chromium
 from report_fixtures import HOSTILE, REAL, args, failing_notebook, write_store
 from sokhcn_analytics import kernels, report
-from sokhcn_analytics.export import browser_flags, find_browser
+from sokhcn_analytics.export import browser_flags
 from sokhcn_analytics.vnformat import format_number
 
 pytestmark = pytest.mark.slow
@@ -162,8 +163,8 @@ def test_notebooks_keep_a_parameters_cell_and_run_from_their_defaults():
         assert nb.metadata["kernelspec"]["name"] == "python3"
 
 
-@pytest.mark.skipif(find_browser() is None, reason="needs chromium: sudo apt-get install chromium")
 def test_monthly_html_opens_offline_in_chromium_without_errors(batch, tmp_path):
+    browser = chromium()
     page = read(batch, "2021-02/monthly_summary.html")
     probe = """<script>
 window.__errors = [];
@@ -179,7 +180,6 @@ window.addEventListener('load', function () {
     probed.write_text(page.replace("<head>", "<head>" + probe, 1), encoding="utf-8")
     offline = ["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",
                "--window-size=412,2000", "--virtual-time-budget=5000"]
-    browser = find_browser()
     dom = subprocess.run([browser, *browser_flags(str(tmp_path / "profile")), *offline, "--dump-dom",
                           probed.as_uri()], capture_output=True, text=True, timeout=120).stdout
     found = re.search(r'<pre id="__probe">(.*?)</pre>', dom, re.S)

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -120,6 +122,55 @@ def test_any_damage_to_the_sheet_xml_loads_or_is_an_input_error_never_a_crash(sh
     path.write_bytes(source.read_bytes())
     _rezip(path, {part: xml})
     try:
+        indicators, tasks = load_workbook(path)
+    except InputError as exc:
+        _assert_actionable(exc, path)
+        return
+    _assert_valid_rows(indicators, tasks, path)
+
+
+def _assert_actionable(exc, path) -> None:
+    """A refused file: every problem has a reason code, says where (this file) and what."""
+    assert exc.problems and str(exc).strip()
+    for problem in exc.problems:
+        assert re.fullmatch(r"[a-z][a-z_]*", problem.reason), problem.reason
+        assert problem.message.strip() and "Traceback" not in problem.message
+        assert Path(problem.file).name == path.name, problem
+
+
+def _assert_valid_rows(indicators, tasks, path) -> None:
+    """A loaded file: only rows the store can take — known codes, finite values, the file's period or the
+    next month for plans, each source cell named, no key twice."""
+    from bad_corpus import ORG, PERIOD
+    from sokhcn_analytics import catalog
+    from sokhcn_analytics.model import INDICATOR_COLUMNS, KINDS
+
+    assert list(indicators.columns) == INDICATOR_COLUMNS
+    assert set(indicators["indicator"]) <= set(catalog.codes())
+    assert set(indicators["kind"]) <= set(KINDS)
+    assert all(math.isfinite(v) and v >= 0 for v in indicators["value"])
+    expected = {"result": {PERIOD}, "target": {PERIOD}, "plan": {shift_period(PERIOD, 1)}}
+    for kind, period_ in zip(indicators["kind"], indicators["period"]):
+        assert period_ in expected[kind], (kind, period_)
+    assert set(indicators["org"]) <= {ORG} and set(indicators["source_file"]) <= {path.name}
+    assert all(re.fullmatch(r"[A-Za-z]+![A-Z]{1,3}\d+.*", ref) for ref in indicators["source_ref"])
+    assert not indicators.duplicated(["org", "period", "indicator", "kind"]).any()
+    assert len(tasks) == 0 or set(tasks["org"]) == {ORG}
+
+
+@pytest.mark.parametrize("ref", [b"B999999999999", b"ABCD1048576", b"C" + b"9" * 5000])
+def test_a_cell_reference_beyond_any_sheet_is_refused_not_allocated(sheet_xml, tmp_path, ref):
+    """Found by the fuzz test above: calamine sized its grid by such a cell and aborted the process."""
+    from bad_corpus import _rezip
+    from sokhcn_analytics.errors import InputError
+    from sokhcn_analytics.workbook import load_workbook
+
+    source, part, xml = sheet_xml
+    at = xml.index(b'<c r="B', xml.index(b"<sheetData"))
+    end = xml.index(b'"', at + 7)
+    path = tmp_path / source.name
+    path.write_bytes(source.read_bytes())
+    _rezip(path, {part: xml[:at] + b'<c r="' + ref + xml[end:]})
+    with pytest.raises(InputError) as refused:
         load_workbook(path)
-    except InputError:
-        pass
+    assert refused.value.reason == "too_large"

@@ -167,6 +167,7 @@ def test_cli_template_then_cli_error_without_traceback(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "ô B2" in done.stderr and out.name in done.stderr
+    assert "[period_mismatch]" in done.stderr
 
 
 def test_cli_refuses_bad_period_argument(tmp_path):

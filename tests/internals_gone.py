@@ -1,0 +1,69 @@
+"""What an upgrade that moves the internals :mod:`sokhcn_analytics.compat` leans on looks like.
+
+Each internal is renamed the way its library would rename it, the library's own code included,
+so the library's stock path still works and only a caller of the old name breaks. Used in this
+process (tests/test_compat.py) and, through ``tests/fallback_site/sitecustomize.py``, in a
+``sokhcn report`` process and the kernels it starts.
+"""
+from __future__ import annotations
+
+import inspect
+import textwrap
+
+
+def rename(owner, old: str, new: str, users=(), patch=None) -> None:
+    """``owner.old`` becomes ``owner.new``; the functions of ``users`` that used ``old`` use ``new``.
+
+    ``patch``: a pytest ``monkeypatch``, to undo it all after the test.
+    """
+    setattr, delattr = (patch.setattr, patch.delattr) if patch is not None else (_setattr, _delattr)
+    setattr(owner, new, getattr(owner, old), raising=False)
+    delattr(owner, old)
+    for cls in users:
+        for name, fn in list(vars(cls).items()):
+            if inspect.isfunction(fn) and old in fn.__code__.co_names:
+                source = textwrap.dedent(inspect.getsource(fn)).replace(old, new)
+                scope: dict = {}
+                exec(compile(source, fn.__code__.co_filename, "exec"), fn.__globals__, scope)
+                setattr(cls, name, scope[fn.__name__])
+
+
+def _setattr(owner, name, value, raising=True):
+    setattr(owner, name, value)
+
+
+def _delattr(owner, name):
+    delattr(owner, name)
+
+
+def remove_kernel_info_handler(patch=None) -> None:
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.client import KernelClient
+
+    rename(KernelClient, "_handle_kernel_info_reply", "_on_kernel_info_reply", users=(KernelClient, AsyncKernelClient),
+           patch=patch)
+
+
+def remove_run_exitfuncs() -> None:
+    import atexit
+
+    del atexit._run_exitfuncs
+
+
+def remove_renderer_agg(patch=None) -> None:
+    from matplotlib.backends import backend_agg
+
+    rename(backend_agg, "RendererAgg", "AggRenderer", users=(backend_agg.FigureCanvasAgg,), patch=patch)
+
+
+def remove_get_suptitle() -> None:
+    from matplotlib.figure import FigureBase
+
+    del FigureBase.get_suptitle  # as in matplotlib < 3.8
+
+
+def remove_all() -> None:
+    remove_kernel_info_handler()
+    remove_run_exitfuncs()
+    remove_renderer_agg()
+    remove_get_suptitle()

@@ -1,0 +1,240 @@
+"""Every documented flag of every ``sokhcn`` command, through the real argument parser, each with a
+check that fails if the flag were parsed and then ignored (as ``build --force`` once was)."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import RAW
+from sokhcn_analytics import report
+from sokhcn_analytics.cli import build_parser, main
+
+REPO = Path(__file__).resolve().parents[1]
+JANUARY = REPO / "tests" / "data" / "extract" / "2021-01_so-khcn-bac-kan.txt"
+
+
+def _flags(command: str) -> set[str]:
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices[command]
+    return {opt for a in sub._actions for opt in a.option_strings if opt not in ("-h", "--help")}
+
+
+def test_every_flag_the_readme_and_the_parser_know_is_tested_here():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Commands"):readme.index("Every error names")]
+    tested = set(re.findall(r"def test_(\w+?)_flag_", Path(__file__).read_text(encoding="utf-8")))
+    for line in table.splitlines():
+        m = re.match(r"\| `sokhcn ([\w-]+) (.*?)` \|", line)
+        if not m:
+            continue
+        command, usage = m.groups()
+        documented = set(re.findall(r"--[\w-]+", usage))
+        assert documented <= _flags(command), (command, documented - _flags(command))
+        for flag in _flags(command):
+            name = f"{command}_{flag[2:]}".replace("-", "_")
+            assert name in tested, f"no test for sokhcn {command} {flag}"
+
+
+def _run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ---------------------------------------------------------------- template
+
+def _info(path) -> dict:
+    return {r[0]: r[1] for r in openpyxl.load_workbook(path, read_only=True)["ThongTin"].iter_rows(values_only=True)}
+
+
+def test_template_period_flag_sets_the_workbooks_period(tmp_path, capsys):
+    for period in ("2020-11", "2021-02"):
+        assert _run(capsys, "template", "--period", period, "--out", str(tmp_path / f"{period}.xlsx"))[0] == 0
+        assert _info(tmp_path / f"{period}.xlsx")["Kỳ báo cáo (NNNN-TT)"] == period
+
+
+def test_template_out_flag_is_where_the_workbook_goes(tmp_path, capsys):
+    code, out, _ = _run(capsys, "template", "--period", "2021-02", "--out", str(tmp_path / "a" / "b.xlsx"))
+    assert code == 0 and out.strip() == str(tmp_path / "a" / "b.xlsx") and (tmp_path / "a" / "b.xlsx").is_file()
+
+
+def test_template_org_flag_sets_the_org(tmp_path, capsys):
+    _run(capsys, "template", "--period", "2021-02", "--out", str(tmp_path / "x.xlsx"), "--org", "so-khcn-thu")
+    _run(capsys, "template", "--period", "2021-02", "--out", str(tmp_path / "d.xlsx"))
+    assert _info(tmp_path / "x.xlsx")["Mã đơn vị"] == "so-khcn-thu"
+    assert _info(tmp_path / "d.xlsx")["Mã đơn vị"] == "so-khcn-bac-kan"
+
+
+# ---------------------------------------------------------------- build
+
+@pytest.fixture
+def small_raw(tmp_path) -> Path:
+    """The real January workbook and report only: a build takes a fraction of a second."""
+    raw = tmp_path / "raw"
+    for folder in ("workbooks", "reports"):
+        shutil.copytree(RAW / folder, raw / folder)
+    return raw
+
+
+def test_build_raw_flag_is_the_folder_read(small_raw, tmp_path, capsys):
+    code, out, _ = _run(capsys, "build", "--raw", str(small_raw), "--processed", str(tmp_path / "p"))
+    assert code == 0 and "từ 2 file" in out
+
+
+def test_build_processed_flag_is_where_the_store_goes(small_raw, tmp_path, capsys):
+    _run(capsys, "build", "--raw", str(small_raw), "--processed", str(tmp_path / "p"))
+    assert json.loads((tmp_path / "p" / "manifest.json").read_text(encoding="utf-8"))["inputs"]
+
+
+def test_build_diff_flag_lists_the_differences(small_raw, tmp_path, capsys):
+    plain = _run(capsys, "build", "--raw", str(small_raw), "--processed", str(tmp_path / "p"))[1]
+    diff = _run(capsys, "build", "--raw", str(small_raw), "--processed", str(tmp_path / "p"), "--diff")[1]
+    assert "khác biệt" not in plain and "khác biệt giữa sổ đã rà soát" in diff
+
+
+def test_build_force_flag_rebuilds_an_unchanged_store(small_raw, tmp_path, capsys):
+    argv = ["build", "--raw", str(small_raw), "--processed", str(tmp_path / "p")]
+    _run(capsys, *argv)
+    stamp = (tmp_path / "p" / "manifest.json").stat().st_mtime_ns
+    assert _run(capsys, *argv)[1].startswith("Không có thay đổi")
+    assert _run(capsys, *argv, "--force")[1].startswith("Đã build")
+    assert (tmp_path / "p" / "manifest.json").stat().st_mtime_ns != stamp
+
+
+# ---------------------------------------------------------------- summary
+
+def test_summary_processed_flag_is_the_store_read(shipped_store, small_raw, tmp_path, capsys):
+    _run(capsys, "build", "--raw", str(small_raw), "--processed", str(tmp_path / "p"))
+    only_real = _run(capsys, "summary", "--processed", str(tmp_path / "p"))[1]
+    both = _run(capsys, "summary", "--processed", str(shipped_store))[1]
+    assert "MINH HỌA" in both.upper() and "MINH HỌA" not in only_real.upper()
+
+
+def test_summary_period_flag_picks_the_month(shipped_store, capsys):
+    out = _run(capsys, "summary", "--processed", str(shipped_store), "--period", "2020-07")[1]
+    assert "Tháng 07/2020" in out and "Tháng 12/2021" not in out
+
+
+# ---------------------------------------------------------------- extract
+
+def test_extract_format_flag_writes_json(capsys):
+    code, out, _ = _run(capsys, "extract", str(JANUARY), "--format", "json")
+    assert code == 0 and json.loads(out)[0]["period"] == "2021-01"
+    assert _run(capsys, "extract", str(JANUARY))[1].startswith("period,indicator,")
+
+
+def test_extract_period_flag_overrides_the_title(capsys):
+    rows = json.loads(_run(capsys, "extract", str(JANUARY), "--format", "json", "--period", "2021-05")[1])
+    assert {r["period"] for r in rows if r["kind"] == "result"} == {"2021-05"}
+
+
+def test_extract_to_workbook_flag_writes_the_workbook(tmp_path, capsys):
+    out = tmp_path / "2021-01_so-khcn-bac-kan.xlsx"
+    assert _run(capsys, "extract", str(JANUARY), "--to-workbook", str(out))[0] == 0
+    assert _info(out)["Kỳ báo cáo (NNNN-TT)"] == "2021-01"
+
+
+# ---------------------------------------------------------------- report (notebooks not run: what reaches the runner)
+
+@pytest.fixture
+def ran(monkeypatch):
+    """What ``sokhcn report`` hands the runner: the jobs and the runner's options."""
+    seen: dict = {}
+
+    def run_jobs(jobs, **kw):
+        seen.update(kw, jobs=list(jobs))
+        return []
+
+    monkeypatch.setattr(report, "run_jobs", run_jobs)
+    return seen
+
+
+def _report(capsys, store, *argv) -> int:
+    return _run(capsys, "report", "--data", str(store), *argv)[0]
+
+
+def test_report_period_flag_picks_the_month(shipped_store, ran, capsys):
+    assert _report(capsys, shipped_store, "--period", "2020-06", "--notebook", "monthly_summary") == 0
+    assert [j.key for j in ran["jobs"]] == ["2020-06"]
+
+
+def test_report_notebook_flag_picks_the_notebooks(shipped_store, ran, capsys):
+    _report(capsys, shipped_store, "--period", "2021-01", "--notebook", "explore", "--notebook", "tasks_portfolio")
+    assert sorted(j.notebook for j in ran["jobs"]) == ["explore", "tasks_portfolio"]
+
+
+def test_report_data_flag_is_the_store_the_notebooks_read(shipped_store, ran, capsys):
+    _report(capsys, shipped_store, "--period", "2021-01", "--notebook", "monthly_summary")
+    assert {j.parameters["processed_dir"] for j in ran["jobs"]} == {str(shipped_store.resolve())}
+
+
+def test_report_out_flag_is_where_reports_go(shipped_store, ran, tmp_path, capsys):
+    _report(capsys, shipped_store, "--period", "2021-01", "--notebook", "monthly_summary", "--out", str(tmp_path / "o"))
+    assert [j.out_dir for j in ran["jobs"]] == [str(tmp_path / "o" / "2021-01")]
+
+
+def test_report_no_pdf_flag_skips_the_pdf(shipped_store, ran, capsys):
+    _report(capsys, shipped_store, "--period", "2021-01", "--notebook", "monthly_summary")
+    assert ran["pdf"] is True
+    _report(capsys, shipped_store, "--period", "2021-01", "--notebook", "monthly_summary", "--no-pdf")
+    assert ran["pdf"] is False
+
+
+def test_report_all_flag_takes_every_period(shipped_store, ran, capsys):
+    _report(capsys, shipped_store, "--all", "--notebook", "monthly_summary")
+    assert len(ran["jobs"]) == 36 and ran["jobs"][0].key == "2019-01"
+
+
+def test_report_from_flag_starts_the_range(shipped_store, ran, capsys):
+    _report(capsys, shipped_store, "--from", "2021-10", "--notebook", "monthly_summary")
+    assert [j.key for j in ran["jobs"]] == ["2021-10", "2021-11", "2021-12"]
+
+
+def test_report_to_flag_ends_the_range(shipped_store, ran, capsys):
+    _report(capsys, shipped_store, "--from", "2021-01", "--to", "2021-02", "--notebook", "monthly_summary")
+    assert [j.key for j in ran["jobs"]] == ["2021-01", "2021-02"]
+
+
+def test_report_jobs_flag_is_the_number_of_lanes(shipped_store, ran, capsys):
+    _report(capsys, shipped_store, "--period", "2021-01", "--jobs", "3")
+    assert ran["n_jobs"] == 3
+
+
+def test_report_lang_flag_reaches_the_notebooks(shipped_store, ran, capsys):
+    _report(capsys, shipped_store, "--period", "2021-01", "--notebook", "monthly_summary", "--lang", "en")
+    assert [j.parameters["lang"] for j in ran["jobs"]] == ["en"]
+
+
+# ---------------------------------------------------------------- demo-data
+
+def _demo(capsys, out, *argv) -> list[str]:
+    assert _run(capsys, "demo-data", "--out", str(out), *argv)[0] == 0
+    return sorted(p.name for p in out.iterdir())
+
+
+def test_demo_data_out_flag_is_where_the_workbooks_go(tmp_path, capsys):
+    assert _demo(capsys, tmp_path / "d", "--start", "2021-11") == ["2021-11_minh-hoa.xlsx", "2021-12_minh-hoa.xlsx"]
+
+
+def test_demo_data_start_flag_is_the_first_month(tmp_path, capsys):
+    assert _demo(capsys, tmp_path / "d", "--start", "2021-12") == ["2021-12_minh-hoa.xlsx"]
+
+
+def test_demo_data_end_flag_is_the_last_month(tmp_path, capsys):
+    assert _demo(capsys, tmp_path / "d", "--start", "2019-01", "--end", "2019-02") == [
+        "2019-01_minh-hoa.xlsx", "2019-02_minh-hoa.xlsx"]
+
+
+def test_demo_data_seed_flag_changes_the_figures(tmp_path, capsys):
+    from sokhcn_analytics.workbook import load_workbook
+
+    def figures(seed):
+        out = tmp_path / f"s{seed}"
+        _demo(capsys, out, "--start", "2021-12", "--seed", str(seed))
+        return list(load_workbook(out / "2021-12_minh-hoa.xlsx")[0]["value"])
+
+    assert figures(7) == figures(7) and figures(7) != figures(2021)
