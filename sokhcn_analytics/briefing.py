@@ -64,7 +64,7 @@ def _finite(v) -> bool:
 
 def pct(value: float, lang: str = "vi") -> str:
     """A percentage without sign or trailing ",0": 25 → '25 %', 8.33 → '8,3 %'."""
-    text = format_percent(abs(float(value)))
+    text = format_percent(abs(float(value)), lang=lang)
     return text.replace(",0 %", " %") if lang != "en" else text
 
 
@@ -177,14 +177,14 @@ def _implausible(df, period, org, lang) -> list[Point]:
                  else label("briefing.where_quote", lang, quote=row.cell[:80]))
         figures = {"value": row.value, "base": row.base, "ratio": row.ratio}
         if row.direction == "high":
-            text = label("briefing.implausible_high", lang, value=format_number(row.value),
-                         ratio=format_number(row.ratio), base=format_number(row.base), where=where,
+            text = label("briefing.implausible_high", lang, value=format_number(row.value, lang=lang),
+                         ratio=format_number(row.ratio, lang=lang), base=format_number(row.base, lang=lang), where=where,
                          **_fields(row.indicator, lang))
         else:
             share = row.value / row.base * 100
             figures["share_pct"] = share
-            text = label("briefing.implausible_low", lang, value=format_number(row.value), pct=pct(share, lang),
-                         base=format_number(row.base), where=where, **_fields(row.indicator, lang))
+            text = label("briefing.implausible_low", lang, value=format_number(row.value, lang=lang), pct=pct(share, lang),
+                         base=format_number(row.base, lang=lang), where=where, **_fields(row.indicator, lang))
         out.append(Point("implausible", row.indicator, SCORES["implausible"] + float(row.ratio), text, figures))
     return out
 
@@ -214,8 +214,8 @@ def _behind_target(df, period, org, lang) -> list[Point]:
         got = row["pct_of_target"]
         if not _finite(got) or got >= elapsed - PACE_TOLERANCE:
             continue
-        text = label("briefing.behind_target", lang, ytd=format_number(row["actual"]), pct=pct(got, lang),
-                     year=year, target=format_number(row["target"]), elapsed=pct(elapsed, lang),
+        text = label("briefing.behind_target", lang, ytd=format_number(row["actual"], lang=lang), pct=pct(got, lang),
+                     year=year, target=format_number(row["target"], lang=lang), elapsed=pct(elapsed, lang),
                      **_fields(code, lang))
         figures = {"ytd": row["actual"], "pct_of_target": got, "target": row["target"], "elapsed_pct": elapsed,
                    "year": year}
@@ -230,8 +230,8 @@ def _plans_missed(df, period, org, lang) -> list[Point]:
     out = []
     for code, row in table[table["status"].isin(["partial", "not_done"])].iterrows():
         done = row["pct_done"] if _finite(row["pct_done"]) else 0.0
-        text = label("briefing.plan_missed", lang, plan=format_number(row["plan"]),
-                     result=format_number(row["result"]), pct=pct(done, lang), **_fields(code, lang))
+        text = label("briefing.plan_missed", lang, plan=format_number(row["plan"], lang=lang),
+                     result=format_number(row["result"], lang=lang), pct=pct(done, lang), **_fields(code, lang))
         out.append(Point("plan_missed", code, SCORES["plan_missed"] + (100 - done), text,
                          {"plan": row["plan"], "result": row["result"], "pct_done": done}))
     return out
@@ -252,8 +252,8 @@ def _yoy_changes(df, period, org, lang) -> list[Point]:
         if not key and abs(row["change"]) < catalog.flag_min_change(code):
             continue  # 1 → 3 applications is +200 % but says little
         weight = 1.5 if key else 1.0
-        text = label(f"briefing.{kind}", lang, value=format_number(row["value"]), pct=pct(change, lang),
-                     prev_year=year - 1, base=format_number(row["value_prev_year"]), **_fields(code, lang))
+        text = label(f"briefing.{kind}", lang, value=format_number(row["value"], lang=lang), pct=pct(change, lang),
+                     prev_year=year - 1, base=format_number(row["value_prev_year"], lang=lang), **_fields(code, lang))
         out.append(Point(kind, code, SCORES[kind] + min(abs(change), 200.0) * weight, text,
                          {"value": row["value"], "change_pct": change, "value_prev_year": row["value_prev_year"],
                           "prev_year": year - 1}))
@@ -266,7 +266,7 @@ def _highlights(df, period, org, lang) -> list[Point]:
     out = []
     for i, code in enumerate(key_codes(df, period, org)):
         value = month.loc[code, "value"]
-        text = label("briefing.highlight", lang, value=format_number(value), **_fields(code, lang))
+        text = label("briefing.highlight", lang, value=format_number(value, lang=lang), **_fields(code, lang))
         out.append(Point("highlight", code, SCORES["highlight"] - i, text, {"value": value}))
     return out
 

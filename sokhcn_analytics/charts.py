@@ -269,8 +269,8 @@ def _empty(ax, lang: str) -> None:
     ax.set_axis_off()
 
 
-def _number_formatter(ax_axis) -> None:
-    ax_axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: format_number(v)))
+def _number_formatter(ax_axis, lang: str = "vi") -> None:
+    ax_axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: format_number(v, lang=lang)))
 
 
 def _indicator_title(code: str, lang: str) -> str:
@@ -333,7 +333,7 @@ def _draw_trend(ax, rows, indicator, period, lang):
         ok_p, ok_c = ~np.isnan(prev), ~np.isnan(cur)  # no bar at all for a month with no report
         ax.bar(x[ok_p] - 0.2, prev[ok_p], 0.4, color=COLORS["prev_year"], label=names[0])
         bars = ax.bar(x[ok_c] + 0.2, cur[ok_c], 0.4, color=COLORS["this_year"], label=names[1])
-        ax.bar_label(bars, labels=[format_number(v) for v in cur[ok_c]], padding=2, fontsize=8)
+        ax.bar_label(bars, labels=[format_number(v, lang=lang) for v in cur[ok_c]], padding=2, fontsize=8)
     shift = 0.0 if _is_stock(indicator) else 0.2
     gaps = [xi + off for series, off in ((prev, -shift), (cur, shift)) for xi, v in zip(x, series) if np.isnan(v)]
     if gaps:
@@ -343,7 +343,7 @@ def _draw_trend(ax, rows, indicator, period, lang):
     ax.set_xlim(0.4, max(m, 6) + 0.6)
     top = np.nanmax(np.concatenate([prev, cur, [0.0]]))
     ax.set_ylim(0, top * 1.2 if top > 0 else 1)
-    _number_formatter(ax.yaxis)
+    _number_formatter(ax.yaxis, lang)
     ax.set_ylabel(_unit(indicator, lang))
     ax.set_title(catalog.label("chart.trend.title", lang, name=catalog.name(indicator, lang)))
     handles, labels = ax.get_legend_handles_labels()
@@ -424,7 +424,7 @@ def _draw_ytd(ax, table, codes, year, lang):
         change = row.get("ytd_change_pct", np.nan)  # analysis.yoy's own figure, as in the tables
         if pd.notna(change):
             color = COLORS["on_track"] if change > 0 else COLORS["behind"] if change < 0 else COLORS["muted"]
-            ax.text(1, base + 2.05, format_percent(change, signed=True), transform=heading, ha="right",
+            ax.text(1, base + 2.05, format_percent(change, signed=True, lang=lang), transform=heading, ha="right",
                     va="center", fontsize=10, fontweight="bold", color=color)
         values = np.array([row.get("ytd_prev_year", np.nan), row.get("ytd", np.nan)], dtype="float64")
         ypos = np.array([base + 1, base])
@@ -439,7 +439,7 @@ def _draw_ytd(ax, table, codes, year, lang):
                 ax.text(0, yp, " " + catalog.label("chart.empty", lang), va="center", color=COLORS["muted"],
                         fontsize=9)
             else:
-                ax.text(v / scale + 0.01, yp, format_number(v), va="center", fontsize=9)
+                ax.text(v / scale + 0.01, yp, format_number(v, lang=lang), va="center", fontsize=9)
     ax.set_yticks(ticks, tick_labels)
     ax.set_ylim(-0.6, (len(codes) - 1) * YTD_BLOCK + 2.5)
     ax.set_xlim(0, 1.3)
@@ -498,14 +498,15 @@ def _draw_targets(ax, table, lang):
     ax.vlines(table["expected_pct"].to_numpy(float), ypos - 0.4, ypos + 0.4, color=COLORS["expected"],
               linewidth=2, label=catalog.label("chart.target.expected", lang))
     for yp, (code, row) in zip(ypos, table.iterrows()):
-        text = (f" {format_number(row['actual'])} / {format_number(row['target'])} {_unit(code, lang)}"
-                f"  ({format_percent(row['pct_of_target'])})")
+        actual, target = format_number(row["actual"], lang=lang), format_number(row["target"], lang=lang)
+        text = (f" {actual} / {target} {_unit(code, lang)}"
+                f"  ({format_percent(row['pct_of_target'], lang=lang)})")
         ax.text(max(np.nan_to_num(row["pct_of_target"], nan=0.0), row["expected_pct"]) + 1, yp, text,
                 va="center", fontsize=8.5)
     ax.set_yticks(ypos, [catalog.name(c, lang) for c in table.index])
     ax.set_xlim(0, max(100.0, np.nanmax(np.append(pct, 0))) * 1.5)
     ax.axvline(100, color=COLORS["muted"], linewidth=0.8, linestyle="--")
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: format_percent(v, 0)))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: format_percent(v, 0, lang=lang)))
     ax.set_xlabel(catalog.label("chart.target.xlabel", lang))
     handles = [matplotlib.patches.Patch(color=COLORS["on_track"], label=catalog.label("analysis.on_track.yes", lang)),
                matplotlib.patches.Patch(color=COLORS["behind"], label=catalog.label("analysis.on_track.no", lang))]
@@ -558,11 +559,11 @@ def _draw_pipeline(ax, counts, lang):
         bars = ax.bar(x, values, 0.6, bottom=bottom, color=STATUS_COLORS.get(status, COLORS["unknown"]),
                       label=_label_or(f"status.{status}", status, lang), edgecolor="white", linewidth=0.5)
         # a number only where the segment is tall enough to hold it
-        ax.bar_label(bars, labels=[format_number(v) if v >= 0.05 * tallest else "" for v in values],
+        ax.bar_label(bars, labels=[format_number(v, lang=lang) if v >= 0.05 * tallest else "" for v in values],
                      label_type="center", fontsize=8)
         bottom += values
     for xi, total in zip(x, bottom):
-        ax.text(xi, total, format_number(total), ha="center", va="bottom", fontweight="bold")
+        ax.text(xi, total, format_number(total, lang=lang), ha="center", va="bottom", fontweight="bold")
     ax.set_xticks(x, [_label_or(f"level.{lv}", lv, lang) for lv in counts.index])
     ax.set_ylim(0, max(bottom.max(), 1) * 1.15)
     ax.set_ylabel(catalog.label("chart.pipeline.ylabel", lang))

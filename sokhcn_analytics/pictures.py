@@ -85,12 +85,13 @@ def change(value_pct, lang: str = "vi") -> str:
         return '<span class="sk-chg sk-none">—</span>'
     v = float(value_pct)
     css, arrow = ("sk-up", "▲") if v > 0.05 else ("sk-down", "▼") if v < -0.05 else ("sk-flat", "►")
-    text = format_percent(v, signed=True).replace("-", "−")
+    text = format_percent(v, signed=True, lang=lang).replace("-", "−")
     return f'<span class="sk-chg {css}">{arrow} {esc(text)}</span>'
 
 
-def _pct_plain(v) -> str:
-    return format_percent(v).replace(",0 %", " %")
+def _pct_plain(v, lang: str = "vi") -> str:
+    text = format_percent(v, lang=lang)
+    return text.replace(",0 %", " %") if lang != "en" else text
 
 
 # ---------------------------------------------------------------- cards
@@ -103,11 +104,11 @@ def card(code: str, row, hist, lang: str = "vi") -> str:
                   f'<li>{change(row["change_pct"], lang)} {esc(label("briefing.vs_prev_year", lang))}</li>')
     else:
         deltas = f'<li>{esc(label("briefing.no_change_base", lang))}</li>'
-    ytd = esc(label("briefing.ytd", lang, ytd=f"{format_number(row['ytd'])} {unit}"))
+    ytd = esc(label("briefing.ytd", lang, ytd=f"{format_number(row['ytd'], lang=lang)} {unit}"))
     if _finite(row["ytd_change_pct"]):
         ytd += f' · {change(row["ytd_change_pct"], lang)}'
     parts = [f'<h3 class="sk-card-name">{esc(name)}</h3>',
-             f'<p class="sk-card-value"><span class="sk-v">{esc(format_number(row["value"]))}</span> '
+             f'<p class="sk-card-value"><span class="sk-v">{esc(format_number(row["value"], lang=lang))}</span> '
              f'<span class="sk-u">{esc(unit)}</span></p>',
              f'<ul class="sk-deltas">{deltas}</ul>', f'<p class="sk-ytd">{ytd}</p>']
     if _finite(row["target"]) and _finite(row["pct_of_target"]):
@@ -119,7 +120,7 @@ def card(code: str, row, hist, lang: str = "vi") -> str:
 
 
 def _progress(got, elapsed, lang) -> str:
-    text = label("briefing.target_progress", lang, pct=_pct_plain(got), elapsed=_pct_plain(elapsed))
+    text = label("briefing.target_progress", lang, pct=_pct_plain(got, lang), elapsed=_pct_plain(elapsed, lang))
     width = max(0.0, min(float(got), 100.0))
     return (f'<div class="sk-progress" role="img" aria-label="{esc(text)}">'
             f'<span class="sk-bar" style="width:{width:.1f}%"></span>'
@@ -152,7 +153,7 @@ def panel(code: str, this, last, *, caption: str = "", lang: str = "vi") -> str:
     return (f'<figure class="sk-panel" data-indicator="{esc(code)}"><figcaption>'
             f'<span class="sk-panel-name">{esc(name)}</span>'
             f'{"<br>" + caption if caption else f" <span class=sk-panel-unit>({esc(unit)})</span>"}</figcaption>'
-            f'<div class="sk-panel-plot"><span class="sk-panel-top">{esc(format_number(top))}</span>'
+            f'<div class="sk-panel-plot"><span class="sk-panel-top">{esc(format_number(top, lang=lang))}</span>'
             f'{sparkline(this, last, css="sk-panel-svg", title=name)}</div>'
             f'<div class="sk-panel-ticks">{ticks}</div></figure>')
 

@@ -170,7 +170,7 @@ def _panel_caption(row, lang: str) -> str:
     from . import catalog, pictures
     from .vnformat import format_number
 
-    ytd = esc(label("briefing.panel_ytd", lang, ytd=f"{format_number(row.ytd)} {catalog.unit(row.code, lang)}"))
+    ytd = esc(label("briefing.panel_ytd", lang, ytd=f"{format_number(row.ytd, lang=lang)} {catalog.unit(row.code, lang)}"))
     return f'<span class="sk-panel-ytd">{ytd} · {pictures.change(row.ytd_change_pct, lang)}</span>'
 
 

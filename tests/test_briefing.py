@@ -313,3 +313,12 @@ def test_the_briefing_appendix_shows_the_disagreement(store, tmp_path):
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "out" / "2021-06" / "monthly_summary.html").read_text(encoding="utf-8")
     assert "Số liệu kỳ (quý/năm) chưa khớp với tổng các tháng" in page and "«quý I: 700 kg giống nấm»" in page.replace("&laquo;", "«").replace("&raquo;", "»")
+
+
+def test_english_briefings_write_english_numbers(store):
+    df, tasks = store
+    text = " ".join(p.text for p in briefing.main_points(df, tasks, "2021-06", DEMO, lang="en"))
+    assert "2,230 instruments" in text and "22.4 %" in text and "22,4" not in text
+    cards = briefing.cards(df, "2021-06", DEMO)
+    markup = pictures.cards(cards, briefing.history(df, "2021-06", DEMO, cards.index), lang="en")
+    assert "Year to date: 1,190 kg" in markup and "+17.6 %" in markup and "1.190" not in markup
