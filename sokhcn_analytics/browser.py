@@ -25,11 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-
-class BrowserError(RuntimeError):
-    """The kept browser could not do what was asked (callers fall back to a fresh one)."""
-
-    reason = "browser_failed"
+from .errors import BrowserError  # noqa: F401  (raised here; callers import it from either module)
 
 
 class Browser:

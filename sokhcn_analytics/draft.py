@@ -353,7 +353,7 @@ def cli_draft(args) -> int:
     rows, register = _store_rows(getattr(args, "processed", None), org, args.period)
     out = Path(args.out) if args.out else default_path(args.period, org)
     if out.suffix.lower() != ".docx":
-        raise SokhcnError(f"tệp ra '{out}' phải có đuôi .docx", reason="bad_output")
+        raise SokhcnError(f"tệp ra '{out}' phải có đuôi .docx", reason="bad_out")
     save(draft_report(rows, register, args.period, org, settings), out)
     print(catalog.label("draft.written", path=out))
     if not args.check:

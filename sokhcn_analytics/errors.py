@@ -67,6 +67,15 @@ class Reason(StrEnum):
     REPORT = "report"
     BROWSER_NOT_FOUND = "browser_not_found"
     PDF_FAILED = "pdf_failed"
+    BROWSER_FAILED = "browser_failed"    # the Chromium kept for a run (the run falls back to a fresh one)
+    # the monthly report drafted as .docx
+    BAD_ORG = "bad_org"
+    ORG_SETTINGS_MISSING = "org_settings_missing"
+    BAD_ORG_SETTINGS = "bad_org_settings"
+    BAD_TEMPLATE = "bad_template"
+    # the explorer
+    EXPLORER = "explorer"
+    BAD_EXPORT_NAME = "bad_export_name"
     # catch-alls of the base classes
     INVALID_INPUT = "invalid_input"
     ERROR = "error"
@@ -148,3 +157,15 @@ class PdfError(SokhcnError):
 def with_reason(message: str, reason) -> str:
     """``message [reason]``: how the command line shows an error (tests assert the reason)."""
     return f"{message} [{reason}]" if reason else message
+
+
+class BrowserError(SokhcnError, RuntimeError):
+    """The browser kept for a report run could not do what was asked (callers fall back to a fresh one)."""
+
+    reason = Reason.BROWSER_FAILED
+
+
+class ExplorerError(SokhcnError):
+    """A selection or an export the explorer cannot do (shown in its output area, never a traceback)."""
+
+    reason = Reason.EXPLORER

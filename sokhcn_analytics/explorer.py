@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import catalog, paths
-from .errors import SokhcnError
+from .errors import ExplorerError, SokhcnError  # noqa: F401  (ExplorerError: raised here, imported by callers)
 from .model import ILLUSTRATIVE_ORG
 from .explorer_data import MONTHS, PLAN_COLUMNS, VIEWS, ExplorerData, category_of, fold
 from .explorer_view import (chart_svg, header_html, message_html, source_rows, sources_html, table_columns,
@@ -44,10 +44,6 @@ except ImportError:  # the lab extra is not installed: Explorer() says what to r
     widgets = None
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
-
-
-class ExplorerError(SokhcnError):
-    reason = "explorer"
 
 
 def exports_dir() -> Path:

@@ -81,7 +81,7 @@ def read_report(path, period: str | None = None) -> Report:
     """
     doc = read_document(path)
     if period is not None and not is_period(period):
-        raise InputError(Problem("bad_period", f"kỳ báo cáo '{period}' không đúng dạng NNNN-TT (ví dụ 2021-01)",
+        raise InputError(Problem("invalid_period", f"kỳ báo cáo '{period}' không đúng dạng NNNN-TT (ví dụ 2021-01)",
                                  file=str(path), value=period))
     found, span = _scope_of_title(doc.paragraphs, period)
     if found is None:

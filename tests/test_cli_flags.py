@@ -124,7 +124,7 @@ def test_summary_period_flag_picks_the_month(shipped_store, capsys):
 def test_extract_format_flag_writes_json(capsys):
     code, out, _ = _run(capsys, "extract", str(JANUARY), "--format", "json")
     assert code == 0 and json.loads(out)[0]["period"] == "2021-01"
-    assert _run(capsys, "extract", str(JANUARY))[1].startswith("period,indicator,")
+    assert _run(capsys, "extract", str(JANUARY))[1].startswith("period,span,indicator,")
 
 
 def test_extract_period_flag_overrides_the_title(capsys):
@@ -238,3 +238,87 @@ def test_demo_data_seed_flag_changes_the_figures(tmp_path, capsys):
         return list(load_workbook(out / "2021-12_minh-hoa.xlsx")[0]["value"])
 
     assert figures(7) == figures(7) and figures(7) != figures(2021)
+
+
+# ---------------------------------------------------------------- check
+
+@pytest.fixture(scope="module")
+def quarter_store(shipped_store, tmp_path_factory):
+    """The shipped store plus two stated quarters of the illustrative unit: 2020 Q1 agrees, 2021 Q1 does not."""
+    import pandas as pd
+
+    from sokhcn_analytics.store import load_indicators, load_tasks
+
+    df = load_indicators(shipped_store)
+    spawn = df[(df["org"] == "minh-hoa") & (df["indicator"] == "mushroom_spawn_kg") & (df["kind"] == "result")]
+    q2020 = spawn[spawn["period"].isin(["2020-01", "2020-02", "2020-03"])]["value"].sum()
+    stated = pd.concat([spawn[spawn["period"] == "2021-03"].assign(value=700.0, span=3),
+                        spawn[spawn["period"] == "2020-03"].assign(value=float(q2020), span=3)])
+    folder = tmp_path_factory.mktemp("quarters")
+    pd.concat([df, stated], ignore_index=True).to_parquet(folder / "indicators.parquet", index=False)
+    load_tasks(shipped_store).to_parquet(folder / "tasks.parquet", index=False)
+    return folder
+
+
+def test_check_processed_flag_is_the_store_read(shipped_store, quarter_store, capsys):
+    assert "lệch 70" in _run(capsys, "check", "--processed", str(quarter_store))[1]
+    assert "lệch" not in _run(capsys, "check", "--processed", str(shipped_store))[1]
+
+
+def test_check_differences_flag_keeps_only_what_differs(quarter_store, capsys):
+    everything = _run(capsys, "check", "--processed", str(quarter_store))[1]
+    differences = _run(capsys, "check", "--processed", str(quarter_store), "--differences")[1]
+    assert "khớp" in everything and "khớp" not in differences and "lệch 70" in differences
+
+
+def test_check_period_flag_keeps_the_spans_ending_that_month(quarter_store, capsys):
+    out = _run(capsys, "check", "--processed", str(quarter_store), "--period", "2020-03")[1]
+    assert "03/2020" in out and "03/2021" not in out
+
+
+def test_check_org_flag_keeps_that_unit(quarter_store, capsys):
+    assert "Giống nấm" not in _run(capsys, "check", "--processed", str(quarter_store), "--org", "so-khcn-bac-kan")[1]
+    assert "Giống nấm" in _run(capsys, "check", "--processed", str(quarter_store), "--org", "minh-hoa")[1]
+
+
+# ---------------------------------------------------------------- draft
+
+def _draft_figures(path) -> str:
+    import docx
+
+    return "\n".join(p.text for p in docx.Document(path).paragraphs)
+
+
+def test_draft_period_flag_picks_the_month(shipped_store, tmp_path, capsys):
+    _run(capsys, "draft", "--processed", str(shipped_store), "--org", "minh-hoa", "--period", "2021-06",
+         "--out", str(tmp_path / "a.docx"))
+    assert "tháng 06" in _draft_figures(tmp_path / "a.docx")
+
+
+def test_draft_org_flag_picks_the_unit(shipped_store, tmp_path, capsys):
+    _run(capsys, "draft", "--processed", str(shipped_store), "--period", "2021-01", "--out", str(tmp_path / "r.docx"))
+    _run(capsys, "draft", "--processed", str(shipped_store), "--period", "2021-01", "--org", "minh-hoa",
+         "--out", str(tmp_path / "m.docx"))
+    assert _draft_figures(tmp_path / "r.docx") != _draft_figures(tmp_path / "m.docx")
+
+
+def test_draft_out_flag_is_where_the_draft_goes(shipped_store, tmp_path, capsys):
+    code, out, _ = _run(capsys, "draft", "--processed", str(shipped_store), "--period", "2021-01",
+                        "--out", str(tmp_path / "here.docx"))
+    assert code == 0 and (tmp_path / "here.docx").is_file()
+
+
+def test_draft_processed_flag_is_the_store_read(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = _run(capsys, "draft", "--processed", str(empty), "--period", "2021-01",
+                        "--out", str(tmp_path / "x.docx"))
+    assert code != 0 and not (tmp_path / "x.docx").exists()
+
+
+def test_draft_check_flag_reads_the_draft_back(shipped_store, tmp_path, capsys):
+    plain = _run(capsys, "draft", "--processed", str(shipped_store), "--period", "2021-01", "--out",
+                 str(tmp_path / "a.docx"))
+    checked = _run(capsys, "draft", "--processed", str(shipped_store), "--period", "2021-01", "--out",
+                   str(tmp_path / "b.docx"), "--check")
+    assert "đọc lại đúng" in checked[1] + checked[2] and "đọc lại đúng" not in plain[1] + plain[2]

@@ -16,7 +16,9 @@ from packaging.version import Version
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "sokhcn_analytics"
 # import name → distribution name, where they differ
-DISTRIBUTION = {"docx": "python-docx", "python_calamine": "python-calamine", "IPython": "ipython"}
+DISTRIBUTION = {"docx": "python-docx", "python_calamine": "python-calamine", "IPython": "ipython", "yaml": "pyyaml"}
+# imported only inside ``try: … except ImportError`` for an extra; declared in that extra instead
+OPTIONAL = {"ipywidgets": "lab"}
 _PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?$")
 
 
@@ -87,7 +89,10 @@ def test_every_module_the_package_imports_is_a_declared_dependency():
     third_party = {m for m in _imported_top_modules()
                    if m not in sys.stdlib_module_names and m != "sokhcn_analytics"}
     declared = {canonicalize_name(r.name) for r in _declared(extras=())}
-    missing = {m for m in third_party if canonicalize_name(DISTRIBUTION.get(m, m)) not in declared}
+    extras = _project()["optional-dependencies"]
+    for module, extra in OPTIONAL.items():
+        assert any(canonicalize_name(Requirement(r).name) == canonicalize_name(module) for r in extras[extra]), module
+    missing = {m for m in third_party - set(OPTIONAL) if canonicalize_name(DISTRIBUTION.get(m, m)) not in declared}
     assert not missing, f"imported by the package but not in [project] dependencies: {sorted(missing)}"
     # the report runner hands kernels to nbclient: declared although only papermill imports it
     assert "nbclient" in declared
