@@ -59,7 +59,7 @@ def lab(tmp_path_factory, shipped_store):
     """JupyterLab on a project root holding notebooks/explore.ipynb and the shipped store; stopped after."""
     root = tmp_path_factory.mktemp("lab")
     (root / "notebooks").mkdir()
-    shutil.copy(REPO / "notebooks" / "explore.ipynb", root / "notebooks" / "explore.ipynb")
+    shutil.copy(REPO / "sokhcn_analytics" / "notebooks" / "explore.ipynb", root / "notebooks" / "explore.ipynb")
     shutil.copytree(shipped_store, root / "data" / "processed")
     jupyter = root / ".jupyter"
     port, token = _free_port(), secrets.token_hex(16)

@@ -155,7 +155,7 @@ def test_pdf_is_a4_text_with_diacritics_page_numbers_and_charts(batch):
 
 def test_notebooks_keep_a_parameters_cell_and_run_from_their_defaults():
     for name in NOTEBOOKS:
-        nb = nbformat.read(Path(report.__file__).parents[1] / "notebooks" / f"{name}.ipynb", as_version=4)
+        nb = nbformat.read(Path(report.__file__).parent / "notebooks" / f"{name}.ipynb", as_version=4)
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(tagged) == 1, name
         src = tagged[0].source

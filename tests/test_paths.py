@@ -59,7 +59,7 @@ def test_an_installed_package_never_takes_site_packages_as_the_root(tmp_path, mo
 def _nb(folder: Path, name: str, marker: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.ipynb"
-    shutil.copy(REPO / "notebooks" / "explore.ipynb", path)
+    shutil.copy(REPO / "sokhcn_analytics" / "notebooks" / "explore.ipynb", path)
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(f"\n{marker}")  # tells the copies apart; only the path is looked at here
     return path
@@ -91,3 +91,23 @@ def test_sokhcn_report_writes_under_the_projects_reports_folder(project, tmp_pat
     written = capsys.readouterr().out.split()
     assert written == [str(project.resolve() / "reports" / "2021-03" / f"tiny.{ext}") for ext in ("ipynb", "html")]
     assert not (here / "reports").exists()
+
+
+def test_a_data_folder_elsewhere_gets_the_shipped_notebooks(tmp_path):
+    """``SOKHCN_ROOT=/elsewhere sokhcn report``: no notebooks/ there, the package's own are used,
+    and the reports land under that root."""
+    import os
+    import subprocess
+
+    from conftest import sokhcn_cmd
+
+    root = tmp_path / "elsewhere"
+    shutil.copytree(REPO / "data" / "raw" / "workbooks", root / "data" / "raw" / "workbooks")
+    env = {**os.environ, "SOKHCN_ROOT": str(root)}
+    for argv in (["build"], ["report", "--period", "2021-01", "--notebook", "monthly_summary", "--no-pdf"]):
+        done = subprocess.run([*sokhcn_cmd(), *argv], capture_output=True, text=True, env=env, cwd=tmp_path,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+    assert not (root / "notebooks").exists()
+    page = (root / "reports" / "2021-01" / "monthly_summary.html").read_text(encoding="utf-8")
+    assert "Điểm chính" in page and "36" in page
