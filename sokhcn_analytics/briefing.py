@@ -30,7 +30,7 @@ import pandas as pd
 from . import catalog
 from .catalog import label
 from .model import parse_period, shift_period
-from .vnformat import format_number, format_percent, format_period
+from .vnformat import format_number, format_period, format_share, is_finite
 
 MAX_CARDS = 8
 MIN_POINTS, MAX_POINTS = 3, 6
@@ -53,19 +53,6 @@ class Point:
     score: float
     text: str
     figures: dict = field(default_factory=dict)
-
-
-def _finite(v) -> bool:
-    try:
-        return v is not None and math.isfinite(float(v))
-    except (TypeError, ValueError):
-        return False
-
-
-def pct(value: float, lang: str = "vi") -> str:
-    """A percentage without sign or trailing ",0": 25 → '25 %', 8.33 → '8,3 %'."""
-    text = format_percent(abs(float(value)), lang=lang)
-    return text.replace(",0 %", " %") if lang != "en" else text
 
 
 def _fields(code: str, lang: str) -> dict:
@@ -183,7 +170,7 @@ def _implausible(df, period, org, lang) -> list[Point]:
         else:
             share = row.value / row.base * 100
             figures["share_pct"] = share
-            text = label("briefing.implausible_low", lang, value=format_number(row.value, lang=lang), pct=pct(share, lang),
+            text = label("briefing.implausible_low", lang, value=format_number(row.value, lang=lang), pct=format_share(share, lang),
                          base=format_number(row.base, lang=lang), where=where, **_fields(row.indicator, lang))
         out.append(Point("implausible", row.indicator, SCORES["implausible"] + float(row.ratio), text, figures))
     return out
@@ -212,10 +199,10 @@ def _behind_target(df, period, org, lang) -> list[Point]:
     out = []
     for code, row in table.iterrows():
         got = row["pct_of_target"]
-        if not _finite(got) or got >= elapsed - PACE_TOLERANCE:
+        if not is_finite(got) or got >= elapsed - PACE_TOLERANCE:
             continue
-        text = label("briefing.behind_target", lang, ytd=format_number(row["actual"], lang=lang), pct=pct(got, lang),
-                     year=year, target=format_number(row["target"], lang=lang), elapsed=pct(elapsed, lang),
+        text = label("briefing.behind_target", lang, ytd=format_number(row["actual"], lang=lang), pct=format_share(got, lang),
+                     year=year, target=format_number(row["target"], lang=lang), elapsed=format_share(elapsed, lang),
                      **_fields(code, lang))
         figures = {"ytd": row["actual"], "pct_of_target": got, "target": row["target"], "elapsed_pct": elapsed,
                    "year": year}
@@ -229,9 +216,9 @@ def _plans_missed(df, period, org, lang) -> list[Point]:
     table = plan_followup(df, period, org=org)
     out = []
     for code, row in table[table["status"].isin(["partial", "not_done"])].iterrows():
-        done = row["pct_done"] if _finite(row["pct_done"]) else 0.0
+        done = row["pct_done"] if is_finite(row["pct_done"]) else 0.0
         text = label("briefing.plan_missed", lang, plan=format_number(row["plan"], lang=lang),
-                     result=format_number(row["result"], lang=lang), pct=pct(done, lang), **_fields(code, lang))
+                     result=format_number(row["result"], lang=lang), pct=format_share(done, lang), **_fields(code, lang))
         out.append(Point("plan_missed", code, SCORES["plan_missed"] + (100 - done), text,
                          {"plan": row["plan"], "result": row["result"], "pct_done": done}))
     return out
@@ -245,14 +232,14 @@ def _yoy_changes(df, period, org, lang) -> list[Point]:
     out = []
     for code, row in table.iterrows():
         change = row["change_pct"]
-        if not _finite(change) or abs(change) < NOTABLE_CHANGE_PCT:
+        if not is_finite(change) or abs(change) < NOTABLE_CHANGE_PCT:
             continue
         kind = "yoy_up" if change > 0 else "yoy_down"
         key = catalog.indicator(code)["key"]
         if not key and abs(row["change"]) < catalog.flag_min_change(code):
             continue  # 1 → 3 applications is +200 % but says little
         weight = 1.5 if key else 1.0
-        text = label(f"briefing.{kind}", lang, value=format_number(row["value"], lang=lang), pct=pct(change, lang),
+        text = label(f"briefing.{kind}", lang, value=format_number(row["value"], lang=lang), pct=format_share(change, lang),
                      prev_year=year - 1, base=format_number(row["value_prev_year"], lang=lang), **_fields(code, lang))
         out.append(Point(kind, code, SCORES[kind] + min(abs(change), 200.0) * weight, text,
                          {"value": row["value"], "change_pct": change, "value_prev_year": row["value_prev_year"],
@@ -316,7 +303,7 @@ def year_panels(df: pd.DataFrame, period: str, org: str, by_category: bool = Fal
         this = this_year.loc[code].tolist() if code in this_year.index else []
         this += [math.nan] * (12 - len(this))
         last = last_year.loc[code].tolist() if code in last_year.index else [math.nan] * 12
-        if sum(_finite(v) for v in this + last) < 2:
+        if sum(is_finite(v) for v in this + last) < 2:
             continue  # one dot is not a trend: the panel would say nothing
         row = table.loc[code] if code in table.index else None
         key = catalog.indicator(code)["category"] if by_category else ""

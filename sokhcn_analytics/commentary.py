@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from . import catalog
 from .catalog import label
 from .model import parse_period
-from .vnformat import decimal_mark, format_number, format_percent, format_period
+from .vnformat import format_number, format_period, format_share, is_finite
 
 DEFAULT_LIMIT = 4
 
@@ -42,22 +42,9 @@ class Paragraph:
         return " ".join(self.sentences)
 
 
-def _finite(v) -> bool:
-    try:
-        return v is not None and math.isfinite(float(v))
-    except (TypeError, ValueError):
-        return False
-
-
-def _pct(value: float, lang: str = "vi") -> str:
-    """A percentage without trailing ",0": 25 → '25 %', 8.33 → '8,3 %' ('8.3 %' in English)."""
-    text = format_percent(abs(value), lang=lang)
-    return text.replace(f"{decimal_mark(lang)}0 %", " %")
-
-
 def key_indicators(yoy_table, limit: int = DEFAULT_LIMIT) -> list[str]:
     """The catalog's key indicators with a non-zero result this month, in catalog order."""
-    have = [c for c in yoy_table.index if _finite(yoy_table.loc[c, "value"]) and float(yoy_table.loc[c, "value"]) != 0]
+    have = [c for c in yoy_table.index if is_finite(yoy_table.loc[c, "value"]) and float(yoy_table.loc[c, "value"]) != 0]
     keys = [c for c in catalog.codes() if c in have and catalog.indicator(c)["key"]]
     return keys[:limit]
 
@@ -73,7 +60,7 @@ def paragraphs(df, period: str, org: str, lang: str = "vi", indicators=None,
     codes = list(indicators) if indicators is not None else key_indicators(table, limit)
     out = []
     for code in codes:
-        if code not in table.index or not _finite(table.loc[code, "value"]):
+        if code not in table.index or not is_finite(table.loc[code, "value"]):
             continue  # nothing reported this month: nothing to say
         row = table.loc[code]
         para = Paragraph(code, [_month_sentence(code, row, period, lang)])
@@ -102,19 +89,19 @@ def _month_sentence(code, row, period, lang) -> str:
 
 def _yoy_sentence(code, row, year, lang) -> list[str]:
     base, value = row["value_prev_year"], row["value"]
-    if not _finite(base) or float(base) == 0:
+    if not is_finite(base) or float(base) == 0:
         return []  # no base, no comparison
     change = float(value) - float(base)
     key = "commentary.yoy_same" if change == 0 else "commentary.yoy_up" if change > 0 else "commentary.yoy_down"
-    pct = _pct(change / abs(float(base)) * 100.0, lang)
+    pct = format_share(change / abs(float(base)) * 100.0, lang)
     return [label(key, lang, pct=pct, prev_year=year - 1, base=format_number(base, lang=lang), **_fields(code, lang))]
 
 
 def _target_sentence(code, row, year, lang) -> list[str]:
     target, actual = row["target"], row["actual"]
-    if not _finite(target) or float(target) == 0 or not _finite(actual):
+    if not is_finite(target) or float(target) == 0 or not is_finite(actual):
         return []
     key = "commentary.target_stock" if catalog.aggregation(code) == "last" else "commentary.target"
     return [label(key, lang, ytd=format_number(actual, lang=lang),
-                  pct=_pct(float(actual) / float(target) * 100.0, lang),
+                  pct=format_share(float(actual) / float(target) * 100.0, lang),
                   year=year, target=format_number(target, lang=lang), **_fields(code, lang))]

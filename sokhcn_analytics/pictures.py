@@ -20,20 +20,13 @@ import math
 
 from . import catalog
 from .catalog import label
-from .vnformat import format_number, format_percent
+from .vnformat import format_number, format_percent, format_share, is_finite
 
 VIEW_W, VIEW_H, PAD = 120.0, 40.0, 3.0
 
 
 def esc(value) -> str:
     return html.escape(str(value), quote=True)
-
-
-def _finite(v) -> bool:
-    try:
-        return v is not None and math.isfinite(float(v))
-    except (TypeError, ValueError):
-        return False
 
 
 # ---------------------------------------------------------------- lines
@@ -47,7 +40,7 @@ def _path(values, top: float) -> str:
     step = (VIEW_W - 2 * PAD) / max(n - 1, 1)
     parts, pen_down = [], False
     for i, v in enumerate(values):
-        if not _finite(v):
+        if not is_finite(v):
             pen_down = False
             continue
         x = PAD + i * step
@@ -61,7 +54,7 @@ def _path(values, top: float) -> str:
 
 
 def _top(*series) -> float:
-    values = [float(v) for s in series for v in s if _finite(v)]
+    values = [float(v) for s in series for v in s if is_finite(v)]
     return max(values) if values and max(values) > 0 else 1.0
 
 
@@ -69,7 +62,7 @@ def sparkline(this, last=(), css: str = "sk-spark", title: str = "") -> str:
     """A line of ``this`` (dark) over ``last`` (grey), both on one scale starting at zero."""
     top = _top(this, last)
     lines = []
-    if any(_finite(v) for v in last):
+    if any(is_finite(v) for v in last):
         lines.append(f'<path class="sk-last" d="{_path(list(last), top)}"/>')
     lines.append(f'<path class="sk-this" d="{_path(list(this), top)}"/>')
     return (f'<svg class="{esc(css)}" viewBox="0 0 {VIEW_W:.0f} {VIEW_H:.0f}" preserveAspectRatio="none" '
@@ -81,7 +74,7 @@ def sparkline(this, last=(), css: str = "sk-spark", title: str = "") -> str:
 
 def change(value_pct, lang: str = "vi") -> str:
     """A signed change with its arrow and class: ``▲ +12,5 %`` (green), ``▼ −3 %`` (red), ``—``."""
-    if not _finite(value_pct):
+    if not is_finite(value_pct):
         return '<span class="sk-chg sk-none">—</span>'
     v = float(value_pct)
     css, arrow = ("sk-up", "▲") if v > 0.05 else ("sk-down", "▼") if v < -0.05 else ("sk-flat", "►")
@@ -89,38 +82,33 @@ def change(value_pct, lang: str = "vi") -> str:
     return f'<span class="sk-chg {css}">{arrow} {esc(text)}</span>'
 
 
-def _pct_plain(v, lang: str = "vi") -> str:
-    text = format_percent(v, lang=lang)
-    return text.replace(",0 %", " %") if lang != "en" else text
-
-
 # ---------------------------------------------------------------- cards
 
 def card(code: str, row, hist, lang: str = "vi") -> str:
     """One key-figure card: value, changes, year to date, target progress, sparkline, source."""
     name, unit = catalog.name(code, lang), catalog.unit(code, lang)
-    if _finite(row["change_prev_month_pct"]) or _finite(row["change_pct"]):
+    if is_finite(row["change_prev_month_pct"]) or is_finite(row["change_pct"]):
         deltas = (f'<li>{change(row["change_prev_month_pct"], lang)} {esc(label("briefing.vs_prev_month", lang))}</li>'
                   f'<li>{change(row["change_pct"], lang)} {esc(label("briefing.vs_prev_year", lang))}</li>')
     else:
         deltas = f'<li>{esc(label("briefing.no_change_base", lang))}</li>'
     ytd = esc(label("briefing.ytd", lang, ytd=f"{format_number(row['ytd'], lang=lang)} {unit}"))
-    if _finite(row["ytd_change_pct"]):
+    if is_finite(row["ytd_change_pct"]):
         ytd += f' · {change(row["ytd_change_pct"], lang)}'
     parts = [f'<h3 class="sk-card-name">{esc(name)}</h3>',
              f'<p class="sk-card-value"><span class="sk-v">{esc(format_number(row["value"], lang=lang))}</span> '
              f'<span class="sk-u">{esc(unit)}</span></p>',
              f'<ul class="sk-deltas">{deltas}</ul>', f'<p class="sk-ytd">{ytd}</p>']
-    if _finite(row["target"]) and _finite(row["pct_of_target"]):
+    if is_finite(row["target"]) and is_finite(row["pct_of_target"]):
         parts.append(_progress(row["pct_of_target"], row["elapsed_pct"], lang))
-    if sum(_finite(v) for v in [*hist["this"], *hist["last"]]) >= 2:  # one dot is not a line
+    if sum(is_finite(v) for v in [*hist["this"], *hist["last"]]) >= 2:  # one dot is not a line
         parts.append(sparkline(hist["this"], hist["last"], title=label("briefing.legend", lang)))
     parts.append(f'<p class="sk-src">{esc(_source(row))}</p>')
     return f'<article class="sk-card" data-indicator="{esc(code)}">{"".join(parts)}</article>'
 
 
 def _progress(got, elapsed, lang) -> str:
-    text = label("briefing.target_progress", lang, pct=_pct_plain(got, lang), elapsed=_pct_plain(elapsed, lang))
+    text = label("briefing.target_progress", lang, pct=format_share(got, lang), elapsed=format_share(elapsed, lang))
     width = max(0.0, min(float(got), 100.0))
     return (f'<div class="sk-progress" role="img" aria-label="{esc(text)}">'
             f'<span class="sk-bar" style="width:{width:.1f}%"></span>'

@@ -107,3 +107,22 @@ def format_period(text: str, lang: str = "vi") -> str:
     """``'2021-01'`` → ``'Tháng 01/2021'`` (``'01/2021'`` in English)."""
     y, m = parse_period(text)
     return f"Tháng {m:02d}/{y}" if lang == "vi" else f"{m:02d}/{y}"
+
+
+def is_finite(value) -> bool:
+    """A real, finite number (None, NaN, inf and text are not): what a sentence may state."""
+    try:
+        return value is not None and math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def format_share(value, lang: str = "vi") -> str:
+    """A percentage without sign or trailing zero decimal: 25 → ``'25 %'``, 8.33 → ``'8,3 %'``
+    (``'8.3 %'`` in English); the way sentences write a share.
+
+    >>> format_share(25.0), format_share(-8.33), format_share(8.33, lang="en")
+    ('25 %', '8,3 %', '8.3 %')
+    """
+    text = format_percent(abs(float(value)), lang=lang)
+    return text.replace(f"{decimal_mark(lang)}0 %", " %")

@@ -16,7 +16,7 @@ from sokhcn_analytics.analysis import plan_followup, plan_vs_actual, yoy
 from sokhcn_analytics.export import find_browser
 from sokhcn_analytics.model import normalize_indicators
 from sokhcn_analytics.store import load_indicators, load_tasks
-from sokhcn_analytics.vnformat import format_number
+from sokhcn_analytics.vnformat import format_number, format_share
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 DEMO, REAL = "minh-hoa", "so-khcn-bac-kan"
@@ -105,7 +105,7 @@ def test_sparkline_history_keeps_gaps_and_last_year(store):
 def _numbers_of(point) -> set[str]:
     allowed = set()
     for value in point.figures.values():
-        allowed |= {format_number(value), briefing.pct(value).split()[0], str(value)}
+        allowed |= {format_number(value), format_share(value).split()[0], str(value)}
     return allowed
 
 
