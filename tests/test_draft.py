@@ -266,8 +266,10 @@ def test_an_org_without_settings_says_which_file_to_make(shipped_store, tmp_path
 
 
 def test_check_lists_every_figure_that_would_not_come_back(shipped_store, tmp_path, capsys, monkeypatch):
+    # reworded with no noun the catalog knows: the extractor cannot tell what the 68 counts
     reworded = tuple(s if s.indicator != "material_samples_tested" else
-                     draft.Sentence(s.indicator, s.kind, s.section, "Thử {n} mẫu bê tông.") for s in draft.load_sentences())
+                     draft.Sentence(s.indicator, s.kind, s.section, "Ghi nhận {n} ý kiến đóng góp.")
+                     for s in draft.load_sentences())
     monkeypatch.setattr(draft, "load_sentences", lambda: reworded)
     code = cli.main(["draft", "--period", "2021-01", "--processed", str(shipped_store), "--out",
                      str(tmp_path / "x.docx"), "--check"])
