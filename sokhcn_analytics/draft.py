@@ -5,7 +5,8 @@
 
 What is said comes from data: one sentence template per indicator and part in
 ``draft_sentences.csv`` (``{n}`` a count written 01…09 below ten, ``{q}`` a quantity as it is,
-``{year}`` the year of the figure's month, ``{fn}`` where the footnote is cited), the sections
+``{m}`` an amount of money in đồng as the department writes it, ``{year}`` the year of the figure's
+month, ``{fn}`` where the footnote is cited), the sections
 of each part in ``draft_sections.csv``, the unit's names, place and signer in
 ``data/orgs/<org>.yml`` and the fixed words in ``labels.csv``. A figure that breaks another
 down (``breakdown_of``) goes into the footnote of that figure ("¹ Trong đó: 24 nhiệm vụ cấp
@@ -36,6 +37,7 @@ REQUIRED_SETTINGS = ("issuing_body", "department", "department_short", "doc_code
 # the register's moves a sentence may name (column names, space-separated): tasks that reached the status
 # in the month, listed with the words of draft.names.<status> in labels.csv
 NAME_LISTS = ("", "appraised", "approved", "accepted", "stopped")
+MONEY_SCALES = ((1e9, "tỷ đồng"), (1e6, "triệu đồng"))  # read back by the money words of wording.csv
 _ORG = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 
 
@@ -130,6 +132,22 @@ def vn_number(value: float, count: bool = True) -> str:
     return format_number(value, 6)
 
 
+def vn_money(value: float) -> str:
+    """An amount in đồng as the department writes it: in tỷ or triệu đồng when that is exact,
+    else in đồng.
+
+    >>> vn_money(12_500_000), vn_money(18_600_000_000), vn_money(48_300_000), vn_money(2_500_001), vn_money(0)
+    ('12,5 triệu đồng', '18,6 tỷ đồng', '48,3 triệu đồng', '2.500.001 đồng', '0 đồng')
+    """
+    value = float(value)
+    for scale, word in MONEY_SCALES:
+        if abs(value) >= scale:
+            text = vn_number(value / scale, count=False)
+            if parse_number(text) * scale == value and len(text.partition(",")[2]) <= 3:
+                return f"{text} {word}"
+    return f"{vn_number(value, count=False)} đồng"
+
+
 # --- composing the body ----------------------------------------------------------------------------
 
 def _records(frame) -> list[dict]:
@@ -152,10 +170,11 @@ def month_figures(rows: list[dict], period: str, org: str) -> dict[tuple[str, st
 
 def _fill(template: str, value: float, year: str) -> str:
     try:
-        return template.format(n=vn_number(value), q=vn_number(value, count=False), year=year, fn="{fn}")
+        return template.format(n=vn_number(value), q=vn_number(value, count=False), m=vn_money(value), year=year,
+                               fn="{fn}")
     except (KeyError, IndexError, ValueError) as exc:
         raise SokhcnError(f"draft_sentences.csv: mẫu câu '{template}' có chỗ trống không hợp lệ ({exc}); chỉ dùng "
-                          "{n}, {q}, {year}, {fn}", reason="bad_template") from exc
+                          "{n}, {q}, {m}, {year}, {fn}", reason="bad_template") from exc
 
 
 def _pieces(text: str, notes: list[str]) -> tuple:

@@ -181,10 +181,11 @@ def _inline_parent(text: str, seg: _Segment, pos: int, claims: list[_Claim]) -> 
     return None
 
 
-def _footnote_parents(text: str, segments: list[_Segment], claims: dict[int, _Claim]) -> dict[str, tuple[str, int]]:
+def _footnote_parents(text: str, segments: list[_Segment], claims: dict[int, _Claim]) -> dict[str, tuple]:
     """marker → (indicator of the figure the footnote is cited after, or "" when it follows no
-    figure; offset its rows sort at). Footnotes cited nowhere sort at the end."""
-    parents: dict[str, tuple[str, int]] = {}
+    figure; offset its rows sort at; that figure's claim or None). Footnotes cited nowhere sort at
+    the end."""
+    parents: dict[str, tuple] = {}
     for seg in segments:
         if seg.footnote or seg.part not in ("result", "plan"):
             continue
@@ -194,11 +195,11 @@ def _footnote_parents(text: str, segments: list[_Segment], claims: dict[int, _Cl
             before = [c for c in claims.values() if c.segment is seg and c.start <= pos
                       and not re.search(r"[;.]", text[c.end:pos])]
             if marker not in parents:
-                parent = max(before, key=lambda c: c.start).phrasing.indicator if before else ""
-                parents[marker] = (parent, _anchor(seg, m.start()))
+                parent = max(before, key=lambda c: c.start) if before else None
+                parents[marker] = (parent.phrasing.indicator if parent else "", _anchor(seg, m.start()), parent)
     for seg in segments:
         if seg.footnote and seg.footnote not in parents:
-            parents[seg.footnote] = ("", len(text))
+            parents[seg.footnote] = ("", len(text), None)
     return parents
 
 
@@ -243,7 +244,8 @@ def _breakdown_parent(text: str, seg: _Segment, pos: int, claims: dict[int, _Cla
 def _grammar_claims(report, text, folded, segments, claims: dict[int, _Claim], footnote_parents) -> None:
     """Numbers no phrasing claimed, read by :mod:`.extract_grammar`. A number in the breakdown of a
     claimed figure is a part of it: it gets a row only when it is another indicator (a sub-code whose
-    total it is, or another quantity altogether), never the total's own code."""
+    total it is, or another quantity altogether), never the total's own code. A breakdown footnote
+    ("¹ Trong đó: 28 nhiệm vụ cấp tỉnh, …") is one too, of the figure citing it."""
     for seg in segments:
         if seg.part not in ("result", "plan"):
             continue
@@ -253,9 +255,12 @@ def _grammar_claims(report, text, folded, segments, claims: dict[int, _Claim], f
             if pos in claims or any(c.start <= pos < c.end for c in claims.values() if c.segment is seg):
                 continue
             parent = _breakdown_parent(folded, seg, pos, claims)
+            if parent is None and seg.footnote:
+                parent = footnote_parents.get(seg.footnote, ("", 0, None))[2]
             verb, floor = None, seg.start
             if parent is not None:  # a part reads only its own words, and the verb of its total
-                verb, floor = folded[parent.start:parent.number_start], parent.end
+                verb = folded[parent.start:parent.number_start]
+                floor = parent.end if parent.segment is seg else seg.start
             reading = read(folded, pos, floor, end, _nearest_action(verb) if verb else None)
             if reading is None:
                 continue

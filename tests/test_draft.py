@@ -139,6 +139,37 @@ def test_a_breakdown_without_its_total_stands_alone_and_reads_back(tmp_path):
                                         ("2022-01", "tasks_new", "plan", 12.0)}
 
 
+NATIONAL = {"tasks_managed": 36, "tasks_managed_provincial": 28, "tasks_managed_national": 5, "tasks_managed_ntmn": 3,
+            "task_proposals_received": 64, "councils_held": 12, "tasks_identified": 21, "ip_titles_granted": 15,
+            "establishments_inspected": 15, "violations_found": 6, "establishments_sanctioned": 5,
+            "fines_vnd": 12_500_000, "samples_tested": 24, "xray_devices_inspected": 14, "import_quality_dossiers": 85,
+            "conformity_declarations": 37, "st_budget_vnd": 18_600_000_000, "radiation_licences": 9}
+
+
+def test_national_codes_are_worded_in_their_sections_money_in_trieu_or_ty_dong_and_read_back(tmp_path):
+    plans = {"fines_vnd": 2_500_001, "st_budget_vnd": 48_300_000, "tasks_managed_provincial": 30, "violations_found": 0}
+    rows = [{"org": REAL_ORG, "period": "2022-12", "indicator": c, "kind": "result", "value": float(v)}
+            for c, v in NATIONAL.items()] + [{"org": REAL_ORG, "period": "2023-01", "indicator": c, "kind": "plan",
+                                              "value": float(v)} for c, v in plans.items()]
+    path = draft.save(draft.draft_report(rows, [], "2022-12", REAL_ORG), tmp_path / "d.docx")
+    doc = read_document(path)
+    text = [p.text for p in doc.paragraphs]
+    assert "Tổng số tiền xử phạt vi phạm hành chính: 12,5 triệu đồng." in text
+    assert "Kinh phí sự nghiệp khoa học và công nghệ được giao: 18,6 tỷ đồng." in text
+    assert "Tổng số tiền xử phạt vi phạm hành chính dự kiến: 2.500.001 đồng." in text  # not exact in triệu
+    assert "Tiếp tục quản lý 30 nhiệm vụ cấp tỉnh." in text  # a breakdown without its total stands alone
+    # the managed tasks' breakdown is the footnote of the total, as the department writes it
+    assert [n.text for n in doc.footnotes.values()] == [
+        "¹ Trong đó: 28 nhiệm vụ cấp tỉnh, 05 nhiệm vụ cấp quốc gia, cấp bộ, 03 dự án thuộc Chương trình nông thôn miền núi."]
+    inspection = text.index("7. Công tác thanh tra, kiểm tra trong lĩnh vực khoa học và công nghệ")
+    assert text[inspection + 1: inspection + 5] == [
+        "Thanh tra, kiểm tra 15 cơ sở sản xuất, kinh doanh.", "Phát hiện 06 trường hợp vi phạm.",
+        "Ra quyết định xử phạt vi phạm hành chính 05 cơ sở.", "Tổng số tiền xử phạt vi phạm hành chính: 12,5 triệu đồng."]
+    assert not any(t.startswith("[Chưa có mẫu câu") for t in text)
+    assert exactly(read_back(path)) == {("2022-12", c, "result", float(v)) for c, v in NATIONAL.items()} | {
+        ("2023-01", c, "plan", float(v)) for c, v in plans.items()}
+
+
 # --- the form, read back with python-docx -------------------------------------------------------------
 
 def _mm(length) -> float:
@@ -266,8 +297,10 @@ def test_an_org_without_settings_says_which_file_to_make(shipped_store, tmp_path
 
 
 def test_check_lists_every_figure_that_would_not_come_back(shipped_store, tmp_path, capsys, monkeypatch):
+    # reworded with no noun the catalog knows: the extractor cannot tell what the 68 counts
     reworded = tuple(s if s.indicator != "material_samples_tested" else
-                     draft.Sentence(s.indicator, s.kind, s.section, "Thử {n} mẫu bê tông.") for s in draft.load_sentences())
+                     draft.Sentence(s.indicator, s.kind, s.section, "Ghi nhận {n} ý kiến đóng góp.")
+                     for s in draft.load_sentences())
     monkeypatch.setattr(draft, "load_sentences", lambda: reworded)
     code = cli.main(["draft", "--period", "2021-01", "--processed", str(shipped_store), "--out",
                      str(tmp_path / "x.docx"), "--check"])
