@@ -2,9 +2,13 @@
 
 Many files are read in worker processes (at most one per core), few in this process: a
 worker has to start Python first (≈ 0.2 s), which costs more than reading a handful of
-workbooks. Workers never import pandas; they send back the rows of a batch of files as
-plain columns (one list per model column), which pickle compactly and become a frame in
-the parent in one step. Problems are collected over every file, as in one process.
+workbooks. A worker is ``python -m sokhcn_analytics.store_read``, fed slices of the input
+list on its standard input and answering on its standard output: unlike a
+multiprocessing pool it neither re-runs the caller's main script nor copies a parent that
+may hold threads, and it ends by itself when the build is killed (its pipes close).
+Each worker turns the rows of its slice into the model's frames (pandas 3 keeps text in
+Arrow arrays, which pickle as a few buffers), so the parent only joins frames. Problems
+are collected over every file, as in one process.
 
     >>> batch = read_inputs(Path("data/raw"), [{"source_file": "workbooks/2021-01_so-khcn-bac-kan.xlsx",
     ...                                         "kind": "workbook"}])       # doctest: +SKIP
@@ -13,7 +17,10 @@ from __future__ import annotations
 
 import math
 import os
+import pickle
 import re
+import struct
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,18 +33,27 @@ _REPORT_NAME = re.compile(r"^(\d{4}-\d{2})_(.+)$")
 
 @dataclass
 class Batch:
-    """The rows of some inputs, column by column, and what each file gave."""
-    indicators: dict = field(default_factory=dict)  # column -> list, in the model's columns
-    tasks: dict = field(default_factory=dict)
+    """The validated rows of some inputs as model frames, and what each file gave."""
+    indicators: list = field(default_factory=list)  # frames (normalize_indicators), in input order
+    tasks: list = field(default_factory=list)  # frames (normalize_tasks)
     files: list = field(default_factory=list)  # (source_file, rows, org or "") per file read
     problems: list = field(default_factory=list)
 
     def extend(self, other: "Batch") -> None:
-        for mine, theirs in ((self.indicators, other.indicators), (self.tasks, other.tasks)):
-            for column, values in theirs.items():
-                mine.setdefault(column, []).extend(values)
+        self.indicators += other.indicators
+        self.tasks += other.tasks
         self.files += other.files
         self.problems += other.problems
+
+    def frames(self):
+        """``(indicators, tasks)``: one frame each, over every file read."""
+        import pandas as pd
+
+        from .model import normalize_indicators, normalize_tasks
+
+        return tuple(pd.concat(full, ignore_index=True) if (full := [f for f in frames if len(f)]) else empty
+                     for frames, empty in ((self.indicators, normalize_indicators(pd.DataFrame())),
+                                           (self.tasks, normalize_tasks(pd.DataFrame()))))
 
 
 def stored_name(relative: str) -> str:
@@ -68,15 +84,8 @@ def read_inputs(raw: Path, items: list[dict], jobs: int | None = None) -> Batch:
     tasks = [(str(raw), [(i["source_file"], i["kind"]) for i in chunk]) for chunk in _chunks(items, jobs)]
     workers = workers_for(len(items), jobs)
     out = Batch()
-    if workers:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
-            for batch in pool.map(_read_chunk, tasks):
-                out.extend(batch)
-    else:
-        for task in tasks:
-            out.extend(_read_chunk(task))
+    for batch in (_in_workers(tasks, workers) if workers else map(_read_chunk, tasks)):
+        out.extend(batch)
     if out.problems:
         raise InputError(out.problems)
     return out
@@ -91,35 +100,96 @@ def _chunks(items: list[dict], jobs: int | None) -> list[list[dict]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _context():
-    """A fresh interpreter per worker that preloads only this module (no pandas, no threads copied)."""
-    import multiprocessing
+def _in_workers(tasks: list, workers: int) -> list[Batch]:
+    """Run ``_read_chunk`` over ``tasks`` in ``workers`` processes, each taking the next slice when done."""
+    import selectors
+    import subprocess
 
+    from .errors import StoreError
+
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    procs = [subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              env=env) for _ in range(min(workers, len(tasks)))]
+    results, queue, busy = [None] * len(tasks), list(enumerate(tasks)), {}
     try:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload([__name__])
-        return ctx
-    except ValueError:  # no forkserver on this platform
-        return multiprocessing.get_context("spawn")
+        with selectors.DefaultSelector() as sel:
+            for proc in procs:
+                if _give(proc, queue, busy):
+                    sel.register(proc.stdout, selectors.EVENT_READ, proc)
+            while busy:
+                for key, _ in sel.select():
+                    proc = key.data
+                    reply = _receive(proc.stdout)
+                    if reply is None:
+                        raise StoreError("một tiến trình đọc dữ liệu gốc dừng bất thường (hết bộ nhớ?); chạy lại "
+                                         "'sokhcn build' (SOKHCN_DEBUG=1 để xem chi tiết)", reason="worker_failed")
+                    results[busy.pop(proc)] = reply
+                    if not _give(proc, queue, busy):
+                        sel.unregister(proc.stdout)
+    finally:
+        for proc in procs:
+            proc.stdin.close()
+            proc.stdout.close()
+            proc.wait()
+    return results
+
+
+def _give(proc, queue: list, busy: dict) -> bool:
+    """Send the worker the next slice, or close its input when there is none (it then exits)."""
+    if queue:
+        n, task = queue.pop(0)
+        busy[proc] = n
+        _send(proc.stdin, task)
+        return True
+    proc.stdin.close()
+    return False
+
+
+def _send(stream, obj) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack("<Q", len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream):
+    """One message, or ``None`` at the end of the stream (the other side closed or died)."""
+    head = stream.read(8)
+    if len(head) < 8:
+        return None
+    size = struct.unpack("<Q", head)[0]
+    data = stream.read(size)
+    return pickle.loads(data) if len(data) == size else None
+
+
+def _serve() -> None:
+    """Worker loop: a slice in, its :class:`Batch` out, until the input closes."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while (task := _receive(stdin)) is not None:
+        _send(stdout, _read_chunk(task))
 
 
 def _read_chunk(task) -> Batch:
-    """Worker: read one slice of inputs into plain columns (runs in a worker or in this process)."""
-    from .model import INDICATOR_COLUMNS, TASK_COLUMNS
+    """Worker: read one slice of inputs into model frames (runs in a worker or in this process)."""
+    import pandas as pd
+
+    from .model import normalize_indicators, normalize_tasks
 
     raw, items = task
-    batch = Batch({c: [] for c in INDICATOR_COLUMNS}, {c: [] for c in TASK_COLUMNS})
+    batch, rows, tasks = Batch(), [], []
     for relative, kind in items:
         try:
-            rows, tasks = read_source(Path(raw) / relative, kind, relative)
+            found, found_tasks = read_source(Path(raw) / relative, kind, relative)
         except InputError as exc:
             batch.problems += exc.problems
             continue
-        org = (rows or tasks or [{}])[0].get("org", "")
-        batch.files.append((relative, len(rows) + len(tasks), org))
-        for columns, found in ((batch.indicators, rows), (batch.tasks, tasks)):
-            for column, values in columns.items():
-                values.extend([r.get(column) for r in found])
+        org = (found or found_tasks or [{}])[0].get("org", "")
+        batch.files.append((relative, len(found) + len(found_tasks), org))
+        rows += found
+        tasks += found_tasks
+    if not batch.problems:  # frames of a failing build would only be thrown away
+        batch.indicators.append(normalize_indicators(pd.DataFrame(rows)))
+        batch.tasks.append(normalize_tasks(pd.DataFrame(tasks)))
     return batch
 
 
@@ -157,3 +227,9 @@ def _read_report(file: Path):
                                  f"{m.group(1)}; sửa một trong hai cho khớp", str(file), cell=report.title_line()))
     frame = extract.extract_indicators(report)
     return normalize_indicators(extract.to_store_rows(frame, source_file=str(file), org=org))
+
+
+if __name__ == "__main__":  # as a worker: through the package, so what it pickles names the package's classes
+    from sokhcn_analytics.store_read import _serve as serve
+
+    serve()
