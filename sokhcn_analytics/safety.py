@@ -29,17 +29,23 @@ CHUNK = 1 << 20
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-_CELL = re.compile(rb"<c[ >/]")
+_CELL_STARTS = (b"<c ", b"<c>", b"<c/")  # a cell element; counted with bytes.count, far faster than a regex
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z0-9:]+)"')
 _CELL_REF = re.compile(rb'<(?:c r="([A-Z]{1,3})|row r=")([0-9]{1,9})"')
+_ROW_NUMBER = re.compile(rb'<(?:c r="[A-Z]{1,3}|row r=")([0-9]{1,9})"')
+_COLUMN_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,9}"')
 MAX_AREA = 2_000_000  # rows × columns up to the farthest cell: the reader allocates all of it
 _FORMULA_NO_VALUE = re.compile(
     rb'<c r="([A-Z]+[0-9]+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?!<v>[^<])(?!<v [^>]*>[^<])')
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
-def check_workbook_file(path: Path) -> None:
-    """Raise :class:`InputError` unless ``path`` looks like a safe, undamaged Excel workbook."""
+def check_workbook_file(path: Path) -> dict[str, bytes]:
+    """Raise :class:`InputError` unless ``path`` looks like a safe, undamaged Excel workbook.
+
+    Returns the XML of its sheets by sheet name (inflated for the checks anyway), for
+    :func:`check_sheets`.
+    """
     path = Path(path)
     file = str(path)
     if not path.exists():
@@ -52,7 +58,7 @@ def check_workbook_file(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             _check_sizes(file, infos)
-            _scan_parts(file, zf, infos)
+            return _scan_parts(file, zf, infos)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, OSError, EOFError,
             ValueError) as exc:
         raise InputError(Problem("corrupt_file", f"file Excel bị hỏng ({exc}); lấy lại bản gốc hoặc mở bằng Excel "
@@ -92,14 +98,15 @@ def _bomb(file: str, total: int, packed: int) -> Problem:
                    "quá lớn cho một sổ số liệu tháng, file bị từ chối", file)
 
 
-def _scan_parts(file: str, zf: zipfile.ZipFile, infos) -> None:
+def _scan_parts(file: str, zf: zipfile.ZipFile, infos) -> dict[str, bytes]:
     """Inflate every part once, chunk by chunk: checksums, real sizes, DOCTYPE, cell counts."""
     sheets = {part: name for name, part in _sheet_parts(zf).items()}
     packed = sum(i.compress_size for i in infos) or 1
-    inflated = 0
+    inflated, xml = 0, {}
     with open(file, "rb") as fh:
         for info in infos:
             tail, cells, dimension, crc, size, far = b"", 0, b"", 0, 0, (0, 0, "", 0)
+            kept = [] if info.filename in sheets else None
             for chunk in _inflate(fh, info):
                 size += len(chunk)
                 inflated += len(chunk)
@@ -117,15 +124,23 @@ def _scan_parts(file: str, zf: zipfile.ZipFile, infos) -> None:
                 if info.filename in sheets:
                     if not dimension and (m := _DIMENSION.search(window)):
                         dimension = m.group(1)
-                    cells += len(_CELL.findall(chunk)) + len(_CELL.findall(tail[-2:] + chunk[:2]))
+                    cells += _count_cells(chunk) + _count_cells(tail[-2:] + chunk[:2])
                     if cells > MAX_CELLS:
                         raise InputError(_too_large(file, sheets[info.filename], dimension))
                     far = _farthest(window, far)
+                    kept.append(chunk)
                 tail = chunk[-32:]
             if far[0] * far[1] > MAX_AREA:
                 raise InputError(_too_far(file, sheets[info.filename], far[2] or f"A{far[0]}"))
             if size != info.file_size or crc != info.CRC:
                 raise zipfile.BadZipFile(f"phần '{info.filename}' bị hỏng (sai kích thước hoặc CRC)")
+            if kept is not None:
+                xml[sheets[info.filename]] = b"".join(kept)
+    return xml
+
+
+def _count_cells(data: bytes) -> int:
+    return sum(data.count(start) for start in _CELL_STARTS)
 
 
 def _inflate(fh, info: zipfile.ZipInfo):
@@ -169,7 +184,30 @@ def _inflate(fh, info: zipfile.ZipInfo):
 
 
 def _farthest(data: bytes, far: tuple) -> tuple:
-    """``(max row, max column, the cell spanning the largest area, that area)`` over ``data`` and ``far``."""
+    """``(max row, max column, the cell spanning the largest area, that area)`` over ``data`` and ``far``.
+
+    The maxima come from the distinct row numbers and column letters (a sheet repeats them
+    thousands of times); the cell itself is looked for only once they pass the limit,
+    which is when an error names it.
+    """
+    max_row, max_col, ref, area = far
+    rows, columns = set(_ROW_NUMBER.findall(data)), set(_COLUMN_LETTERS.findall(data))
+    max_row = max(max_row, max(map(int, rows), default=0))
+    max_col = max(max_col, max(map(_column_number, columns), default=0))
+    if max_row * max_col <= MAX_AREA:
+        return max_row, max_col, ref, area
+    return _farthest_cell(data, (max_row, max_col, ref, area))
+
+
+def _column_number(letters: bytes) -> int:
+    col = 0
+    for ch in letters:
+        col = col * 26 + ch - 64
+    return col
+
+
+def _farthest_cell(data: bytes, far: tuple) -> tuple:
+    """:func:`_farthest` cell by cell, which also finds the cell of the largest area."""
     max_row, max_col, ref, area = far
     for letters, digits in _CELL_REF.findall(data):
         row, col = int(digits), 0
@@ -192,18 +230,16 @@ def _too_large(file: str, sheet: str, dimension: bytes) -> Problem:
                    "dòng thừa rồi lưu lại", file, sheet, dimension.decode())
 
 
-def check_sheets(path: Path, sheet_names: list[str]) -> None:
-    """Refuse formula cells without a saved value and merged cells in the sheets the loader reads."""
+def check_sheets(path: Path, sheet_names: list[str], xml: dict[str, bytes] | None = None) -> None:
+    """Refuse formula cells without a saved value and merged cells in the sheets the loader reads.
+
+    ``xml`` is what :func:`check_workbook_file` returned (the file is not opened again).
+    """
     path = Path(path)
     problems = []
-    with zipfile.ZipFile(path) as zf:
-        targets = _sheet_parts(zf)
-        names = set(zf.namelist())
-        for name in sheet_names:
-            part = targets.get(name)
-            if part is None or part not in names:
-                continue
-            data = zf.read(part)
+    sheets = xml if xml is not None else dict(_sheet_xml(path))
+    for name in sheet_names:
+        if (data := sheets.get(name)) is not None:
             problems += [Problem("formula_without_value", "ô có công thức nhưng chưa có giá trị đã tính; mở file "
                                  "bằng Excel hoặc LibreOffice rồi lưu lại (hoặc nhập số thay cho công thức)",
                                  str(path), name, m.group(1).decode()) for m in _FORMULA_NO_VALUE.finditer(data)]
@@ -212,6 +248,14 @@ def check_sheets(path: Path, sheet_names: list[str]) -> None:
                                  m.group(1).decode()) for m in _MERGE.finditer(data)]
     if problems:
         raise InputError(problems)
+
+
+def _sheet_xml(path: Path):
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        for name, part in _sheet_parts(zf).items():
+            if part in names:
+                yield name, zf.read(part)
 
 
 check_formulas = check_sheets  # the name the loader used first
