@@ -118,16 +118,18 @@ def _scan_parts(file: str, zf: zipfile.ZipFile, infos) -> dict[str, bytes]:
                     raise InputError(_bomb(file, inflated, packed))
                 crc = zlib.crc32(chunk, crc)
                 window = tail + chunk
-                if _DOCTYPE.search(window):
+                if b"<!" in window and _DOCTYPE.search(window):
                     raise InputError(Problem("xml_entities", f"phần '{info.filename}' chứa khai báo DOCTYPE/"
                                              "ENTITY (có thể là tấn công XML); file bị từ chối", file))
                 if info.filename in sheets:
-                    if not dimension and (m := _DIMENSION.search(window)):
-                        dimension = m.group(1)
-                    cells += _count_cells(chunk) + _count_cells(tail[-2:] + chunk[:2])
-                    if cells > MAX_CELLS:
-                        raise InputError(_too_large(file, sheets[info.filename], dimension))
-                    far = _farthest(window, far)
+                    if info.file_size >= MAX_CELLS * len(b"<c/>"):  # a smaller part cannot hold that many cells
+                        if not dimension and (m := _DIMENSION.search(window)):
+                            dimension = m.group(1)
+                        cells += _count_cells(chunk) + _count_cells(tail[-2:] + chunk[:2])
+                        if cells > MAX_CELLS:
+                            raise InputError(_too_large(file, sheets[info.filename], dimension))
+                    whole = not tail and size == info.file_size  # the part in one chunk: bounds are enough
+                    far = _farthest_bound(window, far) if whole else _farthest(window, far)
                     kept.append(chunk)
                 tail = chunk[-32:]
             if far[0] * far[1] > MAX_AREA:
@@ -199,6 +201,26 @@ def _farthest(data: bytes, far: tuple) -> tuple:
     return _farthest_cell(data, (max_row, max_col, ref, area))
 
 
+_LONGER_ROW = [re.compile(rb'<(?:c r="[A-Z]{1,3}|row r=")[0-9]{%d,}"' % (d + 1)) for d in range(10)]
+_LONGER_COLUMN = [re.compile(rb'<c r="[A-Z]{%d,}[0-9]' % (n + 1)) for n in range(4)]
+_LAST_COLUMN = {1: 26, 2: 702, 3: 18278}  # Z, ZZ, ZZZ
+
+
+def _farthest_bound(data: bytes, far: tuple) -> tuple:
+    """:func:`_farthest` of a whole sheet, or bounds on it when they are below the limit.
+
+    A sheet whose row numbers have at most 3 digits and whose columns one letter spans at
+    most 999 × 26 cells: two regex searches that find nothing say so, without looking at
+    each of its cells.
+    """
+    digits = next((d for d in range(3, 10) if not _LONGER_ROW[d].search(data)), 10)
+    letters = next((n for n in range(1, 3) if not _LONGER_COLUMN[n].search(data)), 3)
+    rows, columns = 10 ** digits - 1, _LAST_COLUMN[letters]
+    if far[0] or far[1] or rows * columns > MAX_AREA:
+        return _farthest(data, far)
+    return rows, columns, "", 0
+
+
 def _column_number(letters: bytes) -> int:
     col = 0
     for ch in letters:
@@ -239,10 +261,13 @@ def check_sheets(path: Path, sheet_names: list[str], xml: dict[str, bytes] | Non
     problems = []
     sheets = xml if xml is not None else dict(_sheet_xml(path))
     for name in sheet_names:
-        if (data := sheets.get(name)) is not None:
+        if (data := sheets.get(name)) is None:
+            continue
+        if b"<f" in data:  # the regexes only where there is something to find: most sheets have no formula
             problems += [Problem("formula_without_value", "ô có công thức nhưng chưa có giá trị đã tính; mở file "
                                  "bằng Excel hoặc LibreOffice rồi lưu lại (hoặc nhập số thay cho công thức)",
                                  str(path), name, m.group(1).decode()) for m in _FORMULA_NO_VALUE.finditer(data)]
+        if b"<mergeCell " in data:
             problems += [Problem("merged_cells", "vùng ô bị gộp (merge): chỉ giữ được số ở ô đầu, số ở các ô còn "
                                  "lại sẽ mất; bỏ gộp ô (Unmerge) và nhập đủ từng ô", str(path), name,
                                  m.group(1).decode()) for m in _MERGE.finditer(data)]
