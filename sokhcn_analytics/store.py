@@ -239,15 +239,14 @@ def _rebuild(processed: Path, kept: dict, inputs: list[dict], fresh, dropped: se
         sources = _in_order(_concat(old_sources, sources), order)
         tasks = _in_order(_concat(old_tasks, tasks), order)
     _check_tasks(tasks)
-    split = {kind: _by_org(frame) for kind, frame in (("sources", sources), ("tasks", tasks),
-                                                       ("indicators", _resolved(sources)))}
+    resolved = _resolved(sources)
+    split = {kind: _by_org(frame) for kind, frame in (("sources", sources), ("tasks", tasks), ("indicators", resolved))}
     empty = {"indicators": normalize_indicators(pd.DataFrame()), "tasks": normalize_tasks(pd.DataFrame())}
     empty["sources"] = empty["indicators"]
     frames = {org: {kind: split[kind].get(org, empty[kind]) for kind in KINDS} for org in affected
               if any(org in split[kind] for kind in KINDS)}
     periods = {o: p for o, p in kept.get("result_periods", {}).items() if o not in affected}
-    for org, frame in frames.items():
-        periods.update(result_periods_of(frame["indicators"]))
+    periods.update(result_periods_of(resolved))
     manifest = {
         "format": FORMAT,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -28,6 +28,7 @@ from .errors import InputError, Problem
 
 # Below this many files a pool costs more than it saves (benchmarks/bench_store.py measures both).
 PARALLEL_MIN_FILES = 64
+CHUNK_FILES = 96
 _REPORT_NAME = re.compile(r"^(\d{4}-\d{2})_(.+)$")
 
 
@@ -62,11 +63,9 @@ def stored_name(relative: str) -> str:
 
 
 def workers_for(n_files: int, jobs: int | None = None) -> int:
-    """How many processes read ``n_files``: 0 (in this process) for few files, else up to the cores."""
+    """How many processes read ``n_files``: 0 (in this process) for few files, else one per core."""
     cores = jobs or _cores()
-    if n_files < PARALLEL_MIN_FILES or cores < 2:
-        return 0
-    return min(cores, math.ceil(n_files / (PARALLEL_MIN_FILES // 2)))
+    return 0 if n_files < PARALLEL_MIN_FILES or cores < 2 else min(cores, n_files)
 
 
 def _cores() -> int:
@@ -92,16 +91,19 @@ def read_inputs(raw: Path, items: list[dict], jobs: int | None = None) -> Batch:
 
 
 def _chunks(items: list[dict], jobs: int | None) -> list[list[dict]]:
-    """Consecutive slices, about four per worker so that a slow one does not hold the others up."""
-    workers = workers_for(len(items), jobs)
-    if not workers:
+    """Consecutive slices: small enough that workers (and this process, while it waits) share them evenly."""
+    if not workers_for(len(items), jobs):
         return [items] if items else []
-    size = max(8, math.ceil(len(items) / (4 * workers)))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i:i + CHUNK_FILES] for i in range(0, len(items), CHUNK_FILES)]
 
 
 def _in_workers(tasks: list, workers: int) -> list[Batch]:
-    """Run ``_read_chunk`` over ``tasks`` in ``workers`` processes, each taking the next slice when done."""
+    """Run ``_read_chunk`` over ``tasks`` in ``workers`` processes, each taking the next slice when done.
+
+    This process reads slices too while all workers are busy: it would only wait otherwise,
+    and it has everything imported already while a worker starts Python first. It takes
+    them from the end of the list, the workers from the start.
+    """
     import selectors
     import subprocess
 
@@ -118,7 +120,11 @@ def _in_workers(tasks: list, workers: int) -> list[Batch]:
                 if _give(proc, queue, busy):
                     sel.register(proc.stdout, selectors.EVENT_READ, proc)
             while busy:
-                for key, _ in sel.select():
+                ready = sel.select(timeout=0 if queue else None)
+                if not ready and queue:  # every worker busy (or still starting): read a slice here meanwhile
+                    n, task = queue.pop()
+                    results[n] = _read_chunk(task)
+                for key, _ in ready:
                     proc = key.data
                     reply = _receive(proc.stdout)
                     if reply is None:

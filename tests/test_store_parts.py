@@ -228,3 +228,11 @@ def test_demo_data_for_many_orgs_is_illustrative_and_deterministic(tmp_path):
         assert rows.illustrative.all() and set(rows.org) == {org}
         firsts.append(rows.set_index(["indicator", "kind"]).value)
     assert not firsts[0].equals(firsts[1])  # each department has its own figures
+
+
+def test_a_reading_worker_that_dies_stops_the_build_with_a_message(tmp_path):
+    from sokhcn_analytics.errors import StoreError
+
+    with pytest.raises(StoreError) as info:  # a slice the worker cannot even unpack: it dies with a traceback
+        store_read._in_workers([(str(tmp_path), None)], 1)
+    assert info.value.reason == "worker_failed" and "sokhcn build" in str(info.value)
