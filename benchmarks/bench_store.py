@@ -125,20 +125,23 @@ def main() -> None:
             print(f"round {n + 1}: floor {f:.2f} s  full {full:.2f} s ({full / f:.2f}×)  nothing changed "
                   f"{same:.3f} s  one changed {one:.3f} s ({result.orgs_rewritten[0]})", flush=True)
         f, full, same, one = (statistics.median(r[i] for r in rounds) for i in range(4))
+        ratio = statistics.median(r[1] / r[0] for r in rounds)  # each round against its own floor
+        alone_floor = floor(files)
         in_process, _ = timed(lambda: build_store(raw, work / "one-process", jobs=1))
         own, worker = peak_memory(raw, work / "memory")
         workers = store_read.workers_for(len(files))
-        small = {n: few_files(raw, fingerprint_inputs(raw), n) for n in (8, 64)}
+        small = {n: few_files(raw, fingerprint_inputs(raw), n) for n in (8, 96, 400)}
 
         print(f"\nworkbooks: {len(files)} ({ORGS} orgs × {len(files) // ORGS} months); medians of {ROUNDS} rounds")
         print(f"floor (python-calamine reads every sheet, one process): {f:.2f} s")
-        print(f"full build:           {full:6.2f} s  {full / f:.2f}× the floor   target ≤ 1.0×: "
-              f"{'met' if full <= f else 'MISSED'}")
+        print(f"full build:           {full:6.2f} s  {ratio:.2f}× the floor (median of the rounds' ratios)   "
+              f"target ≤ 1.0×: {'met' if ratio <= 1 else 'MISSED'}")
         print(f"nothing changed:      {same:6.3f} s  {same / f:.3f}× the floor  target ≤ 0.5 s: "
               f"{'met' if same <= 0.5 else 'MISSED'}")
         print(f"one changed file:     {one:6.3f} s  {one / f:.3f}× the floor  target ≤ 1.5 s: "
               f"{'met' if one <= 1.5 else 'MISSED'}")
-        print(f"full build read in one process (jobs=1): {in_process:.2f} s ({in_process / f:.2f}× the floor)")
+        print(f"full build read in one process (jobs=1): {in_process:.2f} s, {in_process / alone_floor:.2f}× "
+              f"its own floor measured just before ({alone_floor:.2f} s)")
         peak = own + workers * worker  # as if the build's peak and every worker's came at the same moment
         print(f"peak RSS of a full build: {own / 2**20:.0f} MiB (build process) + {workers} × {worker / 2**20:.0f} MiB "
               f"(largest worker) = at most {peak / 2**20:.0f} MiB   target ≤ 1 GiB: {'met' if peak <= GIB else 'MISSED'}")

@@ -6,8 +6,8 @@ workbooks. A worker is ``python -m sokhcn_analytics.store_read``, fed slices of 
 list on its standard input and answering on its standard output: unlike a
 multiprocessing pool it neither re-runs the caller's main script nor copies a parent that
 may hold threads, and it ends by itself when the build is killed (its pipes close).
-Each worker turns the rows of its slice into the model's frames (pandas 3 keeps text in
-Arrow arrays, which pickle as a few buffers), so the parent only joins frames. Problems
+Each worker turns the rows of its slice into the model's frames and sends them as Arrow
+streams, so the parent only joins them. Problems
 are collected over every file, as in one process.
 
     >>> batch = read_inputs(Path("data/raw"), [{"source_file": "workbooks/2021-01_so-khcn-bac-kan.xlsx",
@@ -26,17 +26,23 @@ from pathlib import Path
 
 from .errors import InputError, Problem
 
-# Below this many files a pool costs more than it saves (benchmarks/bench_store.py measures both).
-PARALLEL_MIN_FILES = 64
+# Below this many files, workers cost more than they save: starting one (Python, pandas) takes
+# ≈ 0.5 s, reading a workbook here ≈ 3 ms (benchmarks/bench_store.py measures both).
+# SOKHCN_PARALLEL_MIN_FILES overrides it (tests use it to make small builds use workers).
+PARALLEL_MIN_FILES = 400
 CHUNK_FILES = 96
 _REPORT_NAME = re.compile(r"^(\d{4}-\d{2})_(.+)$")
 
 
 @dataclass
 class Batch:
-    """The validated rows of some inputs as model frames, and what each file gave."""
-    indicators: list = field(default_factory=list)  # frames (normalize_indicators), in input order
-    tasks: list = field(default_factory=list)  # frames (normalize_tasks)
+    """The validated rows of some inputs as model frames, and what each file gave.
+
+    A frame travels between processes as an Arrow IPC stream: its own bytes only (a pickled
+    frame can carry whole buffers it was sliced from), read back without copying.
+    """
+    indicators: list = field(default_factory=list)  # Arrow IPC streams of normalize_indicators frames, in input order
+    tasks: list = field(default_factory=list)  # of normalize_tasks frames
     files: list = field(default_factory=list)  # (source_file, rows, org or "") per file read
     problems: list = field(default_factory=list)
 
@@ -49,12 +55,26 @@ class Batch:
     def frames(self):
         """``(indicators, tasks)``: one frame each, over every file read."""
         import pandas as pd
+        import pyarrow as pa
 
         from .model import normalize_indicators, normalize_tasks
 
-        return tuple(pd.concat(full, ignore_index=True) if (full := [f for f in frames if len(f)]) else empty
-                     for frames, empty in ((self.indicators, normalize_indicators(pd.DataFrame())),
-                                           (self.tasks, normalize_tasks(pd.DataFrame()))))
+        out = []
+        for streams, empty in ((self.indicators, normalize_indicators(pd.DataFrame())),
+                               (self.tasks, normalize_tasks(pd.DataFrame()))):
+            tables = [t for t in (pa.ipc.open_stream(s).read_all() for s in streams) if t.num_rows]
+            out.append(pa.concat_tables(tables).to_pandas() if tables else empty)
+        return tuple(out)
+
+
+def _stream(frame) -> bytes:
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 def stored_name(relative: str) -> str:
@@ -65,7 +85,8 @@ def stored_name(relative: str) -> str:
 def workers_for(n_files: int, jobs: int | None = None) -> int:
     """How many processes read ``n_files``: 0 (in this process) for few files, else one per core."""
     cores = jobs or _cores()
-    return 0 if n_files < PARALLEL_MIN_FILES or cores < 2 else min(cores, n_files)
+    least = int(os.environ.get("SOKHCN_PARALLEL_MIN_FILES") or PARALLEL_MIN_FILES)
+    return 0 if n_files < least or cores < 2 else min(cores, n_files)
 
 
 def _cores() -> int:
@@ -80,7 +101,7 @@ def read_inputs(raw: Path, items: list[dict], jobs: int | None = None) -> Batch:
 
     Raises :class:`InputError` with the problems of every file when any file is invalid.
     """
-    tasks = [(str(raw), [(i["source_file"], i["kind"]) for i in chunk]) for chunk in _chunks(items, jobs)]
+    tasks = [(str(raw), [(i["source_file"], i["kind"]) for i in chunk]) for chunk in _chunks(items)]
     workers = workers_for(len(items), jobs)
     out = Batch()
     for batch in (_in_workers(tasks, workers) if workers else map(_read_chunk, tasks)):
@@ -90,10 +111,9 @@ def read_inputs(raw: Path, items: list[dict], jobs: int | None = None) -> Batch:
     return out
 
 
-def _chunks(items: list[dict], jobs: int | None) -> list[list[dict]]:
-    """Consecutive slices: small enough that workers (and this process, while it waits) share them evenly."""
-    if not workers_for(len(items), jobs):
-        return [items] if items else []
+def _chunks(items: list[dict]) -> list[list[dict]]:
+    """Consecutive slices: small enough that workers (and this process, while it waits) share them evenly,
+    and that the rows of one slice, as Python dicts until they become a frame, stay a few megabytes."""
     return [items[i:i + CHUNK_FILES] for i in range(0, len(items), CHUNK_FILES)]
 
 
@@ -194,8 +214,8 @@ def _read_chunk(task) -> Batch:
         rows += found
         tasks += found_tasks
     if not batch.problems:  # frames of a failing build would only be thrown away
-        batch.indicators.append(normalize_indicators(pd.DataFrame(rows)))
-        batch.tasks.append(normalize_tasks(pd.DataFrame(tasks)))
+        batch.indicators.append(_stream(normalize_indicators(pd.DataFrame(rows))))
+        batch.tasks.append(_stream(normalize_tasks(pd.DataFrame(tasks))))
     return batch
 
 

@@ -236,3 +236,20 @@ def test_a_reading_worker_that_dies_stops_the_build_with_a_message(tmp_path):
     with pytest.raises(StoreError) as info:  # a slice the worker cannot even unpack: it dies with a traceback
         store_read._in_workers([(str(tmp_path), None)], 1)
     assert info.value.reason == "worker_failed" and "sokhcn build" in str(info.value)
+
+
+def test_demo_data_command_takes_a_number_of_orgs(tmp_path):
+    import subprocess
+
+    from conftest import sokhcn_cmd
+
+    done = subprocess.run([*sokhcn_cmd(), "demo-data", "--orgs", "2", "--start", "2021-01", "--end", "2021-02",
+                           "--out", str(tmp_path / "d")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "4 sổ số liệu MINH HỌA của 2 đơn vị" in done.stdout
+    assert sorted(p.relative_to(tmp_path / "d").as_posix() for p in (tmp_path / "d").rglob("*.xlsx")) == [
+        "minh-hoa-01/2021-01_minh-hoa-01.xlsx", "minh-hoa-01/2021-02_minh-hoa-01.xlsx",
+        "minh-hoa-02/2021-01_minh-hoa-02.xlsx", "minh-hoa-02/2021-02_minh-hoa-02.xlsx"]
+    bad = subprocess.run([*sokhcn_cmd(), "demo-data", "--orgs", "0", "--out", str(tmp_path / "e")],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "--orgs" in bad.stderr and not (tmp_path / "e").exists()
