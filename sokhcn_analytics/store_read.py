@@ -1,21 +1,20 @@
 """Reading the store's inputs: every changed workbook and report, validated file by file.
 
-Many files are read in worker processes (at most one per core), few in this process: a
-worker has to start Python first (≈ 0.2 s), which costs more than reading a handful of
-workbooks. A worker is ``python -m sokhcn_analytics.store_read``, fed slices of the input
-list on its standard input and answering on its standard output: unlike a
-multiprocessing pool it neither re-runs the caller's main script nor copies a parent that
-may hold threads, and it ends by itself when the build is killed (its pipes close).
-Each worker turns the rows of its slice into the model's frames and sends them as Arrow
-streams, so the parent only joins them. Problems
-are collected over every file, as in one process.
+From :data:`PARALLEL_MIN_FILES` files on, they are read in worker processes (one per
+core), fewer in this process: a worker has to start Python and import pandas first
+(≈ 0.5 s), which costs more than reading a few hundred workbooks here. A worker is
+``python -m sokhcn_analytics.store_read``, fed slices of the input list on its standard
+input and answering on its standard output: unlike a multiprocessing pool it neither
+re-runs the caller's main script nor copies a parent that may hold threads, and it ends
+by itself when the build is killed (its pipes close). Each worker turns the rows of its
+slice into the model's frames and sends them as Arrow streams, so the parent only joins
+them. Problems are collected over every file, as in one process.
 
     >>> batch = read_inputs(Path("data/raw"), [{"source_file": "workbooks/2021-01_so-khcn-bac-kan.xlsx",
     ...                                         "kind": "workbook"}])       # doctest: +SKIP
 """
 from __future__ import annotations
 
-import math
 import os
 import pickle
 import re
@@ -38,8 +37,8 @@ _REPORT_NAME = re.compile(r"^(\d{4}-\d{2})_(.+)$")
 class Batch:
     """The validated rows of some inputs as model frames, and what each file gave.
 
-    A frame travels between processes as an Arrow IPC stream: its own bytes only (a pickled
-    frame can carry whole buffers it was sliced from), read back without copying.
+    A frame travels between processes as an Arrow IPC stream: compact, and read back
+    without copying.
     """
     indicators: list = field(default_factory=list)  # Arrow IPC streams of normalize_indicators frames, in input order
     tasks: list = field(default_factory=list)  # of normalize_tasks frames
@@ -191,8 +190,11 @@ def _receive(stream):
 def _serve() -> None:
     """Worker loop: a slice in, its :class:`Batch` out, until the input closes."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    while (task := _receive(stdin)) is not None:
-        _send(stdout, _read_chunk(task))
+    try:
+        while (task := _receive(stdin)) is not None:
+            _send(stdout, _read_chunk(task))
+    except (BrokenPipeError, KeyboardInterrupt):  # the build was stopped (Ctrl+C, killed): nothing to say
+        os._exit(1)
 
 
 def _read_chunk(task) -> Batch:
