@@ -20,6 +20,7 @@ import pickle
 import re
 import struct
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,12 +45,14 @@ class Batch:
     tasks: list = field(default_factory=list)  # of normalize_tasks frames
     files: list = field(default_factory=list)  # (source_file, rows, org or "") per file read
     problems: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # (category, message) a reader warned, re-issued by the caller
 
     def extend(self, other: "Batch") -> None:
         self.indicators += other.indicators
         self.tasks += other.tasks
         self.files += other.files
         self.problems += other.problems
+        self.warnings += other.warnings
 
     def frames(self):
         """``(indicators, tasks)``: one frame each, over every file read."""
@@ -105,6 +108,8 @@ def read_inputs(raw: Path, items: list[dict], jobs: int | None = None) -> Batch:
     out = Batch()
     for batch in (_in_workers(tasks, workers) if workers else map(_read_chunk, tasks)):
         out.extend(batch)
+    for category, message in out.warnings:  # here, where the caller (the command line) shows them its way
+        warnings.warn(message, category, stacklevel=2)
     if out.problems:
         raise InputError(out.problems)
     return out
@@ -207,10 +212,14 @@ def _read_chunk(task) -> Batch:
     batch, rows, tasks = Batch(), [], []
     for relative, kind in items:
         try:
-            found, found_tasks = read_source(Path(raw) / relative, kind, relative)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                found, found_tasks = read_source(Path(raw) / relative, kind, relative)
         except InputError as exc:
             batch.problems += exc.problems
             continue
+        finally:
+            batch.warnings += [(w.category, str(w.message)) for w in caught]
         org = (found or found_tasks or [{}])[0].get("org", "")
         batch.files.append((relative, len(found) + len(found_tasks), org))
         rows += found

@@ -253,3 +253,18 @@ def test_demo_data_command_takes_a_number_of_orgs(tmp_path):
     bad = subprocess.run([*sokhcn_cmd(), "demo-data", "--orgs", "0", "--out", str(tmp_path / "e")],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "--orgs" in bad.stderr and not (tmp_path / "e").exists()
+
+
+def test_a_warning_of_a_file_read_by_a_worker_reaches_the_caller(tmp_path, monkeypatch):
+    from conftest import REPO
+
+    monkeypatch.setattr(store_read, "PARALLEL_MIN_FILES", 1)
+    raw = tmp_path / "raw"
+    report = (REPO / "data" / "raw" / "reports" / "2021-01_so-khcn-bac-kan.txt").read_text(encoding="utf-8")
+    (raw / "reports").mkdir(parents=True)  # one line in Windows-1258: the file is not UTF-8
+    legacy = report.encode("utf-8") + "\nGhi chú: café".encode("cp1258")
+    (raw / "reports" / "2021-01_so-khcn-bac-kan.txt").write_bytes(legacy)
+    write_template("2021-02", raw / "workbooks" / "2021-02_so-khcn-bac-kan.xlsx", results={"inspections": 1})
+    with pytest.warns(UnicodeWarning, match="không phải UTF-8"):
+        result = build_store(raw, tmp_path / "p", jobs=2)
+    assert result.files_read == 2
