@@ -256,14 +256,12 @@ def test_demo_data_command_takes_a_number_of_orgs(tmp_path):
 
 
 def test_a_warning_of_a_file_read_by_a_worker_reaches_the_caller(tmp_path, monkeypatch):
-    from conftest import REPO
+    from test_reliability_reports import cp1258, plain_report
 
     monkeypatch.setattr(store_read, "PARALLEL_MIN_FILES", 1)
     raw = tmp_path / "raw"
-    report = (REPO / "data" / "raw" / "reports" / "2021-01_so-khcn-bac-kan.txt").read_text(encoding="utf-8")
-    (raw / "reports").mkdir(parents=True)  # one line in Windows-1258: the file is not UTF-8
-    legacy = report.encode("utf-8") + "\nGhi chú: café".encode("cp1258")
-    (raw / "reports" / "2021-01_so-khcn-bac-kan.txt").write_bytes(legacy)
+    (raw / "reports").mkdir(parents=True)
+    (raw / "reports" / "2021-01_so-khcn-bac-kan.txt").write_bytes(cp1258(plain_report()))  # not UTF-8
     write_template("2021-02", raw / "workbooks" / "2021-02_so-khcn-bac-kan.xlsx", results={"inspections": 1})
     with pytest.warns(UnicodeWarning, match="không phải UTF-8"):
         result = build_store(raw, tmp_path / "p", jobs=2)
