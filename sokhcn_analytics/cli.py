@@ -23,6 +23,16 @@ def _period(text: str) -> str:
     return text
 
 
+def _org_count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 999:
+        raise argparse.ArgumentTypeError(f"số đơn vị phải là số nguyên từ 1 đến 999, nhận được '{text}'")
+    return n
+
+
 def _safe_path(text: str) -> str:
     """An output path without '..' parts, so a typo or a crafted value cannot escape the project."""
     if ".." in Path(text).parts or "\x00" in text:
@@ -59,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", type=_period, default="2019-01")
     p.add_argument("--end", type=_period, default="2021-12")
     p.add_argument("--seed", type=int, default=2021)
+    p.add_argument("--orgs", type=_org_count, default=1, help="số đơn vị minh họa (mặc định 1: minh-hoa; "
+                   "N > 1: minh-hoa-01 … minh-hoa-NN, mỗi đơn vị một thư mục con)")
     p.set_defaults(func=cmd_demo_data)
 
     p = sub.add_parser("extract", help="trích số liệu từ báo cáo (.txt .md .docx .pdf)")
@@ -160,8 +172,9 @@ def cmd_demo_data(args) -> int:
     from .paths import raw_dir
 
     out = Path(args.out) if args.out else raw_dir() / "illustrative"
-    files = make_demo_data(out, args.start, args.end, args.seed)
-    print(f"Đã tạo {len(files)} sổ số liệu MINH HỌA trong {out}")
+    files = make_demo_data(out, args.start, args.end, args.seed, orgs=args.orgs)
+    orgs = f" của {args.orgs} đơn vị" if args.orgs > 1 else ""
+    print(f"Đã tạo {len(files)} sổ số liệu MINH HỌA{orgs} trong {out}")
     return 0
 
 

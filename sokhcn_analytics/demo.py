@@ -8,6 +8,11 @@ org (:data:`~sokhcn_analytics.model.ILLUSTRATIVE_ORG`) and folder, so it can nev
 mistaken for, or added to, the department's real figures.
 
     sokhcn demo-data --out data/raw/illustrative --start 2019-01 --end 2021-12 --seed 2021
+
+``--orgs N`` (N > 1) makes N illustrative departments, ``minh-hoa-01`` … ``minh-hoa-NN``, each
+in its own sub-folder and with its own scale, for a national roll-up of the store (34
+departments × 10 years is what ``benchmarks/bench_store.py`` builds). Every one of them is
+``illustrative=True``; the same arguments always give the same files.
 """
 from __future__ import annotations
 
@@ -42,31 +47,57 @@ TOPICS = ["cây dược liệu", "nấm Linh chi", "quýt Bắc Kạn", "hồng 
           "gạo nếp đặc sản", "bưởi Diễn", "cá bản địa", "vi sinh vật hữu ích", "thông tin nông nghiệp", "GIS"]
 
 
-def make_demo_data(out, start: str = "2019-01", end: str = "2021-12", seed: int = 2021) -> list[Path]:
+def make_demo_data(out, start: str = "2019-01", end: str = "2021-12", seed: int = 2021, orgs: int = 1) -> list[Path]:
     """Write one illustrative workbook per month from ``start`` to ``end`` into ``out``.
 
-    The same arguments always give the same figures.
+    With ``orgs`` > 1, one sub-folder per illustrative org (:func:`demo_orgs`), each org
+    with its own seed and scale. The same arguments always give the same figures.
     """
+    if orgs < 1:
+        raise ValueError(f"số đơn vị minh họa phải ít nhất là 1, nhận được {orgs}")
+    if orgs == 1:
+        return _make_org(Path(out), ILLUSTRATIVE_ORG, start, end, seed)
+    written = []
+    for i, org in enumerate(demo_orgs(orgs)):
+        written += _make_org(Path(out) / org, org, start, end, seed * 1000 + i + 1, _org_scale(seed, i))
+    return written
+
+
+def demo_orgs(n: int) -> list[str]:
+    """The names of ``n`` illustrative orgs: ``["minh-hoa"]`` for one, else ``minh-hoa-01`` … ``minh-hoa-NN``."""
+    if n == 1:
+        return [ILLUSTRATIVE_ORG]
+    width = max(2, len(str(n)))
+    return [f"{ILLUSTRATIVE_ORG}-{i:0{width}d}" for i in range(1, n + 1)]
+
+
+def _org_scale(seed: int, i: int) -> float:
+    """A department's size relative to the one the figures are modelled on (0.5–2×)."""
+    return round(random.Random(f"{seed}-scale-{i}").uniform(0.5, 2.0), 2)
+
+
+def _make_org(out: Path, org: str, start: str, end: str, seed: int, scale: float = 1.0) -> list[Path]:
     from .workbook import write_template
 
     rng = random.Random(seed)
     tasks = _TaskRegister(random.Random(seed + 1), parse_period(start)[0])
     written, period = [], start
     while parse_period(period) <= parse_period(end):
-        results = _month_results(rng, period, tasks)
-        plans = {code: _flow(random.Random(f"{seed}-{code}-{next_period(period)}"), code, next_period(period))
+        results = _month_results(rng, period, tasks, scale)
+        plans = {code: _flow(random.Random(f"{seed}-{code}-{next_period(period)}"), code, next_period(period), scale)
                  for code in PLANNED}
-        targets = _annual_targets(period) if period.endswith("-01") else None
-        path = Path(out) / f"{period}_{ILLUSTRATIVE_ORG}.xlsx"
-        written.append(write_template(period, path, org=ILLUSTRATIVE_ORG, results=results, plans=plans,
+        targets = _annual_targets(period, scale) if period.endswith("-01") else None
+        path = out / f"{period}_{org}.xlsx"
+        written.append(write_template(period, path, org=org, results=results, plans=plans,
                                       targets=targets, tasks=tasks.snapshot(), reviewed=True, illustrative=True,
                                       notes={c: "Số liệu minh họa (tự tạo)" for c in results}))
         period = next_period(period)
     return written
 
 
-def _flow(rng: random.Random, code: str, period: str) -> float:
+def _flow(rng: random.Random, code: str, period: str, scale: float = 1.0) -> float:
     level, amplitude, peak, noise = FLOWS[code]
+    level *= scale
     year, month = parse_period(period)
     season = 1 + amplitude * math.cos(2 * math.pi * (month - peak) / 12)
     trend = (1 + GROWTH) ** (year - 2021)
@@ -75,18 +106,18 @@ def _flow(rng: random.Random, code: str, period: str) -> float:
     return float(max(0, round(value / 10) * 10 if level >= 100 else round(value)))
 
 
-def _month_results(rng: random.Random, period: str, tasks: "_TaskRegister") -> dict:
-    results = {code: _flow(rng, code, period) for code in FLOWS}
+def _month_results(rng: random.Random, period: str, tasks: "_TaskRegister", scale: float = 1.0) -> dict:
+    results = {code: _flow(rng, code, period, scale) for code in FLOWS}
     tasks.advance(period)
     results.update(tasks.counts(period))
     return results
 
 
-def _annual_targets(period: str) -> dict:
+def _annual_targets(period: str, scale: float = 1.0) -> dict:
     months = [shift_period(period, i) for i in range(12)]
     targets = {}
     for code in FLOWS:
-        expected = sum(_flow(random.Random(0), code, p) for p in months)
+        expected = sum(_flow(random.Random(0), code, p, scale) for p in months)
         targets[code] = float(round(expected * 1.05, -1 if expected >= 100 else 0))
     return targets
 

@@ -29,18 +29,24 @@ CHUNK = 1 << 20
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-_CELL = re.compile(rb"<c[ >/]")
+_CELL_STARTS = (b"<c ", b"<c>", b"<c/")  # a cell element; counted with bytes.count, far faster than a regex
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z0-9:]+)"')
 # any length: a reference longer than Excel allows (B999999999999) must be caught here, not left to the reader
 _CELL_REF = re.compile(rb'<(?:c r="([A-Z]+)|row r=")([0-9]+)"')
+_ROW_NUMBER = re.compile(rb'<(?:c r="[A-Z]+|row r=")([0-9]+)"')
+_COLUMN_LETTERS = re.compile(rb'<c r="([A-Z]+)[0-9]+"')
 MAX_AREA = 2_000_000  # rows × columns up to the farthest cell: the reader allocates all of it
 _FORMULA_NO_VALUE = re.compile(
     rb'<c r="([A-Z]+[0-9]+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?!<v>[^<])(?!<v [^>]*>[^<])')
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
-def check_workbook_file(path: Path) -> None:
-    """Raise :class:`InputError` unless ``path`` looks like a safe, undamaged Excel workbook."""
+def check_workbook_file(path: Path) -> dict[str, bytes]:
+    """Raise :class:`InputError` unless ``path`` looks like a safe, undamaged Excel workbook.
+
+    Returns the XML of its sheets by sheet name (inflated for the checks anyway), for
+    :func:`check_sheets`.
+    """
     path = Path(path)
     file = str(path)
     if not path.exists():
@@ -53,7 +59,7 @@ def check_workbook_file(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             _check_sizes(file, infos)
-            _scan_parts(file, zf, infos)
+            return _scan_parts(file, zf, infos)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, OSError, EOFError,
             ValueError) as exc:
         raise InputError(Problem("corrupt_file", f"file Excel bị hỏng ({exc}); lấy lại bản gốc hoặc mở bằng Excel "
@@ -93,14 +99,15 @@ def _bomb(file: str, total: int, packed: int) -> Problem:
                    "quá lớn cho một sổ số liệu tháng, file bị từ chối", file)
 
 
-def _scan_parts(file: str, zf: zipfile.ZipFile, infos) -> None:
+def _scan_parts(file: str, zf: zipfile.ZipFile, infos) -> dict[str, bytes]:
     """Inflate every part once, chunk by chunk: checksums, real sizes, DOCTYPE, cell counts."""
     sheets = {part: name for name, part in _sheet_parts(zf).items()}
     packed = sum(i.compress_size for i in infos) or 1
-    inflated = 0
+    inflated, xml = 0, {}
     with open(file, "rb") as fh:
         for info in infos:
             tail, cells, dimension, crc, size, far = b"", 0, b"", 0, 0, (0, 0, "", 0)
+            kept = [] if info.filename in sheets else None
             for chunk in _inflate(fh, info):
                 size += len(chunk)
                 inflated += len(chunk)
@@ -114,21 +121,31 @@ def _scan_parts(file: str, zf: zipfile.ZipFile, infos) -> None:
                     raise InputError(_bomb(file, inflated, packed))
                 crc = zlib.crc32(chunk, crc)
                 window = tail + chunk
-                if _DOCTYPE.search(window):
+                if b"<!" in window and _DOCTYPE.search(window):
                     raise InputError(Problem("xml_entities", f"phần '{info.filename}' chứa khai báo DOCTYPE/"
                                              "ENTITY (có thể là tấn công XML); file bị từ chối", file))
                 if info.filename in sheets:
-                    if not dimension and (m := _DIMENSION.search(window)):
-                        dimension = m.group(1)
-                    cells += len(_CELL.findall(chunk)) + len(_CELL.findall(tail[-2:] + chunk[:2]))
-                    if cells > MAX_CELLS:
-                        raise InputError(_too_large(file, sheets[info.filename], dimension))
-                    far = _farthest(window, far)
+                    if info.file_size >= MAX_CELLS * len(b"<c/>"):  # a smaller part cannot hold that many cells
+                        if not dimension and (m := _DIMENSION.search(window)):
+                            dimension = m.group(1)
+                        cells += _count_cells(chunk) + _count_cells(tail[-2:] + chunk[:2])
+                        if cells > MAX_CELLS:
+                            raise InputError(_too_large(file, sheets[info.filename], dimension))
+                    whole = not tail and size == info.file_size  # the part in one chunk: bounds are enough
+                    far = _farthest_bound(window, far) if whole else _farthest(window, far)
+                    kept.append(chunk)
                 tail = chunk[-32:]
             if far[0] * far[1] > MAX_AREA:
                 raise InputError(_too_far(file, sheets[info.filename], far[2] or f"A{far[0]}"))
             if size != info.file_size or crc != info.CRC:
                 raise zipfile.BadZipFile(f"phần '{info.filename}' bị hỏng (sai kích thước hoặc CRC)")
+            if kept is not None:
+                xml[sheets[info.filename]] = b"".join(kept)
+    return xml
+
+
+def _count_cells(data: bytes) -> int:
+    return sum(data.count(start) for start in _CELL_STARTS)
 
 
 def _inflate(fh, info: zipfile.ZipInfo):
@@ -172,7 +189,50 @@ def _inflate(fh, info: zipfile.ZipInfo):
 
 
 def _farthest(data: bytes, far: tuple) -> tuple:
-    """``(max row, max column, the cell spanning the largest area, that area)`` over ``data`` and ``far``."""
+    """``(max row, max column, the cell spanning the largest area, that area)`` over ``data`` and ``far``.
+
+    The maxima come from the distinct row numbers and column letters (a sheet repeats them
+    thousands of times); the cell itself is looked for only once they pass the limit,
+    which is when an error names it.
+    """
+    max_row, max_col, ref, area = far
+    rows, columns = set(_ROW_NUMBER.findall(data)), set(_COLUMN_LETTERS.findall(data))
+    max_row = max(max_row, max(map(int, rows), default=0))
+    max_col = max(max_col, max(map(_column_number, columns), default=0))
+    if max_row * max_col <= MAX_AREA:
+        return max_row, max_col, ref, area
+    return _farthest_cell(data, (max_row, max_col, ref, area))
+
+
+_LONGER_ROW = [re.compile(rb'<(?:c r="[A-Z]{1,3}|row r=")[0-9]{%d,}"' % (d + 1)) for d in range(10)]
+_LONGER_COLUMN = [re.compile(rb'<c r="[A-Z]{%d,}[0-9]' % (n + 1)) for n in range(4)]
+_LAST_COLUMN = {1: 26, 2: 702, 3: 18278}  # Z, ZZ, ZZZ
+
+
+def _farthest_bound(data: bytes, far: tuple) -> tuple:
+    """:func:`_farthest` of a whole sheet, or bounds on it when they are below the limit.
+
+    A sheet whose row numbers have at most 3 digits and whose columns one letter spans at
+    most 999 × 26 cells: two regex searches that find nothing say so, without looking at
+    each of its cells.
+    """
+    digits = next((d for d in range(3, 10) if not _LONGER_ROW[d].search(data)), 10)
+    letters = next((n for n in range(1, 3) if not _LONGER_COLUMN[n].search(data)), 3)
+    rows, columns = 10 ** digits - 1, _LAST_COLUMN[letters]
+    if far[0] or far[1] or rows * columns > MAX_AREA:
+        return _farthest(data, far)
+    return rows, columns, "", 0
+
+
+def _column_number(letters: bytes) -> int:
+    col = 0
+    for ch in letters:
+        col = col * 26 + ch - 64
+    return col
+
+
+def _farthest_cell(data: bytes, far: tuple) -> tuple:
+    """:func:`_farthest` cell by cell, which also finds the cell of the largest area."""
     max_row, max_col, ref, area = far
     for letters, digits in _CELL_REF.findall(data):
         row, col = (int(digits) if len(digits) <= 9 else 10 ** 10), 0  # long digit strings: past any sheet
@@ -195,26 +255,35 @@ def _too_large(file: str, sheet: str, dimension: bytes) -> Problem:
                    "dòng thừa rồi lưu lại", file, sheet, dimension.decode())
 
 
-def check_sheets(path: Path, sheet_names: list[str]) -> None:
-    """Refuse formula cells without a saved value and merged cells in the sheets the loader reads."""
+def check_sheets(path: Path, sheet_names: list[str], xml: dict[str, bytes] | None = None) -> None:
+    """Refuse formula cells without a saved value and merged cells in the sheets the loader reads.
+
+    ``xml`` is what :func:`check_workbook_file` returned (the file is not opened again).
+    """
     path = Path(path)
     problems = []
-    with zipfile.ZipFile(path) as zf:
-        targets = _sheet_parts(zf)
-        names = set(zf.namelist())
-        for name in sheet_names:
-            part = targets.get(name)
-            if part is None or part not in names:
-                continue
-            data = zf.read(part)
+    sheets = xml if xml is not None else dict(_sheet_xml(path))
+    for name in sheet_names:
+        if (data := sheets.get(name)) is None:
+            continue
+        if b"<f" in data:  # the regexes only where there is something to find: most sheets have no formula
             problems += [Problem("formula_without_value", "ô có công thức nhưng chưa có giá trị đã tính; mở file "
                                  "bằng Excel hoặc LibreOffice rồi lưu lại (hoặc nhập số thay cho công thức)",
                                  str(path), name, m.group(1).decode()) for m in _FORMULA_NO_VALUE.finditer(data)]
+        if b"<mergeCell " in data:
             problems += [Problem("merged_cells", "vùng ô bị gộp (merge): chỉ giữ được số ở ô đầu, số ở các ô còn "
                                  "lại sẽ mất; bỏ gộp ô (Unmerge) và nhập đủ từng ô", str(path), name,
                                  m.group(1).decode()) for m in _MERGE.finditer(data)]
     if problems:
         raise InputError(problems)
+
+
+def _sheet_xml(path: Path):
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        for name, part in _sheet_parts(zf).items():
+            if part in names:
+                yield name, zf.read(part)
 
 
 check_formulas = check_sheets  # the name the loader used first

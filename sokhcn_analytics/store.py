@@ -1,43 +1,44 @@
 """The processed store under ``data/processed/``: built from ``data/raw/``, read by everyone.
 
-Files:
+What it holds, per org (see :mod:`~sokhcn_analytics.store_parts` for the files):
 
-* ``indicators.parquet`` – one row per (org, period, indicator, kind), sources resolved;
-* ``tasks.parquet`` – the task register, one row per (org, period, task);
-* ``sources.parquet`` – every row of every source before resolution (for ``--diff`` and
-  for rebuilding only the files that changed);
-* ``manifest.json`` – each input's sha256 and row count, each output's sha256, and the
-  periods with results per org (read without pandas by ``sokhcn report``).
+* indicators – one row per (org, period, indicator, kind), sources resolved;
+* tasks – the task register, one row per (org, period, task);
+* sources – every row of every source before resolution (for ``--diff`` and for rebuilding
+  only what changed);
+* ``manifest.json`` – each input's sha256, row count and org, the parts, and the periods
+  with results per org (read without pandas by ``sokhcn report``).
 
-A build writes the new files into ``.staging/``, marks them complete with a ``COMMIT``
-file, then moves them into place. A build killed at any point leaves either the old store
-or a complete staging that the next reader or build rolls forward, so readers never see
-half a store. One build at a time: a second one waits for the lock, then gives up with a
-clear message.
+A build reads only the inputs whose checksum changed (in worker processes when there are
+many), validates each file on its own, and rewrites the parts of only the orgs those
+files belong to (resolution, conflicts and duplicate tasks are all within one org). The
+commit is atomic: a build killed at any point leaves the old store or the new one, and
+readers see one complete store. One build at a time: a second one waits for the lock,
+then gives up with a clear message.
 """
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import re
-import shutil
-import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from . import paths
 from .errors import InputError, Problem, StoreError
+from .store_parts import (FORMAT, KINDS, LOCK, MANIFEST, PARTS, STAGING, StoreLock, commit, read_kind, read_manifest,
+                          recover, recover_locked, start_staging, write_parts)
+from .store_read import read_inputs, stored_name
 
-OUTPUTS = ("indicators.parquet", "tasks.parquet", "sources.parquet")
-MANIFEST = "manifest.json"
-STAGING = ".staging"
-LOCK = ".lock"
+__all__ = ["BuildResult", "build_store", "load_indicators", "load_tasks", "load_sources", "load_manifest",
+           "result_periods", "result_periods_of", "resolve", "diff_sources", "fingerprint_inputs", "recover",
+           "StoreLock", "LOCK", "MANIFEST", "PARTS", "STAGING"]
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 REPORT_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 KEY = ["org", "period", "indicator", "kind", "span"]  # span: a quarter's figure sits beside its last month's
-_REPORT_NAME = re.compile(r"^(\d{4}-\d{2})_(.+)$")
+WRITE_THREADS = 4
+NO_CHANGE = "Không có thay đổi: kho dữ liệu đã khớp với dữ liệu gốc, không cần build lại."
 
 
 @dataclass
@@ -47,37 +48,44 @@ class BuildResult:
     inputs: list = field(default_factory=list)
     indicator_rows: int = 0
     task_rows: int = 0
-    diff: object = None  # DataFrame of workbook vs report differences
+    processed: Path | None = None
+    files_read: int = 0
+    orgs_rewritten: list = field(default_factory=list)
+    _diff: object = field(default=None, repr=False)
+
+    @property
+    def diff(self):
+        """Workbook (reviewed) vs report (extracted) values over the whole store, worked out when first asked."""
+        if self._diff is None and self.processed is not None:
+            self._diff = diff_sources(load_sources(self.processed))
+        return self._diff
 
 
 # ---------------------------------------------------------------- reading
 
 def load_indicators(processed_dir=None):
-    """The stored indicators: one row per (org, period, indicator, kind).
+    """The stored indicators: one row per (org, period, indicator, kind), sorted by org, period, kind, indicator.
 
     >>> df = load_indicators()                         # doctest: +SKIP
     >>> df[df.indicator == "mushroom_spawn_kg"].head()  # doctest: +SKIP
     """
-    return _read(processed_dir, "indicators.parquet")
+    return _read(processed_dir, "indicators")
 
 
 def load_tasks(processed_dir=None):
-    """The stored task register, one row per (org, period, task)."""
-    return _read(processed_dir, "tasks.parquet")
+    """The stored task register, one row per (org, period, task), in the order of the input files."""
+    return _read(processed_dir, "tasks")
 
 
 def load_sources(processed_dir=None):
-    """Every row of every source before workbook-over-report resolution."""
-    return _read(processed_dir, "sources.parquet")
+    """Every row of every source before workbook-over-report resolution, in the order of the input files."""
+    return _read(processed_dir, "sources")
 
 
 def load_manifest(processed_dir=None) -> dict:
     target = Path(processed_dir) if processed_dir else paths.processed_dir()
-    _recover_locked(target)
-    try:
-        return json.loads((target / MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
+    recover_locked(target)
+    return read_manifest(target)
 
 
 def result_periods(processed_dir=None) -> dict[str, list[str]]:
@@ -99,25 +107,25 @@ def result_periods_of(df) -> dict[str, list[str]]:
             for org, g in r.groupby(r["org"].astype(str), sort=True)}
 
 
-def _read(processed_dir, name):
-    import pandas as pd
-
+def _read(processed_dir, kind):
     target = Path(processed_dir) if processed_dir else paths.processed_dir()
-    _recover_locked(target)
-    file = target / name
-    if not file.exists():
-        raise StoreError(f"chưa có kho dữ liệu ở {target} (thiếu {name}); chạy 'sokhcn build' trước",
+    frame = read_kind(target, kind)
+    if frame is None:
+        raise StoreError(f"chưa có kho dữ liệu ở {target} (thiếu {MANIFEST}); chạy 'sokhcn build' trước",
                          reason="store_missing")
-    return pd.read_parquet(file)
+    return frame
 
 
 # ---------------------------------------------------------------- building
 
-def build_store(raw=None, processed=None, force: bool = False, lock_timeout: float | None = None) -> BuildResult:
+def build_store(raw=None, processed=None, force: bool = False, lock_timeout: float | None = None,
+                jobs: int | None = None) -> BuildResult:
     """Ingest every workbook and report under ``raw`` into the store at ``processed``.
 
-    Nothing is written when no input changed (``force`` rebuilds anyway). Any invalid
-    input raises :class:`InputError` listing every problem, and the store stays as it was.
+    Nothing is written when no input changed (``force`` re-reads everything anyway). Any
+    invalid input raises :class:`InputError` listing every problem, and the store stays as
+    it was. ``jobs`` caps the reading processes (default: the cores; few files are read in
+    this process).
     """
     raw = Path(raw) if raw else paths.raw_dir()
     processed = Path(processed) if processed else paths.processed_dir()
@@ -127,21 +135,18 @@ def build_store(raw=None, processed=None, force: bool = False, lock_timeout: flo
     with StoreLock(processed, lock_timeout):
         recover(processed)
         inputs = fingerprint_inputs(raw)
-        old = _manifest(processed)
+        old = read_manifest(processed)
         if not force and _unchanged(old, inputs, processed):
-            return BuildResult(False, "Không có thay đổi: kho dữ liệu đã khớp với dữ liệu gốc, không cần build lại.",
-                               inputs)
-        sources, tasks = _load_sources(raw, inputs, processed, old)
-        indicators, diff = resolve(sources)
-        try:
-            _commit(processed, indicators, tasks, sources, inputs)
-        except OSError as exc:  # disk full, no permission: the store in place was not touched
-            if not (processed / STAGING / "COMMIT").exists():
-                shutil.rmtree(processed / STAGING, ignore_errors=True)
-            raise StoreError(f"không ghi được kho dữ liệu vào {processed} ({exc}); kiểm tra dung lượng đĩa và quyền "
-                             "ghi rồi chạy lại 'sokhcn build'", reason="store_write_failed") from None
-    return BuildResult(True, f"Đã build kho dữ liệu: {len(indicators)} dòng chỉ tiêu, {len(tasks)} dòng nhiệm vụ "
-                       f"từ {len(inputs)} file.", inputs, len(indicators), len(tasks), diff)
+            return BuildResult(False, NO_CHANGE, inputs, *_totals(old), processed=processed)
+        kept = {} if force or not _reusable(old, processed) else old
+        to_read, dropped = _changes(kept, inputs)
+        fresh = read_inputs(raw, to_read, jobs)
+        manifest, frames = _rebuild(processed, kept, inputs, fresh, dropped)
+        _write(processed, manifest, frames)
+    totals = _totals(manifest)
+    return BuildResult(True, f"Đã build kho dữ liệu: {totals[0]} dòng chỉ tiêu, {totals[1]} dòng nhiệm vụ "
+                       f"từ {len(inputs)} file (đọc {len(to_read)} file, ghi lại dữ liệu của {len(frames)} đơn vị).",
+                       inputs, *totals, processed=processed, files_read=len(to_read), orgs_rewritten=sorted(frames))
 
 
 def fingerprint_inputs(raw: Path) -> list[dict]:
@@ -182,110 +187,144 @@ def _code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def _manifest(processed: Path) -> dict:
-    try:
-        return json.loads((processed / MANIFEST).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}
-
-
 def _unchanged(old: dict, inputs: list[dict], processed: Path) -> bool:
-    return (old.get("inputs") == [{k: i[k] for k in ("source_file", "kind", "sha256")} for i in inputs]
-            and old.get("code") == _code_fingerprint()
-            and all((processed / name).exists() for name in OUTPUTS))
+    return (old.get("inputs") == _listed(inputs) and _reusable(old, processed))
 
 
-def _load_sources(raw: Path, inputs: list[dict], processed: Path, old: dict):
-    """Read every input; reuse the stored rows of files whose checksum did not change."""
+def _reusable(old: dict, processed: Path) -> bool:
+    """A manifest of this format and code whose parts are all there: its rows can be kept."""
+    parts = old.get("parts")
+    return (old.get("format") == FORMAT and old.get("code") == _code_fingerprint() and isinstance(parts, dict)
+            and all((processed / entry[kind]["file"]).is_file() for entry in parts.values() for kind in KINDS))
+
+
+def _listed(inputs: list[dict]) -> list[dict]:
+    return [{k: i[k] for k in ("source_file", "kind", "sha256")} for i in inputs]
+
+
+def _totals(manifest: dict) -> tuple[int, int]:
+    parts = manifest.get("parts", {}).values()
+    return sum(p["indicators"]["rows"] for p in parts), sum(p["tasks"]["rows"] for p in parts)
+
+
+def _changes(kept: dict, inputs: list[dict]) -> tuple[list[dict], set[str]]:
+    """The inputs to read (new or changed), and the files whose stored rows go (changed or removed)."""
+    before = {i["source_file"]: i["sha256"] for i in kept.get("inputs", [])}
+    to_read = [i for i in inputs if before.get(i["source_file"]) != i["sha256"]]
+    now = {i["source_file"] for i in inputs}
+    dropped = {f for f in before if f not in now} | {i["source_file"] for i in to_read if i["source_file"] in before}
+    return to_read, dropped
+
+
+def _rebuild(processed: Path, kept: dict, inputs: list[dict], fresh, dropped: set[str]):
+    """The new manifest and, for every org an input change touches, its three frames.
+
+    The rows of such an org are its stored rows minus those of dropped files, plus the rows
+    just read, in input order; the tasks are checked and the sources resolved on those
+    rows only (everything that can conflict shares an org).
+    """
     import pandas as pd
 
     from .model import normalize_indicators, normalize_tasks
 
-    cached = _cached_rows(processed, old)
-    rows, task_rows, problems = [], [], []
-    for item in inputs:
-        try:
-            found, tasks = cached.get((item["source_file"], item["sha256"])) or _read_source(
-                raw / item["source_file"], item["kind"], item["source_file"])
-        except InputError as exc:
-            problems += exc.problems
-            continue
-        item["rows"] = len(found) + len(tasks)
-        rows += found
-        task_rows += tasks
-    if problems:
-        raise InputError(problems)
-    sources = normalize_indicators(pd.DataFrame(rows))
-    tasks = normalize_tasks(pd.DataFrame(task_rows))
+    org_of = {f: org for f, org in kept.get("org_of", {}).items() if f not in dropped}
+    rows = {f: n for f, n in kept.get("rows", {}).items() if f not in dropped}
+    for source_file, n, org in fresh.files:
+        org_of[source_file], rows[source_file] = org, n
+    affected = {kept.get("org_of", {}).get(f) for f in dropped} | {org for _, _, org in fresh.files}
+    affected = sorted(o for o in affected if o)
+    old_sources, old_tasks = _kept_rows(processed, kept, affected, {stored_name(f) for f in dropped})
+    sources, tasks = fresh.frames()
+    if len(old_sources) or len(old_tasks):
+        order = {stored_name(i["source_file"]): n for n, i in enumerate(inputs)}
+        sources = _in_order(_concat(old_sources, sources), order)
+        tasks = _in_order(_concat(old_tasks, tasks), order)
     _check_tasks(tasks)
-    return sources, tasks
+    resolved = _resolved(sources)
+    split = {kind: _by_org(frame) for kind, frame in (("sources", sources), ("tasks", tasks), ("indicators", resolved))}
+    empty = {"indicators": normalize_indicators(pd.DataFrame()), "tasks": normalize_tasks(pd.DataFrame())}
+    empty["sources"] = empty["indicators"]
+    frames = {org: {kind: split[kind].get(org, empty[kind]) for kind in KINDS} for org in affected
+              if any(org in split[kind] for kind in KINDS)}
+    periods = {o: p for o, p in kept.get("result_periods", {}).items() if o not in affected}
+    periods.update(result_periods_of(resolved))
+    manifest = {
+        "format": FORMAT,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "code": _code_fingerprint(),
+        "inputs": _listed(inputs),
+        "rows": {i["source_file"]: rows.get(i["source_file"], 0) for i in inputs},
+        "org_of": {i["source_file"]: org_of.get(i["source_file"], "") for i in inputs},
+        "parts": {o: p for o, p in kept.get("parts", {}).items() if o not in affected},
+        "result_periods": dict(sorted(periods.items())),
+    }
+    for item in inputs:
+        item["rows"] = manifest["rows"][item["source_file"]]
+    return manifest, frames
 
 
-def _cached_rows(processed: Path, old: dict) -> dict:
-    """Rows of the previous build (as dicts) by source file and checksum."""
-    if old.get("code") != _code_fingerprint() or not (processed / "sources.parquet").exists():
-        return {}
-    try:
-        import pandas as pd
+def _kept_rows(processed: Path, kept: dict, orgs: list[str], dropped: set[str]):
+    """The stored source and task rows of ``orgs``, without those of ``dropped`` files."""
+    import pandas as pd
 
-        sources = pd.read_parquet(processed / "sources.parquet")
-        tasks = pd.read_parquet(processed / "tasks.parquet")
-    except Exception:  # a damaged cache only costs a full rebuild
-        return {}
-    by_source = {name: group.to_dict("records") for name, group in sources.groupby("source_file")}
-    tasks_by_source = {name: group.to_dict("records") for name, group in tasks.groupby("source_file")}
-    out = {}
-    for item in old.get("inputs", []):
-        key = _stored_name(item["source_file"])
-        out[(item["source_file"], item["sha256"])] = (by_source.get(key, []), tasks_by_source.get(key, []))
+    out = []
+    for kind in ("sources", "tasks"):
+        frames = []
+        for org in orgs:
+            entry = kept.get("parts", {}).get(org)
+            if entry and entry[kind]["rows"]:
+                frame = pd.read_parquet(processed / entry[kind]["file"])
+                frames.append(frame[~frame["source_file"].isin(dropped)])
+        out.append(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
     return out
 
 
-def _stored_name(relative: str) -> str:
-    return f"data/raw/{relative}"
+def _concat(*frames):
+    """The frames one after the other (empty ones left out: they carry no dtypes worth keeping)."""
+    import pandas as pd
+
+    full = [f for f in frames if len(f)]
+    return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0] if full else frames[-1]
 
 
-def _read_source(file: Path, kind: str, relative: str | None = None) -> tuple[list[dict], list[dict]]:
-    from .workbook import read_workbook_rows
-
-    if kind == "workbook":
-        rows, tasks = read_workbook_rows(file)
-    else:
-        rows, tasks = _read_report(file).to_dict("records"), []
-    # named relative to the raw folder given, as the cache looks rows up by that name (a raw folder
-    # not called "raw" otherwise lost every unchanged file's rows on the next build)
-    name = _stored_name(relative or _relative_to_raw(file))
-    for row in (*rows, *tasks):
-        row["source_file"] = name
-    return rows, tasks
+def _in_order(frame, order: dict):
+    """Rows in input order (stable: rows of one file keep their order)."""
+    if not len(frame):
+        return frame
+    return frame.take(frame["source_file"].map(order).to_numpy().argsort(kind="stable")).reset_index(drop=True)
 
 
-def _relative_to_raw(file: Path) -> str:
-    parts = file.resolve().parts
-    if "raw" in parts:
-        i = len(parts) - 1 - parts[::-1].index("raw")
-        return "/".join(parts[i + 1:])
-    return file.name
+def _by_org(frame) -> dict:
+    """``{org: its rows}``, each in the frame's order (sorted once, then sliced: slices cost nothing)."""
+    import numpy as np
+
+    if not len(frame):
+        return {}
+    codes, orgs = frame["org"].factorize()  # numbered by first appearance: grouped rows never go down
+    if (np.diff(codes) < 0).any():
+        order = codes.argsort(kind="stable")
+        frame, codes = frame.take(order).reset_index(drop=True), codes[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(codes)) + 1, len(codes)]
+    return {orgs[codes[a]]: frame.iloc[a:b].reset_index(drop=True) for a, b in zip(starts[:-1], starts[1:])}
 
 
-def _read_report(file: Path):
-    """Extract a narrative report into store rows (unreviewed, source_ref = the quote)."""
-    from .model import REAL_ORG, normalize_indicators
+def _write(processed: Path, manifest: dict, frames: dict) -> None:
+    """Write the changed orgs' parts and commit; a failed write leaves the store in place untouched."""
+    import shutil
 
     try:
-        from . import extract
-    except ImportError:  # extraction not installed in this build
-        import pandas as pd
-
-        return normalize_indicators(pd.DataFrame())
-    m = _REPORT_NAME.match(file.stem)
-    org = m.group(2) if m else REAL_ORG
-    report = extract.read_report(file)
-    if m and report.period != m.group(1):  # a report copied under next month's name
-        raise InputError(Problem("period_mismatch", f"kỳ báo cáo trong tiêu đề là {report.period} nhưng tên file ghi "
-                                 f"{m.group(1)}; sửa một trong hai cho khớp", str(file), cell=report.title_line()))
-    frame = extract.extract_indicators(report)
-    return normalize_indicators(extract.to_store_rows(frame, source_file=str(file), org=org))
+        staging = start_staging(processed)
+        # threads: Parquet encoding and fsync release the GIL, and a disk takes many fsyncs at once better
+        with ThreadPoolExecutor(WRITE_THREADS) as pool:
+            entries = pool.map(lambda org: write_parts(staging, org, frames[org]), list(frames))
+            manifest["parts"].update(zip(list(frames), entries))
+        manifest["parts"] = dict(sorted(manifest["parts"].items()))
+        commit(processed, manifest)
+    except OSError as exc:  # disk full, no permission: the store in place was not touched
+        if not (processed / STAGING / "COMMIT").exists():
+            shutil.rmtree(processed / STAGING, ignore_errors=True)
+        raise StoreError(f"không ghi được kho dữ liệu vào {processed} ({exc}); kiểm tra dung lượng đĩa và quyền "
+                         "ghi rồi chạy lại 'sokhcn build'", reason="store_write_failed") from None
 
 
 def _check_tasks(tasks) -> None:
@@ -303,8 +342,11 @@ def resolve(sources):
     Two sources of the same standing that disagree are an error naming both.
     Returns ``(indicators, diff)`` where ``diff`` lists workbook vs report values.
     """
-    import pandas as pd
+    return _resolved(sources), diff_sources(sources)
 
+
+def _resolved(sources):
+    """The resolved indicators of :func:`resolve` (without the diff)."""
     problems = []
     for reviewed in (True, False):
         same = sources[sources.reviewed == reviewed]
@@ -316,8 +358,7 @@ def resolve(sources):
         raise InputError(problems)
     ordered = sources.sort_values("reviewed", ascending=False, kind="stable")
     indicators = ordered.drop_duplicates(KEY, keep="first")
-    indicators = indicators.sort_values(["org", "period", "kind", "indicator"], kind="stable").reset_index(drop=True)
-    return indicators, diff_sources(sources)
+    return indicators.sort_values(["org", "period", "kind", "indicator"], kind="stable").reset_index(drop=True)
 
 
 def _conflict(key, rows) -> Problem:
@@ -341,116 +382,3 @@ def diff_sources(sources):
     both = reviewed.merge(extracted, on=KEY, how="outer", suffixes=("_workbook", "_report"))
     changed = both[~(both.value_workbook == both.value_report)]
     return changed.sort_values(KEY).reset_index(drop=True)
-
-
-# ---------------------------------------------------------------- writing
-
-def _commit(processed: Path, indicators, tasks, sources, inputs: list[dict]) -> None:
-    staging = processed / STAGING
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    outputs = {}
-    for name, frame in zip(OUTPUTS, (indicators, tasks, sources)):
-        frame.to_parquet(staging / name, index=False)
-        _fsync(staging / name)
-        outputs[name] = {"sha256": _sha256(staging / name), "rows": len(frame)}
-    manifest = {
-        "format": 1,
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "code": _code_fingerprint(),
-        "inputs": [{k: i[k] for k in ("source_file", "kind", "sha256")} for i in inputs],
-        "rows": {i["source_file"]: i.get("rows", 0) for i in inputs},
-        "outputs": outputs,
-        "result_periods": result_periods_of(indicators),
-    }
-    _write_text(staging / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
-    _write_text(staging / "COMMIT", "ok")
-    _fsync_dir(staging)
-    _roll_forward(processed)
-
-
-def recover(processed: Path) -> None:
-    """Finish or discard a build that was interrupted (see the module docstring)."""
-    staging = Path(processed) / STAGING
-    if not staging.exists():
-        return
-    if (staging / "COMMIT").exists():
-        _roll_forward(Path(processed))
-    else:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _recover_locked(processed: Path) -> None:
-    """Readers finish an interrupted build, but never under the feet of a running one."""
-    if (processed / STAGING).exists():
-        with StoreLock(processed):
-            recover(processed)
-
-
-def _roll_forward(processed: Path) -> None:
-    staging = processed / STAGING
-    for name in (*OUTPUTS, MANIFEST):  # the manifest last: it vouches for the others
-        if (staging / name).exists():
-            os.replace(staging / name, processed / name)
-    _fsync_dir(processed)
-    shutil.rmtree(staging, ignore_errors=True)
-
-
-def _write_text(file: Path, text: str) -> None:
-    with open(file, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _fsync(file: Path) -> None:
-    with open(file, "rb") as fh:
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "posix":
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-class StoreLock:
-    """An exclusive lock on the store for the length of a build (released if the process dies)."""
-
-    def __init__(self, processed: Path, timeout: float | None = None):
-        self.file = Path(processed) / LOCK
-        env = os.environ.get("SOKHCN_LOCK_TIMEOUT")
-        self.timeout = timeout if timeout is not None else float(env) if env else 60.0
-        self.fh = None
-
-    def __enter__(self):
-        self.fh = open(self.file, "a+")
-        deadline = time.monotonic() + self.timeout
-        while not self._try():
-            if time.monotonic() >= deadline:
-                self.fh.close()
-                raise StoreError(f"một lần 'sokhcn build' khác đang ghi vào {self.file.parent}; chờ nó chạy xong "
-                                 "rồi chạy lại", reason="store_locked")
-            time.sleep(0.1)
-        return self
-
-    def _try(self) -> bool:
-        try:
-            if os.name == "nt":
-                import msvcrt
-
-                msvcrt.locking(self.fh.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except OSError:
-            return False
-
-    def __exit__(self, *exc):
-        self.fh.close()  # closing the file releases the lock
-        return False

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import catalog
@@ -174,9 +175,17 @@ class _Sheet:
 
 
 def _ref(r: int, c: int) -> str:
-    from openpyxl.utils import get_column_letter
+    return f"{_column_letter(c + 1)}{r + 1}"
 
-    return f"{get_column_letter(c + 1)}{r + 1}"
+
+@lru_cache(maxsize=None)
+def _column_letter(n: int) -> str:
+    """1 → A, 27 → AA (openpyxl's ``get_column_letter``, without importing openpyxl to read)."""
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def load_workbook(path, today=None):
@@ -220,7 +229,7 @@ def read_workbook_rows(path, today=None) -> tuple[list[dict], list[dict]]:
 def _read_sheets(path: Path) -> dict[str, _Sheet]:
     from python_calamine import CalamineWorkbook
 
-    safety.check_workbook_file(path)
+    xml = safety.check_workbook_file(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for damaged files
@@ -231,7 +240,7 @@ def _read_sheets(path: Path) -> dict[str, _Sheet]:
         raise InputError([Problem("missing_sheet", f"thiếu sheet '{s}'; file phải có các sheet "
                                   f"{', '.join(REQUIRED_SHEETS)} như trong mẫu (sokhcn template)", str(path), s)
                           for s in missing])
-    safety.check_formulas(path, [s for s in (INFO, INDICATORS, TASKS, TARGETS) if s in wb.sheet_names])
+    safety.check_formulas(path, [s for s in (INFO, INDICATORS, TASKS, TARGETS) if s in wb.sheet_names], xml)
     sheets = {}
     for name in (INFO, INDICATORS, TASKS, TARGETS):
         if name in wb.sheet_names:
@@ -294,6 +303,8 @@ def _number(sheet: _Sheet, r: int, c: int, what: str, allow_negative=False):
     value = sheet.cell(r, c)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if type(value) is float and 0 <= value < 1e15:  # the usual cell: a number as Excel stores it
+        return value
     try:
         number = parse_number(value)
         if not -1e15 < number < 1e15:  # "999…9" typed as text would parse to inf
@@ -307,8 +318,14 @@ def _number(sheet: _Sheet, r: int, c: int, what: str, allow_negative=False):
     return number
 
 
+@lru_cache(maxsize=1)
 def _known_codes() -> frozenset:
     return frozenset(catalog.codes())
+
+
+@lru_cache(maxsize=None)
+def _unit(code: str) -> str:
+    return catalog.unit(code)
 
 
 def _code(sheet: _Sheet, r: int, seen: dict) -> str | None:
@@ -359,6 +376,7 @@ def _read_values(sheet: _Sheet, headers: list[str], columns: list[tuple], note_c
     return rows
 
 
+@lru_cache(maxsize=None)
 def _vocabulary(prefix: str, codes) -> dict[str, str]:
     """Accept either the code or its Vietnamese label (what the dropdown shows)."""
     out = {c: c for c in codes}
@@ -366,24 +384,36 @@ def _vocabulary(prefix: str, codes) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _as_shown(prefix: str, codes) -> dict[str, str]:
+    """The code or the Vietnamese label exactly as the dropdown writes it, to its code."""
+    return {**{c: c for c in codes}, **{catalog.label(f"{prefix}.{c}"): c for c in codes}}
+
+
 def _read_tasks(sheet: _Sheet, info: dict) -> list[dict]:
     if not _check_headers(sheet, TASK_HEADERS):
         return []
     levels, statuses = _vocabulary("level", LEVELS), _vocabulary("status", STATUSES)
-    tasks, seen = [], {}
+    exact_levels, exact_statuses = _as_shown("level", LEVELS), _as_shown("status", STATUSES)
+    tasks, seen, width = [], {}, len(TASK_HEADERS)
     for r in range(1, len(sheet.rows)):
-        task_id = str(sheet.cell(r, 0) or "").strip()
+        row = sheet.rows[r]
+        if len(row) < width:  # calamine gives every row the sheet's width; a narrower sheet is padded
+            row = [*row, *[None] * (width - len(row))]
+        task_id = str(row[0] or "").strip()
         if not task_id:
             continue
         if task_id in seen:
             sheet.problem("duplicate_task", f"mã nhiệm vụ '{task_id}' bị trùng với ô A{seen[task_id] + 1}", r, 0, task_id)
             continue
         seen[task_id] = r
-        level = _choice(sheet, r, 2, levels, "Cấp")
-        status = _choice(sheet, r, 3, statuses, "Trạng thái")
-        years = [_number(sheet, r, c, TASK_HEADERS[c]) for c in (4, 5)]
-        tasks.append(dict(task_id=task_id, name=str(sheet.cell(r, 1) or "").strip(), level=level, status=status,
-                          start_year=years[0], end_year=years[1], lead_org=str(sheet.cell(r, 6) or "").strip(),
+        # the dropdown's own text is the usual cell: looked up at once, anything else goes through the checks
+        level = exact_levels.get(row[2]) or _choice(sheet, r, 2, levels, "Cấp")
+        status = exact_statuses.get(row[3]) or _choice(sheet, r, 3, statuses, "Trạng thái")
+        years = [row[c] if type(row[c]) is float and 0 <= row[c] < 1e15 else _number(sheet, r, c, TASK_HEADERS[c])
+                 for c in (4, 5)]
+        tasks.append(dict(task_id=task_id, name=str(row[1] or "").strip(), level=level, status=status,
+                          start_year=years[0], end_year=years[1], lead_org=str(row[6] or "").strip(),
                           source_ref=f"{sheet.name}!A{r + 1}"))
     return tasks
 
@@ -399,7 +429,7 @@ def _choice(sheet: _Sheet, r: int, c: int, vocabulary: dict, what: str):
 
 def _with_context(rows, tasks, path: Path, info: dict):
     common = dict(org=info["org"], source_file=_display_path(path), illustrative=info["illustrative"])
-    indicators = [{**common, "unit": catalog.unit(r["indicator"]), "reviewed": info["reviewed"], **r} for r in rows]
+    indicators = [{**common, "unit": _unit(r["indicator"]), "reviewed": info["reviewed"], **r} for r in rows]
     return indicators, [{**common, "period": info["period"], **t} for t in tasks]
 
 

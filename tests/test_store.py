@@ -11,7 +11,8 @@ import pytest
 from sokhcn_analytics import load_indicators, load_tasks
 from sokhcn_analytics.errors import InputError, StoreError
 from sokhcn_analytics.model import ILLUSTRATIVE_ORG, INDICATOR_COLUMNS, REAL_ORG, normalize_indicators
-from sokhcn_analytics.store import build_store, resolve
+from sokhcn_analytics.store import build_store, load_manifest, load_sources, resolve
+from sokhcn_analytics.store_parts import KINDS, MANIFEST, start_staging, write_parts
 from sokhcn_analytics.workbook import write_template
 
 
@@ -148,22 +149,25 @@ def test_interrupted_build_with_commit_is_rolled_forward_on_read(tmp_path):
     raw = tmp_path / "raw"
     _month(raw, "2021-01", mushroom_spawn_kg=250)
     build_store(raw, tmp_path / "p")
-    frame = load_indicators(tmp_path / "p").assign(value=999.0)
-    staging = tmp_path / "p" / ".staging"
-    staging.mkdir()
-    frame.to_parquet(staging / "indicators.parquet")
+    manifest = load_manifest(tmp_path / "p")
+    old_files = {e[k]["file"] for e in manifest["parts"].values() for k in KINDS}
+    frames = {"indicators": load_indicators(tmp_path / "p").assign(value=999.0), "tasks": load_tasks(tmp_path / "p"),
+              "sources": load_sources(tmp_path / "p")}
+    staging = start_staging(tmp_path / "p")  # what a build killed right after its COMMIT leaves
+    manifest["parts"][REAL_ORG] = write_parts(staging, REAL_ORG, frames)
+    (staging / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     (staging / "COMMIT").write_text("ok")
     assert load_indicators(tmp_path / "p").value.tolist() == [999.0]
     assert not staging.exists()
+    assert not any((tmp_path / "p" / f).exists() for f in old_files if "indicators" in f)  # the replaced part went
 
 
 def test_interrupted_build_without_commit_is_discarded(tmp_path):
     raw = tmp_path / "raw"
     _month(raw, "2021-01", mushroom_spawn_kg=250)
     build_store(raw, tmp_path / "p")
-    staging = tmp_path / "p" / ".staging"
-    staging.mkdir()
-    (staging / "indicators.parquet").write_bytes(b"half a file")
+    staging = start_staging(tmp_path / "p")
+    (staging / "parts" / "so-khcn-bac-kan.indicators.0123456789abcdef.parquet").write_bytes(b"half a file")
     assert load_indicators(tmp_path / "p").value.tolist() == [250.0]
     assert not staging.exists()
 

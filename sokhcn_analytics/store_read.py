@@ -1,0 +1,272 @@
+"""Reading the store's inputs: every changed workbook and report, validated file by file.
+
+From :data:`PARALLEL_MIN_FILES` files on, they are read in worker processes (one per
+core), fewer in this process: a worker has to start Python and import pandas first
+(≈ 0.5 s), which costs more than reading a few hundred workbooks here. A worker is
+``python -m sokhcn_analytics.store_read``, fed slices of the input list on its standard
+input and answering on its standard output: unlike a multiprocessing pool it neither
+re-runs the caller's main script nor copies a parent that may hold threads, and it ends
+by itself when the build is killed (its pipes close). Each worker turns the rows of its
+slice into the model's frames and sends them as Arrow streams, so the parent only joins
+them. Problems are collected over every file, as in one process.
+
+    >>> batch = read_inputs(Path("data/raw"), [{"source_file": "workbooks/2021-01_so-khcn-bac-kan.xlsx",
+    ...                                         "kind": "workbook"}])       # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import struct
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, Problem
+
+# Below this many files, workers cost more than they save: starting one (Python, pandas) takes
+# ≈ 0.5 s, reading a workbook here ≈ 3 ms (benchmarks/bench_store.py measures both).
+# SOKHCN_PARALLEL_MIN_FILES overrides it (tests use it to make small builds use workers).
+PARALLEL_MIN_FILES = 400
+CHUNK_FILES = 96
+_REPORT_NAME = re.compile(r"^(\d{4}-\d{2})_(.+)$")
+
+
+@dataclass
+class Batch:
+    """The validated rows of some inputs as model frames, and what each file gave.
+
+    A frame travels between processes as an Arrow IPC stream: compact, and read back
+    without copying.
+    """
+    indicators: list = field(default_factory=list)  # Arrow IPC streams of normalize_indicators frames, in input order
+    tasks: list = field(default_factory=list)  # of normalize_tasks frames
+    files: list = field(default_factory=list)  # (source_file, rows, org or "") per file read
+    problems: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # (category, message) a reader warned, re-issued by the caller
+
+    def extend(self, other: "Batch") -> None:
+        self.indicators += other.indicators
+        self.tasks += other.tasks
+        self.files += other.files
+        self.problems += other.problems
+        self.warnings += other.warnings
+
+    def frames(self):
+        """``(indicators, tasks)``: one frame each, over every file read."""
+        import pandas as pd
+        import pyarrow as pa
+
+        from .model import normalize_indicators, normalize_tasks
+
+        out = []
+        for streams, empty in ((self.indicators, normalize_indicators(pd.DataFrame())),
+                               (self.tasks, normalize_tasks(pd.DataFrame()))):
+            tables = [t for t in (pa.ipc.open_stream(s).read_all() for s in streams) if t.num_rows]
+            out.append(pa.concat_tables(tables).to_pandas() if tables else empty)
+        return tuple(out)
+
+
+def _stream(frame) -> bytes:
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def stored_name(relative: str) -> str:
+    """The ``source_file`` of a row: the input's path relative to the raw folder, under ``data/raw/``."""
+    return f"data/raw/{relative}"
+
+
+def workers_for(n_files: int, jobs: int | None = None) -> int:
+    """How many processes read ``n_files``: 0 (in this process) for few files, else one per core."""
+    cores = jobs or _cores()
+    least = int(os.environ.get("SOKHCN_PARALLEL_MIN_FILES") or PARALLEL_MIN_FILES)
+    return 0 if n_files < least or cores < 2 else min(cores, n_files)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def read_inputs(raw: Path, items: list[dict], jobs: int | None = None) -> Batch:
+    """Read ``items`` (``source_file`` relative to ``raw``, ``kind``) in input order.
+
+    Raises :class:`InputError` with the problems of every file when any file is invalid.
+    """
+    tasks = [(str(raw), [(i["source_file"], i["kind"]) for i in chunk]) for chunk in _chunks(items)]
+    workers = workers_for(len(items), jobs)
+    out = Batch()
+    for batch in (_in_workers(tasks, workers) if workers else map(_read_chunk, tasks)):
+        out.extend(batch)
+    for category, message in out.warnings:  # here, where the caller (the command line) shows them its way
+        warnings.warn(message, category, stacklevel=2)
+    if out.problems:
+        raise InputError(out.problems)
+    return out
+
+
+def _chunks(items: list[dict]) -> list[list[dict]]:
+    """Consecutive slices: small enough that workers (and this process, while it waits) share them evenly,
+    and that the rows of one slice, as Python dicts until they become a frame, stay a few megabytes."""
+    return [items[i:i + CHUNK_FILES] for i in range(0, len(items), CHUNK_FILES)]
+
+
+def _in_workers(tasks: list, workers: int) -> list[Batch]:
+    """Run ``_read_chunk`` over ``tasks`` in ``workers`` processes, each taking the next slice when done.
+
+    This process reads slices too while all workers are busy: it would only wait otherwise,
+    and it has everything imported already while a worker starts Python first. It takes
+    them from the end of the list, the workers from the start.
+    """
+    import selectors
+    import subprocess
+
+    from .errors import StoreError
+
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    procs = [subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              env=env) for _ in range(min(workers, len(tasks)))]
+    results, queue, busy = [None] * len(tasks), list(enumerate(tasks)), {}
+    try:
+        with selectors.DefaultSelector() as sel:
+            for proc in procs:
+                if _give(proc, queue, busy):
+                    sel.register(proc.stdout, selectors.EVENT_READ, proc)
+            while busy:
+                ready = sel.select(timeout=0 if queue else None)
+                if not ready and queue:  # every worker busy (or still starting): read a slice here meanwhile
+                    n, task = queue.pop()
+                    results[n] = _read_chunk(task)
+                for key, _ in ready:
+                    proc = key.data
+                    reply = _receive(proc.stdout)
+                    if reply is None:
+                        raise StoreError("một tiến trình đọc dữ liệu gốc dừng bất thường (hết bộ nhớ?); chạy lại "
+                                         "'sokhcn build' (SOKHCN_DEBUG=1 để xem chi tiết)", reason="worker_failed")
+                    results[busy.pop(proc)] = reply
+                    if not _give(proc, queue, busy):
+                        sel.unregister(proc.stdout)
+    finally:
+        for proc in procs:
+            proc.stdin.close()
+            proc.stdout.close()
+            proc.wait()
+    return results
+
+
+def _give(proc, queue: list, busy: dict) -> bool:
+    """Send the worker the next slice, or close its input when there is none (it then exits)."""
+    if queue:
+        n, task = queue.pop(0)
+        busy[proc] = n
+        _send(proc.stdin, task)
+        return True
+    proc.stdin.close()
+    return False
+
+
+def _send(stream, obj) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack("<Q", len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream):
+    """One message, or ``None`` at the end of the stream (the other side closed or died)."""
+    head = stream.read(8)
+    if len(head) < 8:
+        return None
+    size = struct.unpack("<Q", head)[0]
+    data = stream.read(size)
+    return pickle.loads(data) if len(data) == size else None
+
+
+def _serve() -> None:
+    """Worker loop: a slice in, its :class:`Batch` out, until the input closes."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    try:
+        while (task := _receive(stdin)) is not None:
+            _send(stdout, _read_chunk(task))
+    except (BrokenPipeError, KeyboardInterrupt):  # the build was stopped (Ctrl+C, killed): nothing to say
+        os._exit(1)
+
+
+def _read_chunk(task) -> Batch:
+    """Worker: read one slice of inputs into model frames (runs in a worker or in this process)."""
+    import pandas as pd
+
+    from .model import normalize_indicators, normalize_tasks
+
+    raw, items = task
+    batch, rows, tasks = Batch(), [], []
+    for relative, kind in items:
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                found, found_tasks = read_source(Path(raw) / relative, kind, relative)
+        except InputError as exc:
+            batch.problems += exc.problems
+            continue
+        finally:
+            batch.warnings += [(w.category, str(w.message)) for w in caught]
+        org = (found or found_tasks or [{}])[0].get("org", "")
+        batch.files.append((relative, len(found) + len(found_tasks), org))
+        rows += found
+        tasks += found_tasks
+    if not batch.problems:  # frames of a failing build would only be thrown away
+        batch.indicators.append(_stream(normalize_indicators(pd.DataFrame(rows))))
+        batch.tasks.append(_stream(normalize_tasks(pd.DataFrame(tasks))))
+    return batch
+
+
+def read_source(file: Path, kind: str, relative: str) -> tuple[list[dict], list[dict]]:
+    """The rows (as dicts) of one workbook or report, ``source_file`` named relative to the raw folder."""
+    from .workbook import read_workbook_rows
+
+    if kind == "workbook":
+        rows, tasks = read_workbook_rows(file)
+    else:
+        rows, tasks = _read_report(file).to_dict("records"), []
+    # named relative to the raw folder given, as the store looks rows up by that name (a raw folder
+    # not called "raw" otherwise lost every unchanged file's rows on the next build)
+    name = stored_name(relative)
+    for row in (*rows, *tasks):
+        row["source_file"] = name
+    return rows, tasks
+
+
+def _read_report(file: Path):
+    """Extract a narrative report into store rows (unreviewed, source_ref = the quote)."""
+    from .model import REAL_ORG, normalize_indicators
+
+    try:
+        from . import extract
+    except ImportError:  # extraction not installed in this build
+        import pandas as pd
+
+        return normalize_indicators(pd.DataFrame())
+    m = _REPORT_NAME.match(file.stem)
+    org = m.group(2) if m else REAL_ORG
+    report = extract.read_report(file)
+    if m and report.period != m.group(1):  # a report copied under next month's name
+        raise InputError(Problem("period_mismatch", f"kỳ báo cáo trong tiêu đề là {report.period} nhưng tên file ghi "
+                                 f"{m.group(1)}; sửa một trong hai cho khớp", str(file), cell=report.title_line()))
+    frame = extract.extract_indicators(report)
+    return normalize_indicators(extract.to_store_rows(frame, source_file=str(file), org=org))
+
+
+if __name__ == "__main__":  # as a worker: through the package, so what it pickles names the package's classes
+    from sokhcn_analytics.store_read import _serve as serve
+
+    serve()
