@@ -240,6 +240,13 @@ def test_demo_data_seed_flag_changes_the_figures(tmp_path, capsys):
     assert figures(7) == figures(7) and figures(7) != figures(2021)
 
 
+def test_demo_data_orgs_flag_makes_one_illustrative_unit_each(tmp_path, capsys):
+    out = tmp_path / "roll-up"
+    assert _run(capsys, "demo-data", "--out", str(out), "--start", "2021-12", "--orgs", "3")[0] == 0
+    books = sorted(p.name for p in out.rglob("*.xlsx"))
+    assert books == [f"2021-12_minh-hoa-0{i}.xlsx" for i in (1, 2, 3)]
+
+
 # ---------------------------------------------------------------- check
 
 @pytest.fixture(scope="module")
