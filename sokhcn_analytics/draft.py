@@ -341,11 +341,15 @@ def _store_rows(processed, org: str, period: str) -> tuple[list[dict], list[dict
                           "số liệu tháng vào data/raw rồi chạy 'sokhcn build'", reason="no_data")
     months, register_months = {period, next_period(period)}, {period, shift_period(period, -1)}
 
-    def rows(name, keep):
-        table = pq.ParquetFile(folder / name).read()  # ParquetFile.read(), unlike read_table, leaves pandas out
-        return [r for r in table.to_pylist() if r["org"] == org and r["period"] in keep]
+    from .store_parts import files_of
 
-    return rows("indicators.parquet", months), rows("tasks.parquet", register_months)
+    def rows(kind, keep):
+        out = []
+        for file in files_of(folder, kind, org):  # ParquetFile.read(), unlike read_table, leaves pandas out
+            out += [r for r in pq.ParquetFile(file).read().to_pylist() if r["org"] == org and r["period"] in keep]
+        return out
+
+    return rows("indicators", months), rows("tasks", register_months)
 
 
 def default_path(period: str, org: str) -> Path:

@@ -57,6 +57,9 @@ class Reason(StrEnum):
     STORE_LOCKED = "store_locked"
     STORE_WRITE_FAILED = "store_write_failed"
     STORE = "store"
+    STORE_BUSY = "store_busy"            # rebuilt again and again while being read
+    STORE_DAMAGED = "store_damaged"      # the manifest names a part that cannot be
+    WORKER_FAILED = "worker_failed"      # a reading worker of a parallel build stopped
     # reports
     NO_DATA = "no_data"
     BAD_RANGE = "bad_range"

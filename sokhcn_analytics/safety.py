@@ -197,7 +197,7 @@ def _farthest(data: bytes, far: tuple) -> tuple:
     """
     max_row, max_col, ref, area = far
     rows, columns = set(_ROW_NUMBER.findall(data)), set(_COLUMN_LETTERS.findall(data))
-    max_row = max(max_row, max(map(int, rows), default=0))
+    max_row = max(max_row, max((_row_number(r) for r in rows), default=0))
     max_col = max(max_col, max(map(_column_number, columns), default=0))
     if max_row * max_col <= MAX_AREA:
         return max_row, max_col, ref, area
@@ -224,6 +224,11 @@ def _farthest_bound(data: bytes, far: tuple) -> tuple:
     return rows, columns, "", 0
 
 
+def _row_number(digits: bytes) -> int:
+    """A row number; a longer digit string than any sheet has is past every limit (never parsed whole)."""
+    return int(digits) if len(digits) <= 9 else 10 ** 10
+
+
 def _column_number(letters: bytes) -> int:
     col = 0
     for ch in letters:
@@ -235,7 +240,7 @@ def _farthest_cell(data: bytes, far: tuple) -> tuple:
     """:func:`_farthest` cell by cell, which also finds the cell of the largest area."""
     max_row, max_col, ref, area = far
     for letters, digits in _CELL_REF.findall(data):
-        row, col = (int(digits) if len(digits) <= 9 else 10 ** 10), 0  # long digit strings: past any sheet
+        row, col = _row_number(digits), 0
         for ch in letters:
             col = col * 26 + ch - 64
         if row * col > area:

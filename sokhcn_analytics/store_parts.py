@@ -151,6 +151,19 @@ def read_kind(processed: Path, kind: str):
                      reason="store_busy")
 
 
+def files_of(processed: Path, kind: str, org: str | None = None) -> list[Path]:
+    """The Parquet files holding ``kind`` (of ``org``, when given) as the manifest in place names
+    them, for readers that want pyarrow alone (``sokhcn draft``); a legacy store's one file."""
+    recover_locked(processed)
+    manifest = read_manifest(processed)
+    if manifest.get("format") != FORMAT:
+        legacy = processed / f"{kind}.parquet"
+        return [legacy] if legacy.exists() else []
+    parts = manifest.get("parts", {})
+    names = [parts[o][kind]["file"] for o in sorted(parts) if (org is None or o == org) and parts[o][kind]["rows"]]
+    return [processed / n for n in names if _PART_NAME.match(n)]
+
+
 def _read_legacy(processed: Path, kind: str):
     import pandas as pd
 
