@@ -141,7 +141,8 @@ def briefing(df, tasks, period: str, *, org: str, lang: str = "vi") -> None:
     parts = [pictures.points(b.main_points(df, tasks, period, org, lang), lang)]
     if len(table):
         parts.append(pictures.cards(table, histories, lang))
-        parts.append(f'<p class="sk-legend">{esc(label("briefing.legend", lang))}</p>')
+        if 'class="sk-spark"' in parts[-1]:  # the legend only where a line is drawn
+            parts.append(f'<p class="sk-legend">{esc(label("briefing.legend", lang))}</p>')
     parts.append(pictures.missing_line(b.missing(df, tasks, period, org, lang), lang))
     show_html(f'<div class="sk-briefing">{"".join(parts)}</div>')
 

@@ -220,7 +220,7 @@ def test_page_one_of_the_real_month_says_it_is_the_first(rendered):
     text = page_text(rendered / "2021-01" / "monthly_summary.pdf")
     assert "36" in text and "nhiệm vụ" in text and "250" in text and "kg" in text
     assert "tháng đầu tiên có số liệu" in text and "DỮ LIỆU MINH HỌA" not in text
-    assert "Chưa có:" in text
+    assert "Chưa có:" in text and "Đường đậm" not in text  # no line drawn, no legend for one
 
 
 def test_no_empty_section_is_printed(rendered):
