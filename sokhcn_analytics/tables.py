@@ -42,8 +42,9 @@ def format_table(table, lang: str = "vi") -> pd.DataFrame:
     """A result of :func:`~sokhcn_analytics.analysis.ytd`, :func:`~sokhcn_analytics.analysis.yoy`,
     :func:`~sokhcn_analytics.analysis.plan_vs_actual`, :func:`~sokhcn_analytics.analysis.plan_followup` or
     :func:`~sokhcn_analytics.analysis.task_pipeline` (its ``counts``) as a table of display strings for
-    leadership: indicator names and units from the catalog, column headings from ``labels.csv`` (keys ``analysis.col.*``), numbers like
-    ``1.234,5``, percentages like ``12,5 %``, missing as "—", statuses in words.
+    leadership: indicator names and units from the catalog, column headings from ``labels.csv`` (keys
+    ``analysis.col.*``), numbers like ``1.234,5``, percentages like ``12,5 %``, missing as "—", statuses
+    in words.
 
     >>> import pandas as pd
     >>> from sokhcn_analytics.analysis import yoy
