@@ -25,7 +25,7 @@ _EXPORTS = {
     # analysis
     "monthly": "analysis", "ytd": "analysis", "yoy": "analysis",
     "plan_vs_actual": "analysis", "plan_followup": "analysis", "task_pipeline": "analysis",
-    "format_table": "analysis", "reconcile": "reconcile", "span_yoy": "reconcile",
+    "format_table": "tables", "reconcile": "reconcile", "span_yoy": "reconcile",
     # charts
     "trend_chart": "charts", "ytd_chart": "charts", "target_chart": "charts", "pipeline_chart": "charts",
     # formatting

@@ -36,7 +36,6 @@ import pandas as pd
 
 from . import catalog
 from .model import LEVELS, STATUSES, months_only, parse_period, period as make_period, shift_period
-from .vnformat import format_number, format_percent, format_period
 
 _KEY = ["org", "period", "indicator", "kind"]
 
@@ -489,105 +488,6 @@ def _pipeline_one(t, period):
     new = now[~now["task_id"].isin(before["task_id"])].reset_index(drop=True)
     removed = before[~before["task_id"].isin(now["task_id"])].reset_index(drop=True)
     return prev, counts, moves, new, removed
-
-
-# ---------------------------------------------------------------------------
-# display
-# ---------------------------------------------------------------------------
-
-_PCT_COLUMNS = {"change_pct", "ytd_change_pct", "pct_of_target", "expected_pct", "pct_done"}
-_SIGNED = {"change", "ytd_change", "change_pct", "ytd_change_pct", "difference"}
-
-
-def format_table(table, lang: str = "vi") -> pd.DataFrame:
-    """A result of :func:`ytd`, :func:`yoy`, :func:`plan_vs_actual`, :func:`plan_followup` or
-    :func:`task_pipeline` (its ``counts``) as a table of display strings for leadership: indicator names and units from the
-    catalog, column headings from ``labels.csv`` (keys ``analysis.col.*``), numbers like
-    ``1.234,5``, percentages like ``12,5 %``, missing as "—", statuses in words.
-
-    >>> import pandas as pd
-    >>> from sokhcn_analytics.model import normalize_indicators
-    >>> df = normalize_indicators(pd.DataFrame({
-    ...     "org": "x", "period": ["2020-01", "2021-01"], "indicator": "mushroom_spawn_kg",
-    ...     "value": [1000.0, 1250.5], "kind": "result"}))
-    >>> format_table(yoy(df, "2021-01")).iloc[0, :3].tolist()
-    ['Giống nấm sản xuất', 'kg', '1.250,5']
-    """
-    if isinstance(table, TaskPipeline):
-        table = table.counts
-    if isinstance(table, pd.Series):
-        table = table.to_frame(table.name or "value")
-    if "level" in table.index.names:
-        return _format_counts(table, lang)
-    table = table.drop(columns=[c for c in ("months", "months_prev_year") if c in table.columns])
-    flat = table.reset_index()
-    out = pd.DataFrame(index=flat.index)
-    if "org" in flat.columns:
-        out[_col("org", lang)] = [_org_label(o, lang) for o in flat["org"]]
-    if "indicator" in flat.columns:
-        out[_col("indicator", lang)] = [catalog.name(c, lang) for c in flat["indicator"]]
-        out[_col("unit", lang)] = [_unit(c, lang) for c in flat["indicator"]]
-    for col in table.columns:
-        out[_col(col, lang)] = [_cell(col, v, lang) for v in flat[col]]
-    return out
-
-
-def _format_counts(counts: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Task counts (level × status): labelled rows and columns, a total column."""
-    flat = counts.reset_index()
-    out = pd.DataFrame(index=flat.index)
-    if "org" in flat.columns:
-        out[_col("org", lang)] = [_org_label(o, lang) for o in flat["org"]]
-    out[_col("level", lang)] = [_label_or(f"level.{lv}", lv, lang) for lv in flat["level"]]
-    for status in counts.columns:
-        out[_label_or(f"status.{status}", status, lang)] = [format_number(v, lang=lang) for v in flat[status]]
-    out[_col("total", lang)] = [format_number(v, lang=lang) for v in counts.sum(axis=1).to_numpy()]
-    return out
-
-
-def _label_or(key: str, default: str, lang: str) -> str:
-    try:
-        return catalog.label(key, lang)
-    except KeyError:
-        return default
-
-
-def _col(name: str, lang: str) -> str:
-    try:
-        return catalog.label(f"analysis.col.{name}", lang)
-    except KeyError:
-        return name
-
-
-def _org_label(org: str, lang: str) -> str:
-    try:
-        return catalog.label(f"org.{org}", lang)
-    except KeyError:
-        return org
-
-
-def _unit(code: str, lang: str = "vi") -> str:
-    try:
-        return catalog.unit(code, lang)
-    except KeyError:
-        return ""
-
-
-def _cell(col: str, value, lang: str) -> str:
-    if col == "status":
-        return catalog.label(f"analysis.status.{value}", lang) if isinstance(value, str) else "—"
-    if col == "on_track":
-        if value is pd.NA or value is None or (isinstance(value, float) and math.isnan(value)):
-            return catalog.label("missing", lang)
-        return catalog.label("analysis.on_track.yes" if value else "analysis.on_track.no", lang)
-    if col == "target_period":
-        return format_period(value, lang) if isinstance(value, str) and value else "—"
-    if col in _PCT_COLUMNS:
-        return format_percent(value, signed=col in _SIGNED, lang=lang)
-    text = format_number(value, lang=lang)
-    if col in _SIGNED and text != "—" and not text.startswith("-") and float(value) > 0:
-        text = "+" + text
-    return text
 
 
 from .reconcile import reconcile  # noqa: E402,F401  (re-exported: stated quarters/years vs their months)

@@ -1,5 +1,8 @@
 """The ``sokhcn`` command line: one subcommand per step of the monthly job.
 
+The parser, :func:`main` and :func:`run` are here; what each subcommand does (read its
+arguments, call the package, print) is in :mod:`.cli_commands`.
+
 Errors reach the user as one Vietnamese message on standard error and a non-zero exit,
 never as a traceback (set ``SOKHCN_DEBUG=1`` to see one).
 """
@@ -10,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from .cli_commands import (cmd_build, cmd_check, cmd_demo_data, cmd_draft, cmd_extract, cmd_report,
+                           cmd_summary, cmd_template)
 from .errors import InputError, SokhcnError, with_reason
 
 
@@ -109,184 +114,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ báo cáo (mặc định vi)")
     p.set_defaults(func=cmd_report)
     return parser
-
-
-def cmd_template(args) -> int:
-    from .model import REAL_ORG
-    from .workbook import write_template
-
-    print(write_template(args.period, args.out, org=args.org or REAL_ORG))
-    return 0
-
-
-def cmd_build(args) -> int:
-    from .store import build_store
-
-    result = build_store(args.raw, args.processed, force=args.force)
-    print(result.message)
-    if result.changed:
-        _print_flags(args.processed)
-    if args.diff:
-        print_diff(result.diff if result.diff is not None else _stored_diff(args.processed))
-    return 0
-
-
-def _stored_diff(processed):
-    from .store import diff_sources, load_sources
-
-    return diff_sources(load_sources(processed))
-
-
-def print_diff(diff) -> None:
-    if diff is None or not len(diff):
-        print("Không có khác biệt giữa sổ đã rà soát và số trích từ báo cáo.")
-        return
-    print(f"{len(diff)} khác biệt giữa sổ đã rà soát (workbook) và số trích từ báo cáo (report):")
-    print(diff.to_string(index=False))
-
-
-def cmd_summary(args) -> int:
-    from .summary import summary_table
-
-    print(summary_table(args.processed, args.period))
-    _print_flags(args.processed, args.period, latest_only=args.period is None)
-    return 0
-
-
-def _print_flags(processed, period=None, latest_only: bool = False) -> None:
-    """Figures far from their usual level, as warnings on stderr (the build or summary still succeeds)."""
-    from .plausibility import flags, warnings_text
-    from .store import load_indicators
-
-    df = load_indicators(processed)
-    flagged = flags(df, period)
-    if latest_only and len(flagged):  # the summary shows each org's latest month: warn about that month
-        latest = df[df["kind"] == "result"].groupby("org")["period"].max()
-        flagged = flagged[flagged["period"] == flagged["org"].map(latest)]
-    for line in warnings_text(flagged):
-        print(line, file=sys.stderr)
-
-
-def cmd_demo_data(args) -> int:
-    from .demo import make_demo_data
-    from .paths import raw_dir
-
-    out = Path(args.out) if args.out else raw_dir() / "illustrative"
-    files = make_demo_data(out, args.start, args.end, args.seed, orgs=args.orgs)
-    orgs = f" của {args.orgs} đơn vị" if args.orgs > 1 else ""
-    print(f"Đã tạo {len(files)} sổ số liệu MINH HỌA{orgs} trong {out}")
-    return 0
-
-
-def cmd_extract(args) -> int:
-    """``sokhcn extract REPORT... [--format csv|json] [--period YYYY-MM] [--to-workbook OUT.xlsx]``.
-
-    Rows go to standard output; unrecognised quantities and errors to standard error. Every
-    report is tried; the exit code is 1 when any of them failed.
-    """
-    import warnings
-
-    import pandas as pd
-
-    from .extract import OUTPUT_COLUMNS, extract_indicators, read_report
-
-    done, failed = [], False
-    for path in args.reports:
-        try:
-            with warnings.catch_warnings(record=True) as caught:  # e.g. a legacy encoding: one plain line
-                warnings.simplefilter("always")
-                report = read_report(path, getattr(args, "period", None))
-            for w in caught:
-                print(str(w.message), file=sys.stderr)
-            done.append((report, extract_indicators(report)))
-            _print_unrecognised(report)
-        except SokhcnError as exc:
-            print(str(exc), file=sys.stderr)
-            failed = True
-    frames = [df for _, df in done]
-    out = pd.concat(frames, ignore_index=True)[OUTPUT_COLUMNS] if frames else pd.DataFrame(columns=OUTPUT_COLUMNS)
-    if getattr(args, "format", "csv") == "json":
-        sys.stdout.write(out.to_json(orient="records", force_ascii=False, indent=1) + "\n")
-    else:
-        out = out.assign(value=[_plain_number(v) for v in out["value"]])
-        sys.stdout.write(out.to_csv(index=False, lineterminator="\n"))
-    if getattr(args, "to_workbook", None) and done:
-        try:
-            _write_workbook(done, args.to_workbook)
-        except SokhcnError as exc:
-            print(str(exc), file=sys.stderr)
-            failed = True
-    return 1 if failed else 0
-
-
-def _plain_number(value: float) -> str:
-    """36.0 → "36", 2.5 → "2.5", 1234567.0 → "1234567" (machine-readable, never 1.23e+06)."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def _print_unrecognised(report) -> None:
-    from . import catalog
-    from .extract import unrecognised
-
-    rows = unrecognised(report)
-    if rows.empty:
-        return
-    print(catalog.label("extract.unrecognised_header", file=Path(report.path).name, count=len(rows)),
-          file=sys.stderr)
-    for r in rows.itertuples():
-        print(f"  dòng {r.line}: {r.quote}", file=sys.stderr)
-
-
-def _write_workbook(done, out_path) -> None:
-    """The monthly workbook prefilled with one report's figures, each quote as a cell comment."""
-    from .model import REAL_ORG
-    from .workbook import write_template
-
-    if len(done) != 1:
-        raise SokhcnError("--to-workbook chỉ nhận một báo cáo mỗi lần; hãy chạy lại với đúng một tệp báo cáo",
-                          reason="too_many_reports")
-    report, df = done[0]
-    df = df[df["span"] == 1]  # the workbook holds the month: quarter and year figures are not its cells
-    results, plans = df[df["kind"] == "result"], df[df["kind"] == "plan"]
-    comments = {(code, kind): "\n".join(group["quote"]) for (code, kind), group in df.groupby(["indicator", "kind"])}
-    notes = {code: "Trích từ báo cáo: " + " | ".join(group["quote"]) for code, group in df.groupby("indicator")}
-    write_template(report.period, out_path, org=REAL_ORG, results=_values(results), plans=_values(plans),
-                   comments=comments, notes=notes)
-
-
-def _values(df) -> dict[str, float]:
-    """code → value; several statements of a flow add up, of a stock the first one counts."""
-    from . import catalog
-
-    out: dict[str, float] = {}
-    for r in df.itertuples():
-        if r.indicator in out and catalog.aggregation(r.indicator) == "sum":
-            out[r.indicator] += r.value
-        else:
-            out.setdefault(r.indicator, r.value)
-    return out
-
-
-def cmd_check(args) -> int:
-    """``sokhcn check``: each stated quarter, half year or year beside the sum of its months."""
-    from .reconcile import check_text
-    from .store import load_indicators
-
-    text, differs = check_text(load_indicators(args.processed), args.org, args.period, args.differences)
-    print(text)
-    return 0
-
-
-def cmd_draft(args) -> int:
-    from .draft import cli_draft
-
-    return cli_draft(args)
-
-
-def cmd_report(args) -> int:
-    from .report import cli_report
-
-    return cli_report(args)
 
 
 MAX_PROBLEMS_SHOWN = 50

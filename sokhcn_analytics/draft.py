@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -328,7 +327,7 @@ def _describe(key, value, months, how) -> str:
 
 # --- the store, read lightly -----------------------------------------------------------------------
 
-def _store_rows(processed, org: str, period: str) -> tuple[list[dict], list[dict]]:
+def store_rows(processed, org: str, period: str) -> tuple[list[dict], list[dict]]:
     """The org's indicator rows of the month and the next, and its register of the month and the
     last one. Read with pyarrow alone: importing pandas would cost more than the whole draft."""
     import pyarrow.parquet as pq
@@ -367,26 +366,3 @@ def save(doc, out) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return out
-
-
-def cli_draft(args) -> int:
-    """``sokhcn draft --period YYYY-MM [--org ORG] [--out FILE.docx] [--check] [--processed DIR]``."""
-    org = args.org or REAL_ORG
-    settings = load_org_settings(org)
-    rows, register = _store_rows(getattr(args, "processed", None), org, args.period)
-    out = Path(args.out) if args.out else default_path(args.period, org)
-    if out.suffix.lower() != ".docx":
-        raise SokhcnError(f"tệp ra '{out}' phải có đuôi .docx", reason="bad_out")
-    save(draft_report(rows, register, args.period, org, settings), out)
-    print(catalog.label("draft.written", path=out))
-    if not args.check:
-        return 0
-    figures = month_figures(rows, args.period, org)
-    problems = check_draft(out, figures, args.period)
-    if not problems:
-        print(catalog.label("draft.check.ok", count=len(figures)))
-        return 0
-    print(catalog.label("draft.check.failed", count=len(problems), file=out.name), file=sys.stderr)
-    for line in problems:
-        print(f"  - {line}", file=sys.stderr)
-    return 1

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import catalog
-from .analysis import _cell
+from .tables import _cell
 from .explorer_data import is_stock
 from .vnformat import format_number, format_period
 

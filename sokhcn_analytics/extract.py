@@ -17,7 +17,7 @@ tài bắt đầu thực hiện năm 2023" is not five new tasks), gives no row,
 The work is split by job: :mod:`.extract_wording` (phrasings, vocabulary, numbers that never count),
 :mod:`.extract_structure` (parts, headings, footnotes, tables), :mod:`.extract_period` (the report's
 period), :mod:`.extract_claims` (which phrasing takes which number); the ``sokhcn extract`` command
-is in :mod:`.cli`. This module holds the public functions.
+is in :mod:`.cli_commands`. This module holds the public functions.
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from .vnformat import parse_number
 
 __all__ = ["NOT_AN_INDICATOR", "OUTPUT_COLUMNS", "UNRECOGNISED_COLUMNS", "Report", "compile_pattern",
            "extract_indicators", "find_period", "fold", "load_phrasings", "parse_report", "read_report",
-           "to_store_rows", "unrecognised", "cli_extract", "SokhcnError"]
+           "to_store_rows", "unrecognised", "SokhcnError"]
 
 OUTPUT_COLUMNS = ["period", "span", "indicator", "value", "unit", "kind", "approx", "section", "quote"]
 UNRECOGNISED_COLUMNS = ["period", "kind", "section", "quote", "line"]
@@ -148,10 +148,3 @@ def to_store_rows(df, source_file, org: str = REAL_ORG):
                      "source_ref": " | ".join(group["quote"]), "reviewed": False, "illustrative": False,
                      "span": int(span), "approx": next((a for a in group["approx"] if a), "")})
     return normalize_indicators(pd.DataFrame(rows, columns=INDICATOR_COLUMNS))
-
-
-def cli_extract(args) -> int:
-    """The ``sokhcn extract`` command (kept here for callers of the old name); see :mod:`.cli`."""
-    from .cli import cmd_extract
-
-    return cmd_extract(args)

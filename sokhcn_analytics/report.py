@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import paths
 from .catalog import label
-from .errors import Reason, ReportError, SokhcnError, with_reason
+from .errors import Reason, ReportError
 from .kernels import WarmKernel, ensure_kernel, kernel_manager_class, notebook_imports, warm_kernel
 from .model import parse_period, period as make_period
 
@@ -356,60 +356,3 @@ def _run_lanes(jobs: list[Job], kept: list, pdf: bool, kernel: str, printer=None
         threading.Thread(target=lane, args=(first, k), name=f"sokhcn-lane-{i}", daemon=True).start()
     for _ in jobs:
         yield finished.get()
-
-
-# ---------------------------------------------------------------- command line
-
-def cli_report(args) -> int:
-    """``sokhcn report``: print each written path on its own line; non-zero exit on any failure."""
-    try:
-        return _cli_report(args)
-    except SokhcnError as e:
-        print(with_reason(str(e), e.reason), file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print(label("report.interrupted"), file=sys.stderr)
-        return 130
-
-
-def _cli_report(args) -> int:
-    from .store import result_periods
-
-    out = validate_out(getattr(args, "out", None))
-    n_jobs = int(getattr(args, "jobs", 1) or 1)
-    if n_jobs < 1:
-        raise ReportError(label("report.bad_jobs", jobs=n_jobs), reason="bad_jobs")
-    for p in (args.period, getattr(args, "from_period", None), getattr(args, "to_period", None)):
-        if p:
-            validate_period(p)
-    data = getattr(args, "data", None)
-    notebooks = list(getattr(args, "notebooks", None) or DEFAULT_NOTEBOOKS)
-    for name in notebooks:  # unknown names fail before the store is read
-        resolve_notebook(name)
-    # from the manifest: no pandas in this process before the kernel is launched
-    periods = select_periods(result_periods(data), args.period, bool(getattr(args, "all", False)),
-                             getattr(args, "from_period", None), getattr(args, "to_period", None))
-    jobs = plan_jobs(periods, notebooks, processed_dir=data, out=out, lang=getattr(args, "lang", "vi") or "vi")
-    warnings = []
-
-    def report(res, bar):
-        for path in res.written:
-            bar.write(path, file=sys.stdout)
-        sys.stdout.flush()
-        if res.error:
-            bar.write(res.error, file=sys.stderr)
-        if res.warning and res.warning not in warnings:
-            warnings.append(res.warning)
-
-    results = run_jobs(jobs, n_jobs=n_jobs, pdf=not getattr(args, "no_pdf", False), on_result=report)
-    for w in warnings:
-        print(w, file=sys.stderr)
-    failed = [r for r in results if r.error]
-    if failed:
-        print(label("report.summary_failed", failed=len(failed), total=len(results)), file=sys.stderr)
-        for r in failed:
-            print(f"  - {r.error}", file=sys.stderr)
-            if r.partial:
-                print("    " + label("report.partial_kept", path=r.partial), file=sys.stderr)
-        return 1
-    return 0

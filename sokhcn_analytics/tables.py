@@ -1,13 +1,15 @@
 """Report tables: the analysis results as display strings with Vietnamese headings.
 
-Numbers come from :mod:`sokhcn_analytics.analysis` and are formatted by
-:func:`~sokhcn_analytics.analysis.format_table` / :mod:`~sokhcn_analytics.vnformat`;
+Numbers come from :mod:`sokhcn_analytics.analysis` and are formatted here by
+:func:`format_table` / :mod:`~sokhcn_analytics.vnformat`;
 headings from ``labels.csv``. Cells stay raw text: escaping happens when they are shown
 (:func:`sokhcn_analytics.present.table`).
 
 >>> key_figures(df, "2021-01", org="minh-hoa")      # doctest: +SKIP
 """
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 
@@ -28,12 +30,108 @@ def _unit(code, lang="vi"):
         return ""
 
 
+# ---------------------------------------------------------------------------
+# any analysis result as display strings
+# ---------------------------------------------------------------------------
+
+_PCT_COLUMNS = {"change_pct", "ytd_change_pct", "pct_of_target", "expected_pct", "pct_done"}
+_SIGNED = {"change", "ytd_change", "change_pct", "ytd_change_pct", "difference"}
+
+
+def format_table(table, lang: str = "vi") -> pd.DataFrame:
+    """A result of :func:`~sokhcn_analytics.analysis.ytd`, :func:`~sokhcn_analytics.analysis.yoy`,
+    :func:`~sokhcn_analytics.analysis.plan_vs_actual`, :func:`~sokhcn_analytics.analysis.plan_followup` or
+    :func:`~sokhcn_analytics.analysis.task_pipeline` (its ``counts``) as a table of display strings for
+    leadership: indicator names and units from the catalog, column headings from ``labels.csv`` (keys
+    ``analysis.col.*``), numbers like ``1.234,5``, percentages like ``12,5 %``, missing as "—", statuses
+    in words.
+
+    >>> import pandas as pd
+    >>> from sokhcn_analytics.analysis import yoy
+    >>> from sokhcn_analytics.model import normalize_indicators
+    >>> df = normalize_indicators(pd.DataFrame({
+    ...     "org": "x", "period": ["2020-01", "2021-01"], "indicator": "mushroom_spawn_kg",
+    ...     "value": [1000.0, 1250.5], "kind": "result"}))
+    >>> format_table(yoy(df, "2021-01")).iloc[0, :3].tolist()
+    ['Giống nấm sản xuất', 'kg', '1.250,5']
+    """
+    from .analysis import TaskPipeline
+
+    if isinstance(table, TaskPipeline):
+        table = table.counts
+    if isinstance(table, pd.Series):
+        table = table.to_frame(table.name or "value")
+    if "level" in table.index.names:
+        return _format_counts(table, lang)
+    table = table.drop(columns=[c for c in ("months", "months_prev_year") if c in table.columns])
+    flat = table.reset_index()
+    out = pd.DataFrame(index=flat.index)
+    if "org" in flat.columns:
+        out[_col("org", lang)] = [_org_label(o, lang) for o in flat["org"]]
+    if "indicator" in flat.columns:
+        out[_col("indicator", lang)] = [catalog.name(c, lang) for c in flat["indicator"]]
+        out[_col("unit", lang)] = [_unit(c, lang) for c in flat["indicator"]]
+    for col in table.columns:
+        out[_col(col, lang)] = [_cell(col, v, lang) for v in flat[col]]
+    return out
+
+
+def _format_counts(counts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Task counts (level × status): labelled rows and columns, a total column."""
+    flat = counts.reset_index()
+    out = pd.DataFrame(index=flat.index)
+    if "org" in flat.columns:
+        out[_col("org", lang)] = [_org_label(o, lang) for o in flat["org"]]
+    out[_col("level", lang)] = [_label_or(f"level.{lv}", lv, lang) for lv in flat["level"]]
+    for status in counts.columns:
+        out[_label_or(f"status.{status}", status, lang)] = [format_number(v, lang=lang) for v in flat[status]]
+    out[_col("total", lang)] = [format_number(v, lang=lang) for v in counts.sum(axis=1).to_numpy()]
+    return out
+
+
+def _label_or(key: str, default: str, lang: str) -> str:
+    try:
+        return catalog.label(key, lang)
+    except KeyError:
+        return default
+
+
+def _col(name: str, lang: str) -> str:
+    return _label_or(f"analysis.col.{name}", name, lang)
+
+
+def _org_label(org: str, lang: str) -> str:
+    return _label_or(f"org.{org}", org, lang)
+
+
+def _cell(col: str, value, lang: str) -> str:
+    if col == "status":
+        return catalog.label(f"analysis.status.{value}", lang) if isinstance(value, str) else "—"
+    if col == "on_track":
+        if value is pd.NA or value is None or (isinstance(value, float) and math.isnan(value)):
+            return catalog.label("missing", lang)
+        return catalog.label("analysis.on_track.yes" if value else "analysis.on_track.no", lang)
+    if col == "target_period":
+        return format_period(value, lang) if isinstance(value, str) and value else "—"
+    if col in _PCT_COLUMNS:
+        return format_percent(value, signed=col in _SIGNED, lang=lang)
+    text = format_number(value, lang=lang)
+    if col in _SIGNED and text != "—" and not text.startswith("-") and float(value) > 0:
+        text = "+" + text
+    return text
+
+
+# ---------------------------------------------------------------------------
+# the report's tables
+# ---------------------------------------------------------------------------
+
+
 def key_figures(df, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
     """This month beside last month, the same month last year and the year to date.
 
     One row per indicator with a result this month, in catalog order.
     """
-    from .analysis import format_table, yoy
+    from .analysis import yoy
 
     now = yoy(df, period, org=org)
     now = now[now["value"].notna()]
@@ -50,7 +148,7 @@ def key_figures(df, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
 
 
 def targets(df, year: int, through: str, org: str, lang: str = "vi") -> pd.DataFrame:
-    from .analysis import format_table, plan_vs_actual
+    from .analysis import plan_vs_actual
 
     t = plan_vs_actual(df, int(year), through, org=org)
     return format_table(t[["target", "actual", "pct_of_target", "expected_pct", "on_track"]], lang)
@@ -58,7 +156,7 @@ def targets(df, year: int, through: str, org: str, lang: str = "vi") -> pd.DataF
 
 def followup(df, period: str, org: str, lang: str = "vi") -> pd.DataFrame:
     """What was planned for ``period`` (in last month's report) beside what was done."""
-    from .analysis import format_table, plan_followup
+    from .analysis import plan_followup
 
     return format_table(plan_followup(df, period, org=org), lang)
 

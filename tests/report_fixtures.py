@@ -77,7 +77,7 @@ def failing_notebook(path: Path, fail_period: str) -> Path:
 
 
 def args(**kw) -> argparse.Namespace:
-    """The namespace the lead's argparse gives ``cli_report``."""
+    """The namespace the lead's argparse gives ``cli_commands.cmd_report``."""
     base = dict(period=None, notebooks=None, data=None, out="reports", no_pdf=False, all=False,
                 from_period=None, to_period=None, jobs=1)
     base.update(kw)

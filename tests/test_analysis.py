@@ -8,10 +8,9 @@ import pytest
 
 import sokhcn_analytics as sa
 from sokhcn_analytics import analysis
-from sokhcn_analytics.analysis import (
-    format_table, monthly, plan_followup, plan_vs_actual, task_pipeline, yoy, ytd,
-)
+from sokhcn_analytics.analysis import monthly, plan_followup, plan_vs_actual, task_pipeline, yoy, ytd
 from sokhcn_analytics.model import INDICATOR_COLUMNS, normalize_indicators, normalize_tasks
+from sokhcn_analytics.tables import format_table
 from sokhcn_analytics.vnformat import format_percent
 
 REAL = "so-khcn-bac-kan"

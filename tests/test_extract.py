@@ -14,9 +14,9 @@ import pytest
 from extract_fixtures import cp1258
 
 from sokhcn_analytics import extract
+from sokhcn_analytics.cli_commands import cmd_extract
 from sokhcn_analytics.errors import InputError
-from sokhcn_analytics.extract import (OUTPUT_COLUMNS, cli_extract, extract_indicators, read_report,
-                                      to_store_rows, unrecognised)
+from sokhcn_analytics.extract import OUTPUT_COLUMNS, extract_indicators, read_report, to_store_rows, unrecognised
 from sokhcn_analytics.model import INDICATOR_COLUMNS
 
 DATA = Path(__file__).parent / "data" / "extract"
@@ -115,7 +115,7 @@ def test_to_store_rows_adds_up_flows_stated_twice_and_keeps_first_stock():
 
 
 def test_cli_csv_has_the_exact_header_and_the_truth_rows(capsys):
-    assert cli_extract(_args(JANUARY)) == 0
+    assert cmd_extract(_args(JANUARY)) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == HEADER
     got = list(csv.DictReader(io.StringIO(out)))
@@ -125,14 +125,14 @@ def test_cli_csv_has_the_exact_header_and_the_truth_rows(capsys):
 
 
 def test_cli_json_is_a_list_of_objects_with_the_columns(capsys):
-    assert cli_extract(_args(JANUARY, format="json")) == 0
+    assert cmd_extract(_args(JANUARY, format="json")) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 25 and list(rows[0]) == OUTPUT_COLUMNS
     assert rows[-1]["kind"] == "plan" and rows[-1]["period"] == "2021-02" and rows[-1]["value"] == 1
 
 
 def test_cli_period_option_overrides_the_title(capsys):
-    assert cli_extract(_args(JANUARY, period="2021-05")) == 0
+    assert cmd_extract(_args(JANUARY, period="2021-05")) == 0
     got = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert {r["period"] for r in got if r["kind"] == "result"} == {"2021-05"}
     assert {r["period"] for r in got if r["kind"] == "plan"} == {"2021-06"}
@@ -142,7 +142,7 @@ def test_cli_lists_unrecognised_quantities_on_stderr(tmp_path, capsys):
     report = tmp_path / "2021-03.txt"
     report.write_text("Kết quả thực hiện nhiệm vụ tháng 03 năm 2021\nI. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 03\n"
                       "Cấp 15 giấy chứng nhận đủ điều kiện hoạt động; thử nghiệm 12 mẫu xi măng.\n", encoding="utf-8")
-    assert cli_extract(_args(report)) == 0
+    assert cmd_extract(_args(report)) == 0
     captured = capsys.readouterr()
     assert "15 giấy chứng nhận đủ điều kiện hoạt động" in captured.err and "dòng 3" in captured.err
     assert "material_samples_tested" in captured.out and "giấy chứng nhận" not in captured.out
@@ -151,7 +151,7 @@ def test_cli_lists_unrecognised_quantities_on_stderr(tmp_path, capsys):
 def test_cli_error_prints_vietnamese_message_and_returns_1_but_keeps_other_reports(tmp_path, capsys):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    assert cli_extract(_args(empty, JANUARY)) == 1
+    assert cmd_extract(_args(empty, JANUARY)) == 1
     captured = capsys.readouterr()
     assert "rỗng" in captured.err and "Traceback" not in captured.err
     assert len(captured.out.splitlines()) == 26
@@ -161,7 +161,7 @@ def test_cli_to_workbook_prefills_values_with_quotes_as_comments(tmp_path, capsy
     from openpyxl import load_workbook
 
     out = tmp_path / "2021-01_so-khcn-bac-kan.xlsx"
-    assert cli_extract(_args(JANUARY, to_workbook=out)) == 0
+    assert cmd_extract(_args(JANUARY, to_workbook=out)) == 0
     sheet = load_workbook(out)["ChiTieu"]
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
     assert rows["mushroom_spawn_kg"][3].value == 250
@@ -175,7 +175,7 @@ def test_prefilled_workbook_loads_back_as_unreviewed_figures(tmp_path, capsys):
     from sokhcn_analytics.workbook import load_workbook
 
     out = tmp_path / "2021-01_so-khcn-bac-kan.xlsx"
-    assert cli_extract(_args(JANUARY, to_workbook=out)) == 0
+    assert cmd_extract(_args(JANUARY, to_workbook=out)) == 0
     indicators, _ = load_workbook(out, today=__import__("datetime").date(2021, 3, 1))
     got = indicators.set_index(["indicator", "kind"])
     assert got.loc[("orchid_bags", "result"), "value"] == 50.0
@@ -211,7 +211,7 @@ def test_cli_csv_writes_large_and_decimal_values_plainly(tmp_path, capsys):
     report = tmp_path / "2021-03.txt"
     report.write_text("Kết quả thực hiện nhiệm vụ tháng 03 năm 2021\nI. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 03\n"
                       "Kiểm định 1.234.567 phương tiện đo; sản xuất 2,5 kg giống nấm Sò.\n", encoding="utf-8")
-    assert cli_extract(_args(report)) == 0
+    assert cmd_extract(_args(report)) == 0
     got = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["value"] for r in got] == ["1234567", "2.5"]
 
@@ -219,7 +219,7 @@ def test_cli_csv_writes_large_and_decimal_values_plainly(tmp_path, capsys):
 def test_cli_legacy_encoding_warning_is_one_plain_line(tmp_path, capsys):
     report = tmp_path / "2021-03.txt"
     report.write_bytes(cp1258("Kết quả thực hiện nhiệm vụ tháng 03 năm 2021\nI. KẾT QUẢ\nthử nghiệm 12 mẫu gạch.\n"))
-    assert cli_extract(_args(report)) == 0
+    assert cmd_extract(_args(report)) == 0
     err = capsys.readouterr().err
     assert "UTF-8" in err and "Warning" not in err and "Traceback" not in err
 

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import chromium
 from report_fixtures import HOSTILE, REAL, args, failing_notebook, write_store
-from sokhcn_analytics import kernels, report
+from sokhcn_analytics import cli_commands, kernels, report
 from sokhcn_analytics.export import browser_flags
 from sokhcn_analytics.vnformat import format_number
 
@@ -43,7 +43,7 @@ def run_cli(ns):
 
     o, e = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(o), contextlib.redirect_stderr(e):
-        code = report.cli_report(ns)
+        code = cli_commands.cmd_report(ns)
     return code, o.getvalue(), e.getvalue()
 
 

@@ -9,13 +9,13 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from report_fixtures import HOSTILE, args, failing_notebook, write_store
-from sokhcn_analytics import export, present, report
+from sokhcn_analytics import cli_commands, export, present, report
 
 
 def run_cli(ns):
     o, e = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(o), contextlib.redirect_stderr(e):
-        code = report.cli_report(ns)
+        code = cli_commands.cmd_report(ns)
     return code, o.getvalue(), e.getvalue()
 
 
@@ -164,6 +164,6 @@ def test_lang_option_reaches_every_notebook_as_a_parameter(shipped_store, monkey
     monkeypatch.setattr(report, "run_jobs", lambda jobs, **kw: seen.extend(jobs) or [])
     args = build_parser().parse_args(["report", "--period", "2021-01", "--lang", "en", "--data", str(shipped_store),
                                       "--no-pdf"])
-    assert report.cli_report(args) == 0
+    assert cli_commands.cmd_report(args) == 0
     assert seen and {j.parameters["lang"] for j in seen} == {"en"}
     assert {j.notebook for j in seen} >= {"monthly_summary", "yoy_indicators", "tasks_portfolio"}
