@@ -54,7 +54,8 @@ class Browser:
         argv = [executable, *(browser_flags(profile) if flags is None else flags), "--remote-debugging-pipe",
                 "about:blank"]
         try:
-            pid = os.posix_spawn(executable, argv, os.environ, file_actions=actions)
+            # its own session: closing kills the browser and every helper process it started at once
+            pid = os.posix_spawn(executable, argv, os.environ, file_actions=actions, setsid=True)
         except OSError as exc:
             shutil.rmtree(profile, ignore_errors=True)
             raise BrowserError(f"could not start {executable}: {exc}") from None
@@ -175,20 +176,28 @@ class Browser:
         """Stop the browser and remove its profile.
 
         It is killed rather than asked to quit: its throwaway profile holds nothing worth
-        saving, and a graceful quit costs about 0.4 s at the end of every run. Its helper
-        processes exit when the browser's end of their channel closes.
+        saving, and a graceful quit costs about 0.4 s at the end of every run. It runs in a
+        session of its own, so its helper processes are killed with it.
         """
         for fd in (self._out, self._in):
             try:
                 os.close(fd)
             except OSError:
                 pass
+        for kill in (os.killpg, os.kill):  # the whole group (renderers, zygote, crash handler), then the browser
+            try:
+                kill(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         try:
-            os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
+        except ChildProcessError:
             pass
-        shutil.rmtree(self._profile, ignore_errors=True)
+        for _ in range(40):  # a helper process still dying may write one last file into the profile
+            shutil.rmtree(self._profile, ignore_errors=True)
+            if not os.path.exists(self._profile):
+                break
+            time.sleep(0.05)
 
     def __enter__(self):
         return self
