@@ -18,6 +18,8 @@ report a little slower, never broken. The uses:
   renderer of an Agg canvas.
 
 Figure titles are read with the public ``Figure.get_suptitle`` (matplotlib ≥ 3.8), see :func:`suptitle`.
+
+One import is declined rather than leaned on: :func:`skip_slow_optional_imports`.
 ``tests/test_compat.py`` removes each internal and checks that the reports still come out.
 """
 from __future__ import annotations
@@ -229,3 +231,25 @@ def kernel_client_class():
                     raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
     return SokhcnKernelClient
+
+
+# ---------------------------------------------------------------- imports we decline
+
+# Optional modules that a dependency imports only if present, that cost far more than they give
+# us. ``rfc3987_syntax`` (installed with JupyterLab, through jsonschema[format-nongpl]) compiles
+# 38 lark grammars when jsonschema is imported — 1.2 s on every ``sokhcn report``, through
+# papermill → nbformat → jsonschema — for IRI format checks nbformat never asks for.
+SLOW_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
+
+
+def skip_slow_optional_imports() -> None:
+    """Make the modules of :data:`SLOW_OPTIONAL_IMPORTS` look absent to this process's later imports.
+
+    Python's documented way: ``sys.modules[name] = None`` makes ``import name`` raise ImportError,
+    which jsonschema handles by leaving that one format check out. A module already imported is
+    left alone (someone wanted it), and ``SOKHCN_KEEP_OPTIONAL_IMPORTS=1`` turns this off.
+    """
+    if os.environ.get("SOKHCN_KEEP_OPTIONAL_IMPORTS") == "1" or "jsonschema" in sys.modules:
+        return
+    for name in SLOW_OPTIONAL_IMPORTS:
+        sys.modules.setdefault(name, None)

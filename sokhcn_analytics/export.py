@@ -22,8 +22,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from .catalog import label
+from .compat import skip_slow_optional_imports
 from .errors import BrowserNotFound, PdfError  # noqa: F401 - raised here, defined with the others
 from .paths import PACKAGE_DIR
+
+skip_slow_optional_imports()  # papermill and nbconvert import jsonschema: 1.2 s less per run (compat.py)
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "sokhcn_report"
