@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .catalog import label
-from .compat import skip_slow_optional_imports
+from .compat import html_export, skip_slow_optional_imports
 from .errors import BrowserNotFound, PdfError  # noqa: F401 - raised here, defined with the others
 from .paths import PACKAGE_DIR
 
@@ -99,7 +99,7 @@ def notebook_to_html(nb, *, title: str | None = None) -> str:
     with _EXPORT_LOCK:
         exporter = _exporter()
         exporter.language_code = lang
-        body, _ = exporter.from_notebook_node(nb, resources=resources)
+        body = html_export(exporter, nb, resources)
     return insert_toc(body, lang)
 
 

@@ -8,7 +8,6 @@ process (tests/test_compat.py) and, through ``tests/fallback_site/sitecustomize.
 from __future__ import annotations
 
 import inspect
-import textwrap
 
 
 def rename(owner, old: str, new: str, users=(), patch=None) -> None:
@@ -22,10 +21,18 @@ def rename(owner, old: str, new: str, users=(), patch=None) -> None:
     for cls in users:
         for name, fn in list(vars(cls).items()):
             if inspect.isfunction(fn) and old in fn.__code__.co_names:
-                source = textwrap.dedent(inspect.getsource(fn)).replace(old, new)
-                scope: dict = {}
-                exec(compile(source, fn.__code__.co_filename, "exec"), fn.__globals__, scope)
-                setattr(cls, name, scope[fn.__name__])
+                setattr(cls, name, _renamed(fn, old, new))
+
+
+def _renamed(fn, old: str, new: str):
+    """``fn`` with every use of the name ``old`` (attribute or global) turned into ``new``; its
+    closure kept, so a method calling ``super()`` still works."""
+    import types
+
+    code = fn.__code__.replace(co_names=tuple(new if n == old else n for n in fn.__code__.co_names))
+    out = types.FunctionType(code, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
+    out.__kwdefaults__, out.__qualname__, out.__doc__ = fn.__kwdefaults__, fn.__qualname__, fn.__doc__
+    return out
 
 
 def _setattr(owner, name, value, raising=True):
@@ -62,7 +69,16 @@ def remove_get_suptitle() -> None:
     del FigureBase.get_suptitle  # as in matplotlib < 3.8
 
 
+def remove_init_resources(patch=None) -> None:
+    from nbconvert import HTMLExporter
+
+    owners = [c for c in HTMLExporter.__mro__ if "_init_resources" in vars(c)]  # each calls super()'s
+    for owner in owners:
+        rename(owner, "_init_resources", "_prepare_resources", users=owners, patch=patch)
+
+
 def remove_all() -> None:
+    remove_init_resources()
     remove_kernel_info_handler()
     remove_run_exitfuncs()
     remove_renderer_agg()
