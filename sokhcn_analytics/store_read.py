@@ -21,6 +21,7 @@ import re
 import struct
 import sys
 import warnings
+from itertools import repeat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -233,7 +234,7 @@ def _read_chunk(task) -> Batch:
 def _columns(pd, rows: list[dict], columns: list[str]):
     """A frame of the model's ``columns`` from row dicts, built column by column (much faster
     than from the dicts themselves; a key a row lacks is missing, as there)."""
-    return pd.DataFrame({c: [r.get(c) for r in rows] for c in columns}) if rows else pd.DataFrame()
+    return pd.DataFrame({c: list(map(dict.get, rows, repeat(c, len(rows)))) for c in columns}) if rows else pd.DataFrame()
 
 
 def read_source(file: Path, kind: str, relative: str) -> tuple[list[dict], list[dict]]:
