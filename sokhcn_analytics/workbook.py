@@ -380,7 +380,9 @@ def _read_values(sheet: _Sheet, headers: list[str], columns: list[tuple], note_c
             value = row[c] if c < len(row) else None
             if value is None:
                 continue
-            if not (type(value) is float and 0 <= value < 1e15):  # the usual cell, else the checks
+            if type(value) is int and 0 <= value < 1e15:  # a whole number (calamine gives it as int)
+                value = float(value)
+            elif not (type(value) is float and 0 <= value < 1e15):  # the usual cells above, else the checks
                 value = _number(sheet, r, c, headers[c])
                 if value is None:
                     continue
@@ -423,12 +425,20 @@ def _read_tasks(sheet: _Sheet, info: dict) -> list[dict]:
         # the dropdown's own text is the usual cell: looked up at once, anything else goes through the checks
         level = exact_levels.get(row[2]) or _choice(sheet, r, 2, levels, "Cấp")
         status = exact_statuses.get(row[3]) or _choice(sheet, r, 3, statuses, "Trạng thái")
-        years = [row[c] if type(row[c]) is float and 0 <= row[c] < 1e15 else _number(sheet, r, c, TASK_HEADERS[c])
-                 for c in (4, 5)]
+        years = [_year(sheet, r, c, row[c]) for c in (4, 5)]
         tasks.append(dict(task_id=task_id, name=str(row[1] or "").strip(), level=level, status=status,
                           start_year=years[0], end_year=years[1], lead_org=str(row[6] or "").strip(),
                           source_ref=f"{sheet.name}!A{r + 1}"))
     return tasks
+
+
+def _year(sheet: _Sheet, r: int, c: int, value):
+    """A task's year: the usual cell (a whole number calamine gives as int) at once, else :func:`_number`."""
+    if type(value) is int and 0 <= value < 1e15:
+        return float(value)
+    if type(value) is float and 0 <= value < 1e15:
+        return value
+    return _number(sheet, r, c, TASK_HEADERS[c])
 
 
 def _choice(sheet: _Sheet, r: int, c: int, vocabulary: dict, what: str):
