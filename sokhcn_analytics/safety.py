@@ -38,6 +38,7 @@ _COLUMN_LETTERS = re.compile(rb'<c r="([A-Z]+)[0-9]+"')
 MAX_AREA = 2_000_000  # rows × columns up to the farthest cell: the reader allocates all of it
 _FORMULA_NO_VALUE = re.compile(
     rb'<c r="([A-Z]+[0-9]+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?!<v>[^<])(?!<v [^>]*>[^<])')
+_ANY_FORMULA = re.compile(rb"<f[^>]*/>|<f[^>]*>[^<]*</f>")  # the formula part of _FORMULA_NO_VALUE (quick: led by "<f")
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
@@ -53,10 +54,14 @@ def check_workbook_file(path: Path) -> dict[str, bytes]:
         raise InputError(Problem("file_not_found", "không tìm thấy file", file))
     if path.stat().st_size == 0:
         raise InputError(Problem("empty_file", "file rỗng (0 byte); lưu lại file từ Excel", file))
-    if not zipfile.is_zipfile(path):
-        raise InputError(_not_a_zip(path))
     try:
-        with zipfile.ZipFile(path) as zf:
+        opened = zipfile.ZipFile(path)
+    except Exception:  # asked only now (most files are zips, opened once); a zip fails again below
+        if not zipfile.is_zipfile(path):
+            raise InputError(_not_a_zip(path)) from None
+        opened = None
+    try:
+        with opened or zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             _check_sizes(file, infos)
             return _scan_parts(file, zf, infos)
@@ -206,6 +211,9 @@ def _farthest(data: bytes, far: tuple) -> tuple:
 
 _LONGER_ROW = [re.compile(rb'<(?:c r="[A-Z]{1,3}|row r=")[0-9]{%d,}"' % (d + 1)) for d in range(10)]
 _LONGER_COLUMN = [re.compile(rb'<c r="[A-Z]{%d,}[0-9]' % (n + 1)) for n in range(4)]
+# found wherever a row number of 4+ digits or a column of 2+ letters is (and sometimes elsewhere): one
+# search, led by a literal the regex engine skips to, clears the usual sheet
+_USUAL_BOUNDS = re.compile(rb'r="(?:[A-Z]{0,3}[0-9]{4}|[A-Z]{2})')
 _LAST_COLUMN = {1: 26, 2: 702, 3: 18278}  # Z, ZZ, ZZZ
 
 
@@ -216,8 +224,11 @@ def _farthest_bound(data: bytes, far: tuple) -> tuple:
     most 999 × 26 cells: two regex searches that find nothing say so, without looking at
     each of its cells.
     """
-    digits = next((d for d in range(3, 10) if not _LONGER_ROW[d].search(data)), 10)
-    letters = next((n for n in range(1, 3) if not _LONGER_COLUMN[n].search(data)), 3)
+    if not _USUAL_BOUNDS.search(data):  # rows of at most 3 digits, columns of one letter
+        digits, letters = 3, 1
+    else:
+        digits = next((d for d in range(3, 10) if not _LONGER_ROW[d].search(data)), 10)
+        letters = next((n for n in range(1, 3) if not _LONGER_COLUMN[n].search(data)), 3)
     rows, columns = 10 ** digits - 1, _LAST_COLUMN[letters]
     if far[0] or far[1] or rows * columns > MAX_AREA:
         return _farthest(data, far)
@@ -271,7 +282,7 @@ def check_sheets(path: Path, sheet_names: list[str], xml: dict[str, bytes] | Non
     for name in sheet_names:
         if (data := sheets.get(name)) is None:
             continue
-        if b"<f" in data:  # the regexes only where there is something to find: most sheets have no formula
+        if _ANY_FORMULA.search(data):  # the regexes only where there is something to find: most sheets have no formula
             problems += [Problem("formula_without_value", "ô có công thức nhưng chưa có giá trị đã tính; mở file "
                                  "bằng Excel hoặc LibreOffice rồi lưu lại (hoặc nhập số thay cho công thức)",
                                  str(path), name, m.group(1).decode()) for m in _FORMULA_NO_VALUE.finditer(data)]

@@ -202,11 +202,12 @@ def load_workbook(path, today=None):
     return normalize_indicators(pd.DataFrame(rows)), normalize_tasks(pd.DataFrame(tasks))
 
 
-def read_workbook_rows(path, today=None) -> tuple[list[dict], list[dict]]:
+def read_workbook_rows(path, today=None, source_file: str | None = None) -> tuple[list[dict], list[dict]]:
     """The validated rows of a workbook as plain dicts in the model's columns.
 
     The store builds one frame from the rows of all files, which is much faster than a
-    frame per file.
+    frame per file. ``source_file`` names the file in the rows (default: its path relative
+    to the project root).
     """
     path = Path(path)
     sheets = _read_sheets(path)
@@ -223,7 +224,7 @@ def read_workbook_rows(path, today=None) -> tuple[list[dict], list[dict]]:
     problems = [p for s in sheets.values() for p in s.problems]
     if problems:
         raise InputError(problems)
-    return _with_context(rows, tasks, path, info)
+    return _with_context(rows, tasks, source_file or _display_path(path), info)
 
 
 def _read_sheets(path: Path) -> dict[str, _Sheet]:
@@ -362,17 +363,31 @@ def _read_values(sheet: _Sheet, headers: list[str], columns: list[tuple], note_c
     """One row per filled value cell of a code-per-row sheet; its source is the cell plus the row's note."""
     if not _check_headers(sheet, headers):
         return []
-    rows, seen = [], {}
+    rows, seen, known, name = [], {}, _known_codes(), sheet.name
+    refs = [(c, kind, period, _column_letter(c + 1)) for c, kind, period in columns]
     for r in range(1, len(sheet.rows)):
-        code = _code(sheet, r, seen)
-        if code is None:
-            continue
-        note = str(sheet.cell(r, note_column) or "").strip()
-        for c, kind, period in columns:
-            value = _number(sheet, r, c, headers[c])
-            if value is not None:
-                ref = f"{sheet.name}!{_ref(r, c)}" + (f" — {note}" if note else "")
-                rows.append(dict(indicator=code, value=value, kind=kind, period=period, source_ref=ref))
+        row = sheet.rows[r]
+        code = row[0] if row else None
+        if type(code) is str and code in known and code not in seen:  # the usual row: a known code, once
+            seen[code] = r
+        else:  # anything else through the checks, which name the problem
+            code = _code(sheet, r, seen)
+            if code is None:
+                continue
+        note = row[note_column] if note_column < len(row) else None
+        note = str(note or "").strip()
+        for c, kind, period, letter in refs:
+            value = row[c] if c < len(row) else None
+            if value is None:
+                continue
+            if type(value) is int and 0 <= value < 1e15:  # a whole number (calamine gives it as int)
+                value = float(value)
+            elif not (type(value) is float and 0 <= value < 1e15):  # the usual cells above, else the checks
+                value = _number(sheet, r, c, headers[c])
+                if value is None:
+                    continue
+            ref = f"{name}!{letter}{r + 1}" + (f" — {note}" if note else "")
+            rows.append(dict(indicator=code, value=value, kind=kind, period=period, source_ref=ref))
     return rows
 
 
@@ -410,12 +425,20 @@ def _read_tasks(sheet: _Sheet, info: dict) -> list[dict]:
         # the dropdown's own text is the usual cell: looked up at once, anything else goes through the checks
         level = exact_levels.get(row[2]) or _choice(sheet, r, 2, levels, "Cấp")
         status = exact_statuses.get(row[3]) or _choice(sheet, r, 3, statuses, "Trạng thái")
-        years = [row[c] if type(row[c]) is float and 0 <= row[c] < 1e15 else _number(sheet, r, c, TASK_HEADERS[c])
-                 for c in (4, 5)]
+        years = [_year(sheet, r, c, row[c]) for c in (4, 5)]
         tasks.append(dict(task_id=task_id, name=str(row[1] or "").strip(), level=level, status=status,
                           start_year=years[0], end_year=years[1], lead_org=str(row[6] or "").strip(),
                           source_ref=f"{sheet.name}!A{r + 1}"))
     return tasks
+
+
+def _year(sheet: _Sheet, r: int, c: int, value):
+    """A task's year: the usual cell (a whole number calamine gives as int) at once, else :func:`_number`."""
+    if type(value) is int and 0 <= value < 1e15:
+        return float(value)
+    if type(value) is float and 0 <= value < 1e15:
+        return value
+    return _number(sheet, r, c, TASK_HEADERS[c])
 
 
 def _choice(sheet: _Sheet, r: int, c: int, vocabulary: dict, what: str):
@@ -427,8 +450,8 @@ def _choice(sheet: _Sheet, r: int, c: int, vocabulary: dict, what: str):
     return code
 
 
-def _with_context(rows, tasks, path: Path, info: dict):
-    common = dict(org=info["org"], source_file=_display_path(path), illustrative=info["illustrative"])
+def _with_context(rows, tasks, source_file: str, info: dict):
+    common = dict(org=info["org"], source_file=source_file, illustrative=info["illustrative"])
     indicators = [{**common, "unit": _unit(r["indicator"]), "reviewed": info["reviewed"], **r} for r in rows]
     return indicators, [{**common, "period": info["period"], **t} for t in tasks]
 

@@ -1,0 +1,54 @@
+"""The quick paths the store's reading takes for usual files decide as the full checks would.
+
+The safety scan and the loader first try a cheaper test for the usual case (a one-letter,
+three-digit sheet; no formula element; a known code; a plain number) and fall back to the
+full checks otherwise: the cheap tests may let through only what the full ones would.
+"""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sokhcn_analytics import safety
+from sokhcn_analytics.workbook import read_workbook_rows, write_template
+
+LETTERS = st.text(alphabet="ABCXYZ", min_size=1, max_size=4)
+DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=12)
+CELL = st.builds(lambda col, row, value: f'<c r="{col}{row}" t="n"><v>{value}</v></c>'.encode(), LETTERS, DIGITS,
+                 st.integers(0, 999))
+ROW = st.builds(lambda row: f'<row r="{row}" spans="1:6">'.encode(), DIGITS)
+
+
+@given(st.lists(CELL | ROW, max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_the_one_search_for_usual_bounds_misses_nothing_the_full_searches_find(parts):
+    data = b"<sheetData>" + b"".join(parts) + b"</sheetData>"
+    if safety._LONGER_ROW[3].search(data) or safety._LONGER_COLUMN[1].search(data):
+        assert safety._USUAL_BOUNDS.search(data)
+    if not safety._USUAL_BOUNDS.search(data):
+        assert safety._farthest_bound(data, (0, 0, "", 0))[:2] == (999, 26)
+
+
+FORMULA = st.sampled_from([b"<f>SUM(A1:A2)</f>", b'<f t="shared" si="0"/>', b"<f></f>", b"<f>1</f><v></v>",
+                           b"<f>A1</f><v>3</v>", b'<formula1>"a,b"</formula1>', b""])
+
+
+@given(st.lists(st.tuples(LETTERS, DIGITS, FORMULA), max_size=5))
+@settings(max_examples=300, deadline=None)
+def test_the_formula_search_runs_wherever_a_formula_without_value_can_be(cells):
+    data = b"".join(f'<c r="{c}{r}" s="1">'.encode() + f + b"</c>" for c, r, f in cells)
+    if safety._FORMULA_NO_VALUE.search(data):
+        assert safety._ANY_FORMULA.search(data)
+
+
+def test_whole_numbers_come_back_as_floats_like_typed_ones(tmp_path):
+    book = write_template("2021-01", tmp_path / "2021-01_x.xlsx", results={"inspections": 12, "tasks_managed": 2.5},
+                          plans={"inspections": "1.200"}, tasks=[dict(task_id="T1", name="n", level="provincial",
+                                                                    status="approved", start_year=2021, end_year=2022,
+                                                                    lead_org="L")])
+    rows, tasks = read_workbook_rows(book, source_file="data/raw/x.xlsx")
+    values = {(r["indicator"], r["kind"]): r["value"] for r in rows}
+    assert values == {("inspections", "result"): 12.0, ("tasks_managed", "result"): 2.5, ("inspections", "plan"): 1200.0}
+    assert all(type(v) is float for v in values.values())
+    assert [(t["start_year"], t["end_year"]) for t in tasks] == [(2021.0, 2022.0)]
+    assert {r["source_file"] for r in rows + tasks} == {"data/raw/x.xlsx"}
