@@ -53,3 +53,12 @@ def chromium() -> str:
         pytest.fail("Chromium is missing: run 'make system-deps' (apt-get install chromium poppler-utils), "
                     "or set SOKHCN_ALLOW_NO_CHROMIUM=1 on a machine that cannot have it")
     return browser
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id still exists (a zombie counts until it is reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import pid_alive
 from sokhcn_analytics import export
 from sokhcn_analytics.browser import Browser, BrowserError
 from sokhcn_analytics.export import KeptBrowser, find_browser, render_pdf
@@ -33,14 +34,6 @@ def pages(pdf: Path) -> list[str]:
     return [p for p in text.split("\f") if p.strip()]
 
 
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def test_a_kept_browser_prints_a4_pdfs_and_goes_away(page, tmp_path):
     kept = KeptBrowser()
     browser = kept.get()
@@ -51,7 +44,7 @@ def test_a_kept_browser_prints_a4_pdfs_and_goes_away(page, tmp_path):
         assert len(text) == 2 and "Giống nấm sản xuất: 250 kg." in text[0]
     profile = Path(browser._profile)
     kept.close()
-    assert not alive(browser.pid) and not profile.exists()
+    assert not pid_alive(browser.pid) and not profile.exists()
 
 
 def test_a_failing_kept_browser_falls_back_to_a_fresh_one_with_a_warning(page, tmp_path, monkeypatch):

@@ -8,6 +8,7 @@ import sys
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
+from conftest import pid_alive
 from report_fixtures import failing_notebook, write_store
 from sokhcn_analytics import kernels, report, store
 
@@ -136,15 +137,6 @@ def test_failing_notebook_fixture_still_runs_in_a_prestarted_kernel(tmp_path):
 
 # ---------------------------------------------------------------- --jobs N: lanes with kept kernels
 
-def _alive(pid: int) -> bool:
-    import os
-
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
 
 def test_two_lanes_run_side_by_side_each_in_a_kept_kernel(tmp_path):
     nb = notebook(tmp_path / "lane.ipynb",
@@ -158,7 +150,7 @@ def test_two_lanes_run_side_by_side_each_in_a_kept_kernel(tmp_path):
     assert len(pids) == 2                     # two kernels, each kept for more than one notebook
     spans = sorted((float(a), float(b)) for _, a, b in runs)
     assert any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:]))  # they ran at the same time
-    assert not any(_alive(pid) for pid in pids)  # and both are stopped at the end
+    assert not any(pid_alive(pid) for pid in pids)  # and both are stopped at the end
 
 
 def test_a_kernel_that_dies_is_reported_and_its_lane_goes_on_with_a_new_one(tmp_path):
