@@ -2,7 +2,6 @@
 and leaves no process or profile behind."""
 from __future__ import annotations
 
-import os
 import warnings
 from pathlib import Path
 
