@@ -61,20 +61,20 @@ class Batch:
         import pandas as pd
         import pyarrow as pa
 
+        from .arrow_rows import table_frame
         from .model import normalize_indicators, normalize_tasks
 
         out = []
-        for streams, empty in ((self.indicators, normalize_indicators(pd.DataFrame())),
-                               (self.tasks, normalize_tasks(pd.DataFrame()))):
+        for streams, empty, kind in ((self.indicators, normalize_indicators(pd.DataFrame()), "indicators"),
+                                     (self.tasks, normalize_tasks(pd.DataFrame()), "tasks")):
             tables = [t for t in (pa.ipc.open_stream(s).read_all() for s in streams) if t.num_rows]
-            out.append(pa.concat_tables(tables).to_pandas() if tables else empty)
+            out.append(table_frame(pa.concat_tables(tables), kind) if tables else empty)
         return tuple(out)
 
 
-def _stream(frame) -> bytes:
+def _stream(table) -> bytes:
     import pyarrow as pa
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
@@ -205,11 +205,7 @@ def _serve() -> None:
 
 
 def _read_chunk(task) -> Batch:
-    """Worker: read one slice of inputs into model frames (runs in a worker or in this process)."""
-    import pandas as pd
-
-    from .model import INDICATOR_COLUMNS, TASK_COLUMNS, normalize_indicators, normalize_tasks
-
+    """Worker: read one slice of inputs into model tables (runs in a worker or in this process)."""
     raw, items = task
     batch, rows, tasks = Batch(), [], []
     collecting = gc.isenabled()
@@ -220,9 +216,30 @@ def _read_chunk(task) -> Batch:
         if collecting:
             gc.enable()
     if not batch.problems:  # frames of a failing build would only be thrown away
-        batch.indicators.append(_stream(normalize_indicators(_columns(pd, rows, INDICATOR_COLUMNS))))
-        batch.tasks.append(_stream(normalize_tasks(_columns(pd, tasks, TASK_COLUMNS))))
+        indicators, task_rows = _tables(rows, tasks)
+        batch.indicators.append(_stream(indicators))
+        batch.tasks.append(_stream(task_rows))
     return batch
+
+
+def _tables(rows: list[dict], tasks: list[dict]):
+    """The model's tables of ``rows`` and ``tasks``: built directly (no pandas in a worker), or, for rows
+    that do not fit the model's types, through pandas' normalization, which says what is wrong."""
+    from .arrow_rows import indicator_table, task_table
+
+    try:
+        return indicator_table(rows), task_table(tasks)
+    except ValueError:
+        import pandas as pd
+        import pyarrow as pa
+
+        from .model import INDICATOR_COLUMNS, TASK_COLUMNS, normalize_indicators, normalize_tasks
+
+        return tuple(pa.Table.from_pandas(normalize(_columns(pd, found, columns)), preserve_index=False)
+                     .replace_schema_metadata(None).cast(table([]).schema)  # the types the direct way gives
+                     for found, columns, normalize, table in (
+                         (rows, INDICATOR_COLUMNS, normalize_indicators, indicator_table),
+                         (tasks, TASK_COLUMNS, normalize_tasks, task_table)))
 
 
 def _read_items(raw: str, items: list, batch: Batch, rows: list, tasks: list) -> None:
