@@ -14,6 +14,7 @@ under it would vanish).
 """
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 import zlib
@@ -26,6 +27,7 @@ MAX_RATIO = 200  # XML compresses about 10-20×; bombs compress thousands of tim
 MAX_PARTS = 2000
 MAX_CELLS = 200_000  # per sheet; the indicator sheet has about 200 cells, a task register a few thousand
 CHUNK = 1 << 20
+IN_MEMORY = 16 * 1024 * 1024  # files up to this size are read at once and checked in memory
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -42,7 +44,14 @@ _ANY_FORMULA = re.compile(rb"<f[^>]*/>|<f[^>]*>[^<]*</f>")  # the formula part o
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
-def check_workbook_file(path: Path) -> dict[str, bytes]:
+class SheetXml(dict):
+    """The XML of a workbook's sheets by sheet name; ``context``: the other parts under ``xl/``
+    (workbook, relationships, shared strings, styles, theme) as one bytes string — with a sheet's
+    XML, everything what a reader makes of the sheet depends on."""
+    context: bytes = b""
+
+
+def check_workbook_file(path: Path) -> SheetXml:
     """Raise :class:`InputError` unless ``path`` looks like a safe, undamaged Excel workbook.
 
     Returns the XML of its sheets by sheet name (inflated for the checks anyway), for
@@ -52,19 +61,23 @@ def check_workbook_file(path: Path) -> dict[str, bytes]:
     file = str(path)
     if not path.exists():
         raise InputError(Problem("file_not_found", "không tìm thấy file", file))
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise InputError(Problem("empty_file", "file rỗng (0 byte); lưu lại file từ Excel", file))
+    # a usual workbook (tens of KB) is read at once and checked in memory; a large file is streamed
+    source = io.BytesIO(path.read_bytes()) if size <= IN_MEMORY else path
     try:
-        opened = zipfile.ZipFile(path)
+        opened = zipfile.ZipFile(source)
     except Exception:  # asked only now (most files are zips, opened once); a zip fails again below
         if not zipfile.is_zipfile(path):
             raise InputError(_not_a_zip(path)) from None
         opened = None
     try:
-        with opened or zipfile.ZipFile(path) as zf:
+        with opened or zipfile.ZipFile(source) as zf:
             infos = zf.infolist()
             _check_sizes(file, infos)
-            return _scan_parts(file, zf, infos)
+            with (open(path, "rb") if source is path else source) as fh:
+                return _scan_parts(file, fh, infos)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, OSError, EOFError,
             ValueError) as exc:
         raise InputError(Problem("corrupt_file", f"file Excel bị hỏng ({exc}); lấy lại bản gốc hoặc mở bằng Excel "
@@ -104,48 +117,57 @@ def _bomb(file: str, total: int, packed: int) -> Problem:
                    "quá lớn cho một sổ số liệu tháng, file bị từ chối", file)
 
 
-def _scan_parts(file: str, zf: zipfile.ZipFile, infos) -> dict[str, bytes]:
-    """Inflate every part once, chunk by chunk: checksums, real sizes, DOCTYPE, cell counts."""
-    sheets = {part: name for name, part in _sheet_parts(zf).items()}
+def _scan_parts(file: str, fh, infos) -> SheetXml:
+    """Inflate every part once, chunk by chunk: checksums, real sizes, DOCTYPE, cell counts.
+
+    The workbook part and its relationships come first: they name the sheets, which are
+    counted and bounded as they inflate.
+    """
     packed = sum(i.compress_size for i in infos) or 1
-    inflated, xml = 0, {}
-    with open(file, "rb") as fh:
-        for info in infos:
-            tail, cells, dimension, crc, size, far = b"", 0, b"", 0, 0, (0, 0, "", 0)
-            kept = [] if info.filename in sheets else None
-            for chunk in _inflate(fh, info):
-                size += len(chunk)
-                inflated += len(chunk)
-                # other readers would inflate on, to gigabytes maybe; a little more than declared is
-                # damage (a bad byte in the stream), caught by the size and CRC check below
-                if size > 2 * info.file_size + CHUNK:
-                    raise InputError(Problem("zip_bomb", f"phần '{info.filename}' giải nén ra nhiều hơn kích thước "
-                                             "khai báo trong file zip (file bị sửa có chủ đích, có thể là zip bomb); "
-                                             "file bị từ chối", file))
-                if inflated > MAX_UNCOMPRESSED:
-                    raise InputError(_bomb(file, inflated, packed))
-                crc = zlib.crc32(chunk, crc)
-                window = tail + chunk
-                if b"<!" in window and _DOCTYPE.search(window):
-                    raise InputError(Problem("xml_entities", f"phần '{info.filename}' chứa khai báo DOCTYPE/"
-                                             "ENTITY (có thể là tấn công XML); file bị từ chối", file))
-                if info.filename in sheets:
-                    if info.file_size >= MAX_CELLS * len(b"<c/>"):  # a smaller part cannot hold that many cells
-                        if not dimension and (m := _DIMENSION.search(window)):
-                            dimension = m.group(1)
-                        cells += _count_cells(chunk) + _count_cells(tail[-2:] + chunk[:2])
-                        if cells > MAX_CELLS:
-                            raise InputError(_too_large(file, sheets[info.filename], dimension))
-                    whole = not tail and size == info.file_size  # the part in one chunk: bounds are enough
-                    far = _farthest_bound(window, far) if whole else _farthest(window, far)
-                    kept.append(chunk)
-                tail = chunk[-32:]
-            if far[0] * far[1] > MAX_AREA:
-                raise InputError(_too_far(file, sheets[info.filename], far[2] or f"A{far[0]}"))
-            if size != info.file_size or crc != info.CRC:
-                raise zipfile.BadZipFile(f"phần '{info.filename}' bị hỏng (sai kích thước hoặc CRC)")
+    inflated, xml, context, sheets, mapped = 0, SheetXml(), {}, {}, False
+    for info in sorted(infos, key=lambda i: i.filename not in _WORKBOOK_PARTS):  # stable: zip order otherwise
+        if not mapped and info.filename not in _WORKBOOK_PARTS:  # the workbook's parts are in
+            found, mapped = [context.get(p) for p in _WORKBOOK_PARTS], True
+            sheets = {part: name for name, part in _sheet_map(*found).items()} if all(found) else {}
+        tail, cells, dimension, crc, size, far = b"", 0, b"", 0, 0, (0, 0, "", 0)
+        kept = [] if info.filename in sheets or info.filename.startswith("xl/") else None
+        for chunk in _inflate(fh, info):
+            size += len(chunk)
+            inflated += len(chunk)
+            # other readers would inflate on, to gigabytes maybe; a little more than declared is
+            # damage (a bad byte in the stream), caught by the size and CRC check below
+            if size > 2 * info.file_size + CHUNK:
+                raise InputError(Problem("zip_bomb", f"phần '{info.filename}' giải nén ra nhiều hơn kích thước "
+                                         "khai báo trong file zip (file bị sửa có chủ đích, có thể là zip bomb); "
+                                         "file bị từ chối", file))
+            if inflated > MAX_UNCOMPRESSED:
+                raise InputError(_bomb(file, inflated, packed))
+            crc = zlib.crc32(chunk, crc)
+            window = tail + chunk
+            if b"<!" in window and _DOCTYPE.search(window):
+                raise InputError(Problem("xml_entities", f"phần '{info.filename}' chứa khai báo DOCTYPE/"
+                                         "ENTITY (có thể là tấn công XML); file bị từ chối", file))
+            if info.filename in sheets:
+                if info.file_size >= MAX_CELLS * len(b"<c/>"):  # a smaller part cannot hold that many cells
+                    if not dimension and (m := _DIMENSION.search(window)):
+                        dimension = m.group(1)
+                    cells += _count_cells(chunk) + _count_cells(tail[-2:] + chunk[:2])
+                    if cells > MAX_CELLS:
+                        raise InputError(_too_large(file, sheets[info.filename], dimension))
+                whole = not tail and size == info.file_size  # the part in one chunk: bounds are enough
+                far = _farthest_bound(window, far) if whole else _farthest(window, far)
             if kept is not None:
-                xml[sheets[info.filename]] = b"".join(kept)
+                kept.append(chunk)
+            tail = chunk[-32:]
+        if far[0] * far[1] > MAX_AREA:
+            raise InputError(_too_far(file, sheets[info.filename], far[2] or f"A{far[0]}"))
+        if size != info.file_size or crc != info.CRC:
+            raise zipfile.BadZipFile(f"phần '{info.filename}' bị hỏng (sai kích thước hoặc CRC)")
+        if info.filename in sheets:
+            xml[sheets[info.filename]] = b"".join(kept)
+        elif kept is not None:
+            context[info.filename] = b"".join(kept)
+    xml.context = b"\0".join(context[n] + b"\0" + n.encode() for n in sorted(context))
     return xml
 
 
@@ -305,13 +327,20 @@ def _sheet_xml(path: Path):
 check_formulas = check_sheets  # the name the loader used first
 
 
+_WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+
+
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Map sheet names to their XML part inside the zip."""
     try:
-        wb = zf.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        return _sheet_map(*(zf.read(part) for part in _WORKBOOK_PARTS))
     except KeyError:
         return {}
+
+
+def _sheet_map(workbook: bytes, rels: bytes) -> dict[str, str]:
+    """Sheet names to their XML part, from the workbook part and its relationships."""
+    wb, rels = workbook.decode("utf-8", "replace"), rels.decode("utf-8", "replace")
     targets = dict(re.findall(r'<Relationship[^>]*Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
     targets.update({a: b for b, a in re.findall(r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"', rels)})
     out = {}

@@ -245,12 +245,33 @@ def _read_sheets(path: Path) -> dict[str, _Sheet]:
     sheets = {}
     for name in (INFO, INDICATORS, TASKS, TARGETS):
         if name in wb.sheet_names:
-            try:
-                sheets[name] = _Sheet(str(path), name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
-            except Exception as exc:  # e.g. XML cut short by the program that wrote the file
-                raise InputError(Problem("corrupt_file", f"sheet bị hỏng, không đọc được ({exc}); mở file bằng "
-                                         "Excel rồi lưu lại", str(path), name)) from None
+            sheets[name] = _Sheet(str(path), name, _sheet_rows(wb, path, name, xml))
     return sheets
+
+
+# A sheet that carries over from month to month (the task register, the year's targets) is often
+# the same XML as in last month's workbook: its rows are then taken from here instead of parsed
+# again. Keyed by the sheet's XML and every other part its values depend on (shared strings,
+# styles, the workbook), compared whole; the rows are never changed by their readers.
+CARRIED_OVER = (TASKS, TARGETS)
+_PARSED: dict = {}
+_PARSED_MAX = 16  # the last few workbooks' sheets: files come org by org, month by month
+
+
+def _sheet_rows(wb, path: Path, name: str, xml) -> list:
+    key = (name, xml.get(name), xml.context) if name in CARRIED_OVER and xml.get(name) is not None else None
+    if key is not None and (rows := _PARSED.get(key)) is not None:
+        return rows
+    try:
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as exc:  # e.g. XML cut short by the program that wrote the file
+        raise InputError(Problem("corrupt_file", f"sheet bị hỏng, không đọc được ({exc}); mở file bằng "
+                                 "Excel rồi lưu lại", str(path), name)) from None
+    if key is not None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))  # the oldest
+        _PARSED[key] = rows
+    return rows
 
 
 def _read_info(sheet: _Sheet) -> dict:

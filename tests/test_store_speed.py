@@ -52,3 +52,45 @@ def test_whole_numbers_come_back_as_floats_like_typed_ones(tmp_path):
     assert all(type(v) is float for v in values.values())
     assert [(t["start_year"], t["end_year"]) for t in tasks] == [(2021.0, 2022.0)]
     assert {r["source_file"] for r in rows + tasks} == {"data/raw/x.xlsx"}
+
+
+def _rezip(source, target, change=lambda name, data: data):
+    import zipfile
+
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, change(info.filename, src.read(info.filename)))
+    return target
+
+
+def test_a_sheet_carried_over_unchanged_is_parsed_once_and_anything_it_depends_on_counts(tmp_path, monkeypatch):
+    from sokhcn_analytics import workbook
+
+    monkeypatch.setattr(workbook, "_PARSED", {})
+    tasks = [dict(task_id=f"T{i}", name=f"nhiệm vụ {i}", level="provincial", status="approved", start_year=2020,
+                  end_year=2022, lead_org="L") for i in range(5)]
+    jan = write_template("2021-01", tmp_path / "2021-01_x.xlsx", results={"inspections": 1}, tasks=tasks,
+                         targets={"inspections": 40})
+    feb = write_template("2021-02", tmp_path / "2021-02_x.xlsx", results={"inspections": 2}, tasks=tasks,
+                         targets={"inspections": 40})
+    first, second = workbook._read_sheets(jan), workbook._read_sheets(feb)
+    for name in workbook.CARRIED_OVER:  # the same register and targets: February's rows are January's
+        assert second[name].rows is first[name].rows
+    assert second[workbook.INDICATORS].rows is not first[workbook.INDICATORS].rows
+    # what the store gets is what a fresh parse gives
+    rows, got_tasks = read_workbook_rows(feb, source_file="f")
+    monkeypatch.setattr(workbook, "_PARSED", {})
+    assert read_workbook_rows(feb, source_file="f") == (rows, got_tasks)
+    # the same sheet XML in a workbook whose styles differ (a number format may make a number a date) is parsed
+    restyled = _rezip(feb, tmp_path / "2021-02_y.xlsx",
+                      lambda name, data: data.replace(b"</styleSheet>", b"<!-- other --></styleSheet>")
+                      if name == "xl/styles.xml" else data)
+    again = workbook._read_sheets(feb)
+    assert workbook._read_sheets(restyled)[workbook.TASKS].rows is not again[workbook.TASKS].rows
+    # a changed register is parsed, and the cache stays small
+    changed = write_template("2021-03", tmp_path / "2021-03_x.xlsx", tasks=tasks[:4])
+    assert len(workbook._read_sheets(changed)[workbook.TASKS].rows) == 5
+    for month in range(4, 13):
+        write_template(f"2021-{month:02d}", tmp_path / f"2021-{month:02d}_x.xlsx", tasks=tasks[:month % 5])
+        workbook._read_sheets(tmp_path / f"2021-{month:02d}_x.xlsx")
+    assert len(workbook._PARSED) <= workbook._PARSED_MAX
