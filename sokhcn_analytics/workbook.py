@@ -459,6 +459,8 @@ def _year(sheet: _Sheet, r: int, c: int, value):
         return float(value)
     if type(value) is float and 0 <= value < 1e15:
         return value
+    if value is None:  # not given (a task not yet started or ended)
+        return None
     return _number(sheet, r, c, TASK_HEADERS[c])
 
 
