@@ -304,16 +304,29 @@ def check_sheets(path: Path, sheet_names: list[str], xml: dict[str, bytes] | Non
     for name in sheet_names:
         if (data := sheets.get(name)) is None:
             continue
-        if _ANY_FORMULA.search(data):  # the regexes only where there is something to find: most sheets have no formula
+        area = _cell_area(data)
+        start, end = area or (0, len(data))
+        # the regexes only where there is something to find: most sheets have no formula
+        if _ANY_FORMULA.search(data, start, end):
             problems += [Problem("formula_without_value", "ô có công thức nhưng chưa có giá trị đã tính; mở file "
                                  "bằng Excel hoặc LibreOffice rồi lưu lại (hoặc nhập số thay cho công thức)",
-                                 str(path), name, m.group(1).decode()) for m in _FORMULA_NO_VALUE.finditer(data)]
-        if b"<mergeCell " in data:
+                                 str(path), name, m.group(1).decode())
+                         for m in _FORMULA_NO_VALUE.finditer(data, start, end)]
+        if (data.find(b"<mergeCell ", 0, start) >= 0 or data.find(b"<mergeCell ", end) >= 0 if area
+                else b"<mergeCell " in data):
             problems += [Problem("merged_cells", "vùng ô bị gộp (merge): chỉ giữ được số ở ô đầu, số ở các ô còn "
                                  "lại sẽ mất; bỏ gộp ô (Unmerge) và nhập đủ từng ô", str(path), name,
                                  m.group(1).decode()) for m in _MERGE.finditer(data)]
     if problems:
         raise InputError(problems)
+
+
+def _cell_area(data: bytes) -> tuple[int, int] | None:
+    """Where a sheet's cells can be: from its first ``<sheetData`` to its last ``</sheetData>``
+    (``None`` if either is missing: then anywhere). Readers take cells, and so formulas, only
+    there, and merged ranges only outside (``<mergeCells>`` follows the cells)."""
+    start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
+    return (start, end) if 0 <= start < end else None
 
 
 def _sheet_xml(path: Path):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,7 +29,7 @@ from . import paths
 from .errors import InputError, Problem, StoreError
 from .store_parts import (FORMAT, KINDS, LOCK, MANIFEST, PARTS, STAGING, StoreLock, commit, read_kind, read_manifest,
                           recover, recover_locked, start_staging, write_parts)
-from .store_read import read_inputs, stored_name
+from .store_read import read_inputs, stored_name, workers_for, workers_started
 
 __all__ = ["BuildResult", "build_store", "load_indicators", "load_tasks", "load_sources", "load_manifest",
            "result_periods", "result_periods_of", "resolve", "diff_sources", "fingerprint_inputs", "recover",
@@ -132,15 +133,21 @@ def build_store(raw=None, processed=None, force: bool = False, lock_timeout: flo
     if not raw.is_dir():
         raise StoreError(f"không thấy thư mục dữ liệu gốc {raw}", reason="raw_missing")
     processed.mkdir(parents=True, exist_ok=True)
-    with StoreLock(processed, lock_timeout):
+    with StoreLock(processed, lock_timeout), ExitStack() as stack:
         recover(processed)
-        inputs = fingerprint_inputs(raw)
         old = read_manifest(processed)
+        listed = _list_inputs(raw)
+        started = None
+        if (force or not _reusable(old, processed)) and (workers := workers_for(len(listed), jobs)):
+            # everything will be read: the workers start Python while the inputs are fingerprinted
+            started = stack.enter_context(workers_started(workers))
+        inputs = _fingerprinted(raw, listed)
         if not force and _unchanged(old, inputs, processed):
             return BuildResult(False, NO_CHANGE, inputs, *_totals(old), processed=processed)
         kept = {} if force or not _reusable(old, processed) else old
         to_read, dropped = _changes(kept, inputs)
-        fresh = read_inputs(raw, to_read, jobs)
+        fresh = read_inputs(raw, to_read, jobs, started)
+        stack.close()  # the workers are done
         manifest, frames = _rebuild(processed, kept, inputs, fresh, dropped)
         _write(processed, manifest, frames)
     totals = _totals(manifest)
@@ -151,6 +158,11 @@ def build_store(raw=None, processed=None, force: bool = False, lock_timeout: flo
 
 def fingerprint_inputs(raw: Path) -> list[dict]:
     """Every source file under ``raw`` with its kind and sha256, in a stable order."""
+    return _fingerprinted(raw, _list_inputs(raw))
+
+
+def _list_inputs(raw: Path) -> list[tuple[str, str]]:
+    """``(path relative to raw, kind)`` of every source file under ``raw``, in a stable order."""
     out = []
     for file in sorted(raw.rglob("*")):
         if not file.is_file() or file.name.startswith((".", "~$")):
@@ -162,8 +174,12 @@ def fingerprint_inputs(raw: Path) -> list[dict]:
             kind = "report"
         else:
             continue
-        out.append({"source_file": file.relative_to(raw).as_posix(), "kind": kind, "sha256": _sha256(file)})
+        out.append((file.relative_to(raw).as_posix(), kind))
     return out
+
+
+def _fingerprinted(raw: Path, listed: list[tuple[str, str]]) -> list[dict]:
+    return [{"source_file": name, "kind": kind, "sha256": _sha256(raw / name)} for name, kind in listed]
 
 
 def _sha256(file: Path) -> str:

@@ -20,8 +20,10 @@ import os
 import pickle
 import re
 import struct
+import subprocess
 import sys
 import warnings
+from contextlib import contextmanager
 from itertools import repeat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,15 +102,21 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def read_inputs(raw: Path, items: list[dict], jobs: int | None = None) -> Batch:
+def read_inputs(raw: Path, items: list[dict], jobs: int | None = None, started: list | None = None) -> Batch:
     """Read ``items`` (``source_file`` relative to ``raw``, ``kind``) in input order.
 
-    Raises :class:`InputError` with the problems of every file when any file is invalid.
+    ``started``: worker processes started ahead (:func:`workers_started`), used when workers
+    are worth it. Raises :class:`InputError` with the problems of every file when any file is invalid.
     """
     tasks = [(str(raw), [(i["source_file"], i["kind"]) for i in chunk]) for chunk in _chunks(items)]
     workers = workers_for(len(items), jobs)
     out = Batch()
-    for batch in (_in_workers(tasks, workers) if workers else map(_read_chunk, tasks)):
+    if workers and not started:
+        with workers_started(workers) as started:
+            batches = _in_workers(tasks, started)
+    else:
+        batches = _in_workers(tasks, started) if workers else map(_read_chunk, tasks)
+    for batch in batches:
         out.extend(batch)
     for category, message in out.warnings:  # here, where the caller (the command line) shows them its way
         warnings.warn(message, category, stacklevel=2)
@@ -123,47 +131,63 @@ def _chunks(items: list[dict]) -> list[list[dict]]:
     return [items[i:i + CHUNK_FILES] for i in range(0, len(items), CHUNK_FILES)]
 
 
-def _in_workers(tasks: list, workers: int) -> list[Batch]:
-    """Run ``_read_chunk`` over ``tasks`` in ``workers`` processes, each taking the next slice when done.
+@contextmanager
+def workers_started(n: int):
+    """``n`` worker processes, started now and stopped on leaving (each exits when its input closes).
+
+    A worker takes ≈ 0.5 s to start Python and import what it reads with; a build that will
+    read everything starts them before it fingerprints its inputs, which that time then covers.
+    """
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    procs = []
+    try:
+        for _ in range(n):
+            procs.append(subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, env=env))
+        yield procs
+    finally:
+        for proc in procs:
+            if not proc.stdin.closed:
+                proc.stdin.close()
+            proc.stdout.close()
+            proc.wait()
+
+
+def _in_workers(tasks: list, procs: list) -> list[Batch]:
+    """Run ``_read_chunk`` over ``tasks`` in the worker processes ``procs``, each taking the next slice when done.
 
     This process reads slices too while all workers are busy: it would only wait otherwise,
     and it has everything imported already while a worker starts Python first. It takes
     them from the end of the list, the workers from the start.
     """
     import selectors
-    import subprocess
 
     from .errors import StoreError
 
-    package_root = str(Path(__file__).resolve().parents[1])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
-    procs = [subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              env=env) for _ in range(min(workers, len(tasks)))]
+    procs = procs[:len(tasks)]
     results, queue, busy = [None] * len(tasks), list(enumerate(tasks)), {}
-    try:
-        with selectors.DefaultSelector() as sel:
-            for proc in procs:
-                if _give(proc, queue, busy):
-                    sel.register(proc.stdout, selectors.EVENT_READ, proc)
-            while busy:
-                ready = sel.select(timeout=0 if queue else None)
-                if not ready and queue:  # every worker busy (or still starting): read a slice here meanwhile
-                    n, task = queue.pop()
-                    results[n] = _read_chunk(task)
-                for key, _ in ready:
-                    proc = key.data
-                    reply = _receive(proc.stdout)
-                    if reply is None:
-                        raise StoreError("một tiến trình đọc dữ liệu gốc dừng bất thường (hết bộ nhớ?); chạy lại "
-                                         "'sokhcn build' (SOKHCN_DEBUG=1 để xem chi tiết)", reason="worker_failed")
-                    results[busy.pop(proc)] = reply
-                    if not _give(proc, queue, busy):
-                        sel.unregister(proc.stdout)
-    finally:
+    with selectors.DefaultSelector() as sel:
         for proc in procs:
-            proc.stdin.close()
-            proc.stdout.close()
-            proc.wait()
+            if _give(proc, queue, busy):
+                sel.register(proc.stdout, selectors.EVENT_READ, proc)
+        while busy:
+            ready = sel.select(timeout=0 if queue else None)
+            if not ready and queue:  # every worker busy (or still starting): read a slice here meanwhile
+                n, task = queue.pop()
+                results[n] = _read_chunk(task)
+            for key, _ in ready:
+                proc = key.data
+                reply = _receive(proc.stdout)
+                if reply is None:
+                    raise StoreError("một tiến trình đọc dữ liệu gốc dừng bất thường (hết bộ nhớ?); chạy lại "
+                                     "'sokhcn build' (SOKHCN_DEBUG=1 để xem chi tiết)", reason="worker_failed")
+                results[busy.pop(proc)] = reply
+                if not _give(proc, queue, busy):
+                    sel.unregister(proc.stdout)
+    while queue:  # more slices than workers could take before the others were done (none started)
+        n, task = queue.pop()
+        results[n] = _read_chunk(task)
     return results
 
 

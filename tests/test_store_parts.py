@@ -234,7 +234,8 @@ def test_a_reading_worker_that_dies_stops_the_build_with_a_message(tmp_path):
     from sokhcn_analytics.errors import StoreError
 
     with pytest.raises(StoreError) as info:  # a slice the worker cannot even unpack: it dies with a traceback
-        store_read._in_workers([(str(tmp_path), None)], 1)
+        with store_read.workers_started(1) as started:
+            store_read._in_workers([(str(tmp_path), None)], started)
     assert info.value.reason == "worker_failed" and "sokhcn build" in str(info.value)
 
 

@@ -94,3 +94,31 @@ def test_a_sheet_carried_over_unchanged_is_parsed_once_and_anything_it_depends_o
         write_template(f"2021-{month:02d}", tmp_path / f"2021-{month:02d}_x.xlsx", tasks=tasks[:month % 5])
         workbook._read_sheets(tmp_path / f"2021-{month:02d}_x.xlsx")
     assert len(workbook._PARSED) <= workbook._PARSED_MAX
+
+
+SHEET_PARTS = st.sampled_from([b"<sheetData>", b"</sheetData>", b"<sheetData/>", b'<mergeCell ref="A1:B2"/>',
+                               b'<c r="B3"><f>SUM(A1:A2)</f></c>', b'<c r="C4"><f>1</f><v>1</v></c>',
+                               b'<row r="5">', b"</row>", b'<formula1>"a,b"</formula1>', b"<mergeCells>"])
+
+
+@given(st.lists(SHEET_PARTS, max_size=8))
+@settings(max_examples=400, deadline=None)
+def test_looking_for_formulas_inside_the_cells_and_merges_outside_finds_what_readers_would_take(parts):
+    """A formula counts where a reader takes cells (inside <sheetData>), a merge where it takes merges (outside);
+    without a <sheetData>…</sheetData> both are looked for everywhere."""
+    import pytest
+
+    from sokhcn_analytics.errors import InputError
+
+    data = b"<worksheet>" + b"".join(parts) + b"</worksheet>"
+    area = safety._cell_area(data)
+    inside = data[area[0]:area[1]] if area else data
+    outside = data[:area[0]] + data[area[1]:] if area else data
+    expected = {"formula_without_value"} if safety._FORMULA_NO_VALUE.search(inside) else set()
+    expected |= {"merged_cells"} if b"<mergeCell " in outside else set()
+    if expected:
+        with pytest.raises(InputError) as caught:
+            safety.check_sheets("x.xlsx", ["S"], {"S": data})
+        assert {p.reason for p in caught.value.problems} == expected
+    else:
+        safety.check_sheets("x.xlsx", ["S"], {"S": data})
