@@ -399,7 +399,7 @@ def _read_values(sheet: _Sheet, headers: list[str], columns: list[tuple], note_c
         note = str(note or "").strip()
         for c, kind, period, letter in refs:
             value = row[c] if c < len(row) else None
-            if value is None:
+            if value is None or value == "":  # an empty cell (calamine gives "" inside the sheet's area)
                 continue
             if type(value) is int and 0 <= value < 1e15:  # a whole number (calamine gives it as int)
                 value = float(value)
@@ -431,7 +431,7 @@ def _read_tasks(sheet: _Sheet, info: dict) -> list[dict]:
         return []
     levels, statuses = _vocabulary("level", LEVELS), _vocabulary("status", STATUSES)
     exact_levels, exact_statuses = _as_shown("level", LEVELS), _as_shown("status", STATUSES)
-    tasks, seen, width = [], {}, len(TASK_HEADERS)
+    tasks, seen, width, name = [], {}, len(TASK_HEADERS), sheet.name
     for r in range(1, len(sheet.rows)):
         row = sheet.rows[r]
         if len(row) < width:  # calamine gives every row the sheet's width; a narrower sheet is padded
@@ -446,10 +446,14 @@ def _read_tasks(sheet: _Sheet, info: dict) -> list[dict]:
         # the dropdown's own text is the usual cell: looked up at once, anything else goes through the checks
         level = exact_levels.get(row[2]) or _choice(sheet, r, 2, levels, "Cấp")
         status = exact_statuses.get(row[3]) or _choice(sheet, r, 3, statuses, "Trạng thái")
-        years = [_year(sheet, r, c, row[c]) for c in (4, 5)]
-        tasks.append(dict(task_id=task_id, name=str(row[1] or "").strip(), level=level, status=status,
-                          start_year=years[0], end_year=years[1], lead_org=str(row[6] or "").strip(),
-                          source_ref=f"{sheet.name}!A{r + 1}"))
+        start, end = row[4], row[5]
+        if type(start) is not float or not 0 <= start < 1e15:  # the usual year (a float) as it is
+            start = _year(sheet, r, 4, start)
+        if type(end) is not float or not 0 <= end < 1e15:
+            end = _year(sheet, r, 5, end)
+        tasks.append({"task_id": task_id, "name": str(row[1] or "").strip(), "level": level, "status": status,
+                      "start_year": start, "end_year": end, "lead_org": str(row[6] or "").strip(),
+                      "source_ref": f"{name}!A{r + 1}"})
     return tasks
 
 
@@ -459,7 +463,7 @@ def _year(sheet: _Sheet, r: int, c: int, value):
         return float(value)
     if type(value) is float and 0 <= value < 1e15:
         return value
-    if value is None:  # not given (a task not yet started or ended)
+    if value is None or value == "":  # not given (a task not yet started or ended)
         return None
     return _number(sheet, r, c, TASK_HEADERS[c])
 
@@ -474,9 +478,16 @@ def _choice(sheet: _Sheet, r: int, c: int, vocabulary: dict, what: str):
 
 
 def _with_context(rows, tasks, source_file: str, info: dict):
+    """The rows with what the whole file says (org, file, flags; a task's period), added in place."""
     common = dict(org=info["org"], source_file=source_file, illustrative=info["illustrative"])
-    indicators = [{**common, "unit": _unit(r["indicator"]), "reviewed": info["reviewed"], **r} for r in rows]
-    return indicators, [{**common, "period": info["period"], **t} for t in tasks]
+    with_reviewed = {**common, "reviewed": info["reviewed"]}
+    for row in rows:
+        row.update(with_reviewed)
+        row["unit"] = _unit(row["indicator"])
+    with_period = {**common, "period": info["period"]}
+    for task in tasks:
+        task.update(with_period)
+    return rows, tasks
 
 
 def _display_path(path: Path) -> str:
