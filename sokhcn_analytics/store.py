@@ -103,9 +103,11 @@ def result_periods(processed_dir=None) -> dict[str, list[str]]:
 
 def result_periods_of(df) -> dict[str, list[str]]:
     """``{org: sorted periods with a result row}`` of an indicator frame."""
-    r = df[df["kind"].astype(str) == "result"]
-    return {str(org): sorted(set(g["period"].astype(str)))
-            for org, g in r.groupby(r["org"].astype(str), sort=True)}
+    pairs = df.loc[(df["kind"].astype(str) == "result").to_numpy(), ["org", "period"]].drop_duplicates()
+    out: dict[str, list[str]] = {}
+    for org, period in sorted(zip(map(str, pairs["org"].tolist()), map(str, pairs["period"].tolist()))):
+        out.setdefault(org, []).append(period)
+    return out
 
 
 def _read(processed_dir, kind):
