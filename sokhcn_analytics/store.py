@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,7 +29,8 @@ from . import paths
 from .errors import InputError, Problem, StoreError
 from .store_parts import (FORMAT, KINDS, LOCK, MANIFEST, PARTS, STAGING, StoreLock, commit, read_kind, read_manifest,
                           recover, recover_locked, start_staging, write_parts)
-from .store_read import read_inputs, stored_name, workers_for, workers_started
+from .store_early import EarlyParts
+from .store_read import read_inputs, slices, stored_name, workers_for, workers_started
 
 __all__ = ["BuildResult", "build_store", "load_indicators", "load_tasks", "load_sources", "load_manifest",
            "result_periods", "result_periods_of", "resolve", "diff_sources", "fingerprint_inputs", "recover",
@@ -148,10 +149,13 @@ def build_store(raw=None, processed=None, force: bool = False, lock_timeout: flo
             return BuildResult(False, NO_CHANGE, inputs, *_totals(old), processed=processed)
         kept = {} if force or not _reusable(old, processed) else old
         to_read, dropped = _changes(kept, inputs)
-        fresh = read_inputs(raw, to_read, jobs, started)
-        stack.close()  # the workers are done
-        manifest, frames = _rebuild(processed, kept, inputs, fresh, dropped)
-        _write(processed, manifest, frames)
+        staging = early = None
+        if started:  # everything is read in workers: orgs are put together and written meanwhile
+            staging = stack.enter_context(_staged(processed))
+            early = EarlyParts(staging, slices(to_read), _org_frames)
+        fresh = read_inputs(raw, to_read, jobs, started, early.add if early else None)
+        manifest, frames = _rebuild(processed, kept, inputs, fresh, dropped, early.finish(fresh.files) if early else {})
+        _write(processed, manifest, frames, staging)
     totals = _totals(manifest)
     return BuildResult(True, f"Đã build kho dữ liệu: {totals[0]} dòng chỉ tiêu, {totals[1]} dòng nhiệm vụ "
                        f"từ {len(inputs)} file (đọc {len(to_read)} file, ghi lại dữ liệu của {len(frames)} đơn vị).",
@@ -234,38 +238,33 @@ def _changes(kept: dict, inputs: list[dict]) -> tuple[list[dict], set[str]]:
     return to_read, dropped
 
 
-def _rebuild(processed: Path, kept: dict, inputs: list[dict], fresh, dropped: set[str]):
+def _rebuild(processed: Path, kept: dict, inputs: list[dict], fresh, dropped: set[str], early: dict):
     """The new manifest and, for every org an input change touches, its three frames.
 
     The rows of such an org are its stored rows minus those of dropped files, plus the rows
     just read, in input order; the tasks are checked and the sources resolved on those
-    rows only (everything that can conflict shares an org).
+    rows only (everything that can conflict shares an org). ``early``: ``{org: (manifest
+    entry, result periods)}`` of orgs whose parts were written while reading (:mod:`store_early`).
     """
-    import pandas as pd
-
-    from .model import normalize_indicators, normalize_tasks
-
     org_of = {f: org for f, org in kept.get("org_of", {}).items() if f not in dropped}
     rows = {f: n for f, n in kept.get("rows", {}).items() if f not in dropped}
     for source_file, n, org in fresh.files:
         org_of[source_file], rows[source_file] = org, n
     affected = {kept.get("org_of", {}).get(f) for f in dropped} | {org for _, _, org in fresh.files}
     affected = sorted(o for o in affected if o)
-    old_sources, old_tasks = _kept_rows(processed, kept, affected, {stored_name(f) for f in dropped})
-    sources, tasks = fresh.frames()
-    if len(old_sources) or len(old_tasks):
-        order = {stored_name(i["source_file"]): n for n, i in enumerate(inputs)}
-        sources = _in_order(_concat(old_sources, sources), order)
-        tasks = _in_order(_concat(old_tasks, tasks), order)
-    _check_tasks(tasks)
-    resolved = _resolved(sources)
-    split = {kind: _by_org(frame) for kind, frame in (("sources", sources), ("tasks", tasks), ("indicators", resolved))}
-    empty = {"indicators": normalize_indicators(pd.DataFrame()), "tasks": normalize_tasks(pd.DataFrame())}
-    empty["sources"] = empty["indicators"]
-    frames = {org: {kind: split[kind].get(org, empty[kind]) for kind in KINDS} for org in affected
-              if any(org in split[kind] for kind in KINDS)}
+    left = [o for o in affected if o not in early]
+    frames, new_periods = {}, {}
+    if left:
+        old_sources, old_tasks = _kept_rows(processed, kept, left, {stored_name(f) for f in dropped})
+        sources, tasks = fresh.frames(set(left) if early else None)
+        if len(old_sources) or len(old_tasks):
+            order = {stored_name(i["source_file"]): n for n, i in enumerate(inputs)}
+            sources = _in_order(_concat(old_sources, sources), order)
+            tasks = _in_order(_concat(old_tasks, tasks), order)
+        frames, new_periods = _org_frames(sources, tasks, left)
     periods = {o: p for o, p in kept.get("result_periods", {}).items() if o not in affected}
-    periods.update(result_periods_of(resolved))
+    periods.update(new_periods)
+    periods.update({org: found for org, (_, found) in early.items() if found})
     manifest = {
         "format": FORMAT,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -273,12 +272,31 @@ def _rebuild(processed: Path, kept: dict, inputs: list[dict], fresh, dropped: se
         "inputs": _listed(inputs),
         "rows": {i["source_file"]: rows.get(i["source_file"], 0) for i in inputs},
         "org_of": {i["source_file"]: org_of.get(i["source_file"], "") for i in inputs},
-        "parts": {o: p for o, p in kept.get("parts", {}).items() if o not in affected},
+        "parts": {**{o: p for o, p in kept.get("parts", {}).items() if o not in affected},
+                  **{org: entry for org, (entry, _) in early.items()}},
         "result_periods": dict(sorted(periods.items())),
     }
     for item in inputs:
         item["rows"] = manifest["rows"][item["source_file"]]
     return manifest, frames
+
+
+def _org_frames(sources, tasks, orgs: list[str] | None = None):
+    """``({org: {kind: frame}}, {org: result periods})`` of ``orgs`` (default: every org in the rows), the
+    tasks checked and the sources resolved; an org without rows of a kind gets an empty frame."""
+    import pandas as pd
+
+    from .model import normalize_indicators, normalize_tasks
+
+    _check_tasks(tasks)
+    resolved = _resolved(sources)
+    split = {kind: _by_org(frame) for kind, frame in (("sources", sources), ("tasks", tasks), ("indicators", resolved))}
+    empty = {"indicators": normalize_indicators(pd.DataFrame()), "tasks": normalize_tasks(pd.DataFrame())}
+    empty["sources"] = empty["indicators"]
+    orgs = sorted(set(split["sources"]) | set(split["tasks"])) if orgs is None else orgs
+    frames = {org: {kind: split[kind].get(org, empty[kind]) for kind in KINDS} for org in orgs
+              if any(org in split[kind] for kind in KINDS)}
+    return frames, result_periods_of(resolved)
 
 
 def _kept_rows(processed: Path, kept: dict, orgs: list[str], dropped: set[str]):
@@ -326,12 +344,26 @@ def _by_org(frame) -> dict:
     return {orgs[codes[a]]: frame.iloc[a:b].reset_index(drop=True) for a, b in zip(starts[:-1], starts[1:])}
 
 
-def _write(processed: Path, manifest: dict, frames: dict) -> None:
-    """Write the changed orgs' parts and commit; a failed write leaves the store in place untouched."""
+@contextmanager
+def _staged(processed: Path):
+    """A staging folder made now, removed on leaving unless a commit has taken it over."""
+    import shutil
+
+    staging = start_staging(processed)
+    try:
+        yield staging
+    finally:
+        if staging.exists() and not (staging / "COMMIT").exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write(processed: Path, manifest: dict, frames: dict, staging: Path | None = None) -> None:
+    """Write the changed orgs' parts (into ``staging`` if already made) and commit; a failed write leaves
+    the store in place untouched."""
     import shutil
 
     try:
-        staging = start_staging(processed)
+        staging = staging or start_staging(processed)
         # threads: Parquet encoding and fsync release the GIL, and a disk takes many fsyncs at once better
         with ThreadPoolExecutor(WRITE_THREADS) as pool:
             entries = pool.map(lambda org: write_parts(staging, org, frames[org]), list(frames))

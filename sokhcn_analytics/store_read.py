@@ -58,10 +58,11 @@ class Batch:
         self.problems += other.problems
         self.warnings += other.warnings
 
-    def frames(self):
-        """``(indicators, tasks)``: one frame each, over every file read."""
+    def frames(self, orgs=None):
+        """``(indicators, tasks)``: one frame each, over every file read (only the rows of ``orgs`` if given)."""
         import pandas as pd
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         from .arrow_rows import table_frame
         from .model import normalize_indicators, normalize_tasks
@@ -69,7 +70,11 @@ class Batch:
         out = []
         for streams, empty, kind in ((self.indicators, normalize_indicators(pd.DataFrame()), "indicators"),
                                      (self.tasks, normalize_tasks(pd.DataFrame()), "tasks")):
-            tables = [t for t in (pa.ipc.open_stream(s).read_all() for s in streams) if t.num_rows]
+            tables = [pa.ipc.open_stream(s).read_all() for s in streams]
+            if orgs is not None:
+                wanted = pa.array(sorted(orgs), pa.string())
+                tables = [t.filter(pc.is_in(t["org"], value_set=wanted)) for t in tables]
+            tables = [t for t in tables if t.num_rows]
             out.append(table_frame(pa.concat_tables(tables), kind) if tables else empty)
         return tuple(out)
 
@@ -102,20 +107,27 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def read_inputs(raw: Path, items: list[dict], jobs: int | None = None, started: list | None = None) -> Batch:
+def read_inputs(raw: Path, items: list[dict], jobs: int | None = None, started: list | None = None,
+                on_slice=None) -> Batch:
     """Read ``items`` (``source_file`` relative to ``raw``, ``kind``) in input order.
 
     ``started``: worker processes started ahead (:func:`workers_started`), used when workers
-    are worth it. Raises :class:`InputError` with the problems of every file when any file is invalid.
+    are worth it; ``on_slice(n, batch)`` is called as each slice of :func:`slices` is read.
+    Raises :class:`InputError` with the problems of every file when any file is invalid.
     """
     tasks = [(str(raw), [(i["source_file"], i["kind"]) for i in chunk]) for chunk in _chunks(items)]
     workers = workers_for(len(items), jobs)
     out = Batch()
     if workers and not started:
         with workers_started(workers) as started:
-            batches = _in_workers(tasks, started)
+            batches = _in_workers(tasks, started, on_slice)
+    elif workers:
+        batches = _in_workers(tasks, started, on_slice)
     else:
-        batches = _in_workers(tasks, started) if workers else map(_read_chunk, tasks)
+        batches = [_read_chunk(task) for task in tasks]
+        for n, batch in enumerate(batches):
+            if on_slice:
+                on_slice(n, batch)
     for batch in batches:
         out.extend(batch)
     for category, message in out.warnings:  # here, where the caller (the command line) shows them its way
@@ -123,6 +135,11 @@ def read_inputs(raw: Path, items: list[dict], jobs: int | None = None, started: 
     if out.problems:
         raise InputError(out.problems)
     return out
+
+
+def slices(items: list[dict]) -> list[list[str]]:
+    """The inputs (``source_file``) of each slice :func:`read_inputs` reads ``items`` in."""
+    return [[i["source_file"] for i in chunk] for chunk in _chunks(items)]
 
 
 def _chunks(items: list[dict]) -> list[list[dict]]:
@@ -154,7 +171,7 @@ def workers_started(n: int):
             proc.wait()
 
 
-def _in_workers(tasks: list, procs: list) -> list[Batch]:
+def _in_workers(tasks: list, procs: list, on_slice=None) -> list[Batch]:
     """Run ``_read_chunk`` over ``tasks`` in the worker processes ``procs``, each taking the next slice when done.
 
     This process reads slices too while all workers are busy: it would only wait otherwise,
@@ -176,18 +193,25 @@ def _in_workers(tasks: list, procs: list) -> list[Batch]:
             if not ready and queue:  # every worker busy (or still starting): read a slice here meanwhile
                 n, task = queue.pop()
                 results[n] = _read_chunk(task)
+                if on_slice:
+                    on_slice(n, results[n])
             for key, _ in ready:
                 proc = key.data
                 reply = _receive(proc.stdout)
                 if reply is None:
                     raise StoreError("một tiến trình đọc dữ liệu gốc dừng bất thường (hết bộ nhớ?); chạy lại "
                                      "'sokhcn build' (SOKHCN_DEBUG=1 để xem chi tiết)", reason="worker_failed")
-                results[busy.pop(proc)] = reply
-                if not _give(proc, queue, busy):
+                n = busy.pop(proc)
+                results[n] = reply
+                if not _give(proc, queue, busy):  # the worker reads on while this process handles the slice
                     sel.unregister(proc.stdout)
+                if on_slice:
+                    on_slice(n, reply)
     while queue:  # more slices than workers could take before the others were done (none started)
         n, task = queue.pop()
         results[n] = _read_chunk(task)
+        if on_slice:
+            on_slice(n, results[n])
     return results
 
 
