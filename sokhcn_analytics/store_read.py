@@ -23,6 +23,7 @@ import struct
 import subprocess
 import sys
 import warnings
+from collections import deque
 from contextlib import contextmanager
 from itertools import repeat
 from dataclasses import dataclass, field
@@ -150,80 +151,99 @@ def _chunks(items: list[dict]) -> list[list[dict]]:
 
 @contextmanager
 def workers_started(n: int):
-    """``n`` worker processes, started now and stopped on leaving (each exits when its input closes).
+    """``n`` worker processes, started now and stopped on leaving (each exits when its input closes;
+    on an error, at once).
 
     A worker takes ≈ 0.5 s to start Python and import what it reads with; a build that will
     read everything starts them before it fingerprints its inputs, which that time then covers.
     """
     package_root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
-    procs = []
+    procs, failed = [], False
     try:
         for _ in range(n):
             procs.append(subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, env=env))
         yield procs
+    except BaseException:
+        failed = True  # the build stops: no slice still being read is wanted
+        raise
     finally:
         for proc in procs:
-            if not proc.stdin.closed:
+            if failed:
+                proc.kill()
+            try:
                 proc.stdin.close()
+            except OSError:  # its pipe broke with the worker
+                pass
+        for proc in procs:
+            proc.wait()  # then its output ends, and the thread reading it with it
             proc.stdout.close()
-            proc.wait()
 
 
 def _in_workers(tasks: list, procs: list, on_slice=None) -> list[Batch]:
-    """Run ``_read_chunk`` over ``tasks`` in the worker processes ``procs``, each taking the next slice when done.
+    """Run ``_read_chunk`` over ``tasks`` in the worker processes ``procs`` and in this process.
 
-    This process reads slices too while all workers are busy: it would only wait otherwise,
-    and it has everything imported already while a worker starts Python first. It takes
-    them from the end of the list, the workers from the start.
+    A thread per worker keeps it fed: two slices in flight (the next one waits in its pipe)
+    and its answers read as they come, so a worker never waits for this process, which reads
+    slices too meanwhile (it has everything imported already while a worker starts Python
+    first) and hands each finished slice to ``on_slice``. Workers take slices from the start
+    of the list, this process from the end.
     """
-    import selectors
+    import queue
+    import threading
+    from collections import deque
 
-    from .errors import StoreError
+    todo, lock, finished = deque(enumerate(tasks)), threading.Lock(), queue.SimpleQueue()
 
-    procs = procs[:len(tasks)]
-    results, queue, busy = [None] * len(tasks), list(enumerate(tasks)), {}
-    with selectors.DefaultSelector() as sel:
-        for proc in procs:
-            if _give(proc, queue, busy):
-                sel.register(proc.stdout, selectors.EVENT_READ, proc)
-        while busy:
-            ready = sel.select(timeout=0 if queue else None)
-            if not ready and queue:  # every worker busy (or still starting): read a slice here meanwhile
-                n, task = queue.pop()
-                results[n] = _read_chunk(task)
-                if on_slice:
-                    on_slice(n, results[n])
-            for key, _ in ready:
-                proc = key.data
-                reply = _receive(proc.stdout)
-                if reply is None:
-                    raise StoreError("một tiến trình đọc dữ liệu gốc dừng bất thường (hết bộ nhớ?); chạy lại "
-                                     "'sokhcn build' (SOKHCN_DEBUG=1 để xem chi tiết)", reason="worker_failed")
-                n = busy.pop(proc)
-                results[n] = reply
-                if not _give(proc, queue, busy):  # the worker reads on while this process handles the slice
-                    sel.unregister(proc.stdout)
-                if on_slice:
-                    on_slice(n, reply)
-    while queue:  # more slices than workers could take before the others were done (none started)
-        n, task = queue.pop()
-        results[n] = _read_chunk(task)
+    def take(first: bool):
+        with lock:
+            return (todo.popleft() if first else todo.pop()) if todo else None
+
+    threads = [threading.Thread(target=_feed, args=(proc, take, finished), daemon=True)
+               for proc in procs[:len(tasks)]]
+    for thread in threads:
+        thread.start()
+    results, left = [None] * len(tasks), len(tasks)
+    while left:
+        try:
+            n, batch = finished.get_nowait()
+        except queue.Empty:
+            item = take(False)
+            n, batch = (item[0], _read_chunk(item[1])) if item else finished.get()
+        if n is None:  # a worker failed: ``batch`` is the error
+            raise batch
+        results[n], left = batch, left - 1
         if on_slice:
-            on_slice(n, results[n])
+            on_slice(n, batch)
+    for thread in threads:
+        thread.join()
     return results
 
 
-def _give(proc, queue: list, busy: dict) -> bool:
-    """Send the worker the next slice, or close its input when there is none (it then exits)."""
-    if queue:
-        n, task = queue.pop(0)
-        busy[proc] = n
-        _send(proc.stdin, task)
-        return True
-    proc.stdin.close()
-    return False
+def _feed(proc, take, finished) -> None:
+    """Thread: give ``proc`` slices two at a time and put each answer on ``finished`` as ``(n, batch)``."""
+    from .errors import StoreError
+
+    try:
+        in_flight = deque()
+        while True:
+            while len(in_flight) < 2 and (item := take(True)) is not None:
+                in_flight.append(item[0])
+                _send(proc.stdin, item[1])
+            if not in_flight:
+                break
+            reply = _receive(proc.stdout)
+            if reply is None:
+                raise StoreError("một tiến trình đọc dữ liệu gốc dừng bất thường (hết bộ nhớ?); chạy lại "
+                                 "'sokhcn build' (SOKHCN_DEBUG=1 để xem chi tiết)", reason="worker_failed")
+            finished.put((in_flight.popleft(), reply))
+        proc.stdin.close()  # nothing left: the worker exits
+    except BrokenPipeError:
+        finished.put((None, StoreError("một tiến trình đọc dữ liệu gốc dừng bất thường (hết bộ nhớ?); chạy lại "
+                                       "'sokhcn build' (SOKHCN_DEBUG=1 để xem chi tiết)", reason="worker_failed")))
+    except BaseException as exc:  # noqa: BLE001 - handed to the building thread, which raises it
+        finished.put((None, exc))
 
 
 def _send(stream, obj) -> None:
