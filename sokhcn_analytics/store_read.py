@@ -312,20 +312,22 @@ def _tables(rows: list[dict], tasks: list[dict]):
 
 def _read_items(raw: str, items: list, batch: Batch, rows: list, tasks: list) -> None:
     """Read ``items`` into ``batch`` (files, problems, warnings), their rows onto ``rows`` and ``tasks``."""
-    for relative, kind in items:
+    folder = Path(raw)
+    with warnings.catch_warnings(record=True) as caught:  # once for the slice (a warning keeps its text only)
+        warnings.simplefilter("always")
         try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                found, found_tasks = read_source(Path(raw) / relative, kind, relative)
-        except InputError as exc:
-            batch.problems += exc.problems
-            continue
+            for relative, kind in items:
+                try:
+                    found, found_tasks = read_source(folder / relative, kind, relative)
+                except InputError as exc:
+                    batch.problems += exc.problems
+                    continue
+                org = (found or found_tasks or [{}])[0].get("org", "")
+                batch.files.append((relative, len(found) + len(found_tasks), org))
+                rows += found
+                tasks += found_tasks
         finally:
             batch.warnings += [(w.category, str(w.message)) for w in caught]
-        org = (found or found_tasks or [{}])[0].get("org", "")
-        batch.files.append((relative, len(found) + len(found_tasks), org))
-        rows += found
-        tasks += found_tasks
 
 
 def _columns(pd, rows: list[dict], columns: list[str]):
