@@ -1,8 +1,9 @@
 """The store at national size: 34 illustrative departments × 10 years = 4,080 monthly workbooks.
 
-Prints, each as the median of 3 rounds and as a ratio to the floor of the same run:
+Prints, each as the median of 5 rounds and as a ratio to the floor of the same round:
 
-* floor: reading every sheet of every workbook with python-calamine, in one process;
+* floor: reading every sheet of every workbook with python-calamine, in one process (measured
+  just before and just after the full build of each round, averaged);
 * full build (into an empty store), rebuild with nothing changed, rebuild after one
   workbook changed (a different org each round); for the full build also its processor time
   (all its processes) against the floor's, which the load of a shared machine moves less;
@@ -30,7 +31,7 @@ from pathlib import Path
 
 ORGS, START, END, SEED = 34, "2015-01", "2024-12", 2021
 CACHE = Path(__file__).resolve().parent / ".cache" / f"roll-up-{ORGS}x{START}-{END}-{SEED}"
-ROUNDS = 3
+ROUNDS = 5
 GIB = 1024 ** 3
 
 
@@ -130,15 +131,19 @@ def main() -> None:
         rounds = []
         for n in range(ROUNDS):
             shutil.rmtree(processed, ignore_errors=True)
-            f, f_cpu = with_cpu(lambda: floor(files))
+            # the floor just before and just after the build, averaged: this machine's speed drifts by
+            # a tenth or more within a minute (other sessions), and both sides of the build see the same
+            before, before_cpu = with_cpu(lambda: floor(files))
             full, full_cpu = with_cpu(lambda: build_store(raw, processed))
+            after, after_cpu = with_cpu(lambda: floor(files))
+            f, f_cpu = (before + after) / 2, (before_cpu + after_cpu) / 2
             same, result = timed(lambda: build_store(raw, processed))
             assert not result.changed
             change_one(files, n)
             one, result = timed(lambda: build_store(raw, processed))
             assert result.files_read == 1 and len(result.orgs_rewritten) == 1, result.message
             rounds.append((f, full, same, one, full_cpu / f_cpu))
-            print(f"round {n + 1}: floor {f:.2f} s  full {full:.2f} s ({full / f:.2f}×; processor time "
+            print(f"round {n + 1}: floor {f:.2f} s ({before:.2f} before, {after:.2f} after)  full {full:.2f} s ({full / f:.2f}×; processor time "
                   f"{full_cpu:.1f} s vs {f_cpu:.1f} s, {full_cpu / f_cpu:.2f}×)  nothing changed {same:.3f} s  "
                   f"one changed {one:.3f} s ({result.orgs_rewritten[0]})", flush=True)
         f, full, same, one = (statistics.median(r[i] for r in rounds) for i in range(4))

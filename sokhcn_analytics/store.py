@@ -291,11 +291,10 @@ def _org_frames(sources, tasks, orgs: list[str] | None = None):
     _check_tasks(tasks)
     resolved = _resolved(sources)
     split = {kind: _by_org(frame) for kind, frame in (("sources", sources), ("tasks", tasks), ("indicators", resolved))}
-    empty = {"indicators": normalize_indicators(pd.DataFrame()), "tasks": normalize_tasks(pd.DataFrame())}
-    empty["sources"] = empty["indicators"]
     orgs = sorted(set(split["sources"]) | set(split["tasks"])) if orgs is None else orgs
-    frames = {org: {kind: split[kind].get(org, empty[kind]) for kind in KINDS} for org in orgs
-              if any(org in split[kind] for kind in KINDS)}
+    empty = {"indicators": normalize_indicators, "sources": normalize_indicators, "tasks": normalize_tasks}
+    frames = {org: {kind: split[kind][org] if org in split[kind] else empty[kind](pd.DataFrame()) for kind in KINDS}
+              for org in orgs if any(org in split[kind] for kind in KINDS)}  # an empty frame only where one is missing
     return frames, result_periods_of(resolved)
 
 
