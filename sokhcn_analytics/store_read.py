@@ -1,14 +1,16 @@
 """Reading the store's inputs: every changed workbook and report, validated file by file.
 
-From :data:`PARALLEL_MIN_FILES` files on, they are read in worker processes (one per
-core), fewer in this process: a worker has to start Python and import pandas first
-(≈ 0.5 s), which costs more than reading a few hundred workbooks here. A worker is
+From :data:`PARALLEL_MIN_FILES` files on, they are read in worker processes (one per core
+besides this process, which reads too), fewer in this process alone: a worker has to start
+Python and import pandas first (≈ 0.5 s), which costs more than reading a few hundred
+workbooks here. A worker is
 ``python -m sokhcn_analytics.store_read``, fed slices of the input list on its standard
 input and answering on its standard output: unlike a multiprocessing pool it neither
 re-runs the caller's main script nor copies a parent that may hold threads, and it ends
 by itself when the build is killed (its pipes close). Each worker turns the rows of its
-slice into the model's frames and sends them as Arrow streams, so the parent only joins
-them. Problems are collected over every file, as in one process.
+slice into the model's tables and sends them as Arrow streams, so the parent only joins
+them (or puts an org together as soon as its slices are in: :mod:`store_early`). Problems
+are collected over every file, as in one process.
 
     >>> batch = read_inputs(Path("data/raw"), [{"source_file": "workbooks/2021-01_so-khcn-bac-kan.xlsx",
     ...                                         "kind": "workbook"}])       # doctest: +SKIP
@@ -95,10 +97,11 @@ def stored_name(relative: str) -> str:
 
 
 def workers_for(n_files: int, jobs: int | None = None) -> int:
-    """How many processes read ``n_files``: 0 (in this process) for few files, else one per core."""
+    """How many worker processes read ``n_files``: none for few files (this process reads them), else one per
+    core besides the one this process reads on (``jobs``: the reading processes, this one included)."""
     cores = jobs or _cores()
     least = int(os.environ.get("SOKHCN_PARALLEL_MIN_FILES") or PARALLEL_MIN_FILES)
-    return 0 if n_files < least or cores < 2 else min(cores, n_files)
+    return 0 if n_files < least or cores < 2 else min(cores - 1, n_files)
 
 
 def _cores() -> int:
