@@ -38,6 +38,7 @@ from .errors import InputError, Problem
 # SOKHCN_PARALLEL_MIN_FILES overrides it (tests use it to make small builds use workers).
 PARALLEL_MIN_FILES = 400
 CHUNK_FILES = 96
+IN_FLIGHT = 2  # slices given to a worker at a time: the next one waits in its pipe
 _REPORT_NAME = re.compile(r"^(\d{4}-\d{2})_(.+)$")
 
 
@@ -231,7 +232,7 @@ def _feed(proc, take, finished) -> None:
     try:
         in_flight = deque()
         while True:
-            while len(in_flight) < 2 and (item := take(True)) is not None:
+            while len(in_flight) < IN_FLIGHT and (item := take(True)) is not None:
                 in_flight.append(item[0])
                 _send(proc.stdin, item[1])
             if not in_flight:

@@ -101,8 +101,9 @@ def _plain_read_is_whole(processed: Path, states) -> str:
     return state
 
 
-def _start_build(states, processed: Path) -> subprocess.Popen:
-    return subprocess.Popen([*sokhcn_cmd(), "build", "--raw", states["new_raw"], "--processed", processed],
+def _start_build(states, processed: Path, force: bool = False) -> subprocess.Popen:
+    return subprocess.Popen([*sokhcn_cmd(), "build", "--raw", states["new_raw"], "--processed", processed,
+                             *(["--force"] if force else [])],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=WORKERS)
 
 
@@ -113,11 +114,11 @@ def _wait_for_staging(proc: subprocess.Popen, processed: Path) -> None:
         time.sleep(0.002)
 
 
-def _kill_and_check(states, processed: Path, when: str, delay: float):
+def _kill_and_check(states, processed: Path, when: str, delay: float, force: bool = False):
     """Kill one build ``delay`` s after its start (or after its commit phase starts); check the store."""
     shutil.rmtree(processed, ignore_errors=True)
     shutil.copytree(states["old"], processed)
-    proc = _start_build(states, processed)
+    proc = _start_build(states, processed, force)
     if when == "commit":
         _wait_for_staging(proc, processed)
     time.sleep(delay)
@@ -153,6 +154,18 @@ def test_build_killed_at_random_moments_leaves_old_or_new_store_and_next_build_s
         outcomes.append(_kill_and_check(states, processed, "commit", delay))
     print("kills (when, delay, plain read, state):", outcomes)
     assert {state for *_, state in outcomes} == {"old", "new"}, outcomes  # kills landed on both sides
+
+
+def test_a_full_build_killed_while_it_writes_parts_as_it_reads_leaves_old_or_new_store(states, tmp_path):
+    """``--force`` reads all 80 workbooks in workers and writes each org's parts into the staging folder
+    while the others are still read (store_early): killed at any moment, the store is OLD or NEW."""
+    rng = random.Random(SEED + 1)
+    processed = tmp_path / "processed"
+    outcomes = [_kill_and_check(states, processed, "anytime", rng.uniform(0.0, states["duration"]), force=True)
+                for _ in range(4)]
+    outcomes += [_kill_and_check(states, processed, "commit", rng.uniform(0.0, 0.3), force=True) for _ in range(3)]
+    print("kills of --force (when, delay, plain read, state):", outcomes)
+    assert "old" in {state for *_, state in outcomes}, outcomes
 
 
 def test_second_build_refuses_clearly_while_another_holds_the_lock(states, tmp_path):
