@@ -30,7 +30,7 @@ from .errors import InputError, Problem, StoreError
 from .store_parts import (FORMAT, KINDS, LOCK, MANIFEST, PARTS, STAGING, StoreLock, commit, read_kind, read_manifest,
                           recover, recover_locked, start_staging, write_parts)
 from .store_early import EarlyParts
-from .store_read import read_inputs, slices, stored_name, workers_for, workers_started
+from .store_read import read_inputs, stored_name, workers_for, workers_started
 
 __all__ = ["BuildResult", "build_store", "load_indicators", "load_tasks", "load_sources", "load_manifest",
            "result_periods", "result_periods_of", "resolve", "diff_sources", "fingerprint_inputs", "recover",
@@ -152,7 +152,7 @@ def build_store(raw=None, processed=None, force: bool = False, lock_timeout: flo
         staging = early = None
         if started:  # everything is read in workers: orgs are put together and written meanwhile
             staging = stack.enter_context(_staged(processed))
-            early = EarlyParts(staging, slices(to_read), _org_frames)
+            early = EarlyParts(staging, [i["source_file"] for i in to_read], _org_frames)
         fresh = read_inputs(raw, to_read, jobs, started, early.add if early else None)
         manifest, frames = _rebuild(processed, kept, inputs, fresh, dropped, early.finish(fresh.files) if early else {})
         _write(processed, manifest, frames, staging)

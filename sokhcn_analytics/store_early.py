@@ -8,7 +8,7 @@ by org as soon as the slices holding an org's files are in, while the workers re
 
 Which files belong to an org is known only once they are read (the org is written inside
 each workbook), so the folders stand in for it: a folder's rows are put together once all
-slices with its files are in. At the end, an org whose files all sat in that one folder
+its files are in. At the end, an org whose files all sat in that one folder
 keeps its early parts; any other org (its files spread over folders) is put together the
 usual way, from all its rows, and its early parts are left out of the manifest (the commit
 removes parts the manifest does not name). Nothing here is needed for correctness: any
@@ -17,7 +17,7 @@ reports it the usual way.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import PurePosixPath
 
 from .errors import InputError
@@ -26,32 +26,32 @@ from .store_read import stored_name
 
 
 class EarlyParts:
-    """Puts together and writes the orgs of each folder whose slices have all been read.
+    """Puts together and writes the orgs of each folder whose files have all been read.
 
-    ``slices``: the inputs (paths relative to the raw folder) of each slice, as read;
+    ``inputs``: the inputs to read (paths relative to the raw folder), in input order;
     ``assemble(sources, tasks)``: the checked frames per org and the result periods per org
     (raises :class:`InputError`), as the build makes them.
     """
 
-    def __init__(self, staging, slices: list[list[str]], assemble):
+    def __init__(self, staging, inputs: list[str], assemble):
         self.staging, self.assemble = staging, assemble
-        self.folder_of = {f: _folder(f) for files in slices for f in files}
-        self.slices_of = defaultdict(set)  # folder → the slices with its files
-        for n, files in enumerate(slices):
-            for f in files:
-                self.slices_of[self.folder_of[f]].add(n)
-        self.folders_in = [{self.folder_of[f] for f in files} for files in slices]
-        self.left = {folder: len(ns) for folder, ns in self.slices_of.items()}
-        self.batches, self.done, self.failed = {}, {}, False
+        self.folder_of = {f: _folder(f) for f in inputs}
+        self.position = {f: n for n, f in enumerate(inputs)}
+        self.left = Counter(self.folder_of.values())  # folder → its files not read yet
+        self.batches = defaultdict(list)  # folder → (position, batch) of the slices with its files
+        self.done, self.failed = {}, False
 
-    def add(self, n: int, batch) -> None:
-        """Slice ``n`` has been read into ``batch``: put together every folder it completes."""
+    def add(self, files: list[str], batch) -> None:
+        """The slice of ``files`` has been read into ``batch``: put together every folder it completes."""
         if self.failed or batch.problems:  # the build will stop with the problems of every file
             self.failed = True
             return
-        self.batches[n] = batch
-        for folder in sorted(self.folders_in[n]):
-            self.left[folder] -= 1
+        folders = sorted({self.folder_of[f] for f in files})
+        for folder in folders:
+            self.batches[folder].append((self.position[files[0]], batch))
+        for f in files:
+            self.left[self.folder_of[f]] -= 1
+        for folder in folders:
             if not self.left[folder] and not self.failed:
                 self._assemble(folder)
 
@@ -76,11 +76,12 @@ class EarlyParts:
         from .arrow_rows import indicator_table, table_frame, task_table
 
         names = pa.array(sorted(stored_name(f) for f, d in self.folder_of.items() if d == folder), pa.string())
+        batches = [batch for _, batch in sorted(self.batches.pop(folder), key=lambda b: b[0])]  # input order
         frames = []
         for kind, empty in (("indicators", indicator_table), ("tasks", task_table)):
             tables = []
-            for n in sorted(self.slices_of[folder]):
-                for stream in getattr(self.batches[n], kind):
+            for batch in batches:
+                for stream in getattr(batch, kind):
                     table = pa.ipc.open_stream(stream).read_all()
                     tables.append(table.filter(pc.is_in(table["source_file"], value_set=names)))
             frames.append(table_frame(pa.concat_tables(tables) if tables else empty([]), kind))

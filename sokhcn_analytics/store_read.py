@@ -39,6 +39,7 @@ from .errors import InputError, Problem
 PARALLEL_MIN_FILES = 400
 CHUNK_FILES = 96
 IN_FLIGHT = 2  # slices given to a worker at a time: the next one waits in its pipe
+LEAST_FILES = 12  # the smallest slice handed out as the readers meet
 _REPORT_NAME = re.compile(r"^(\d{4}-\d{2})_(.+)$")
 
 
@@ -117,22 +118,23 @@ def read_inputs(raw: Path, items: list[dict], jobs: int | None = None, started: 
     """Read ``items`` (``source_file`` relative to ``raw``, ``kind``) in input order.
 
     ``started``: worker processes started ahead (:func:`workers_started`), used when workers
-    are worth it; ``on_slice(n, batch)`` is called as each slice of :func:`slices` is read.
-    Raises :class:`InputError` with the problems of every file when any file is invalid.
+    are worth it; ``on_slice(files, batch)`` is called as each slice is read (``files``: its
+    ``source_file`` names). Raises :class:`InputError` with the problems of every file when any file is invalid.
     """
-    tasks = [(str(raw), [(i["source_file"], i["kind"]) for i in chunk]) for chunk in _chunks(items)]
+    todo = [(i["source_file"], i["kind"]) for i in items]
     workers = workers_for(len(items), jobs)
     out = Batch()
     if workers and not started:
         with workers_started(workers) as started:
-            batches = _in_workers(tasks, started, on_slice)
+            batches = _in_workers(str(raw), todo, started, on_slice)
     elif workers:
-        batches = _in_workers(tasks, started, on_slice)
+        batches = _in_workers(str(raw), todo, started, on_slice)
     else:
-        batches = [_read_chunk(task) for task in tasks]
-        for n, batch in enumerate(batches):
+        batches = []
+        for chunk in _chunks(todo):
+            batches.append(_read_chunk((str(raw), chunk)))
             if on_slice:
-                on_slice(n, batch)
+                on_slice([name for name, _ in chunk], batches[-1])
     for batch in batches:
         out.extend(batch)
     for category, message in out.warnings:  # here, where the caller (the command line) shows them its way
@@ -142,15 +144,36 @@ def read_inputs(raw: Path, items: list[dict], jobs: int | None = None, started: 
     return out
 
 
-def slices(items: list[dict]) -> list[list[str]]:
-    """The inputs (``source_file``) of each slice :func:`read_inputs` reads ``items`` in."""
-    return [[i["source_file"] for i in chunk] for chunk in _chunks(items)]
-
-
-def _chunks(items: list[dict]) -> list[list[dict]]:
-    """Consecutive slices: small enough that workers (and this process, while it waits) share them evenly,
-    and that the rows of one slice, as Python dicts until they become a frame, stay a few megabytes."""
+def _chunks(items: list) -> list[list]:
+    """Consecutive slices: small enough that the rows of one slice, as Python dicts until they become
+    a table, stay a few megabytes."""
     return [items[i:i + CHUNK_FILES] for i in range(0, len(items), CHUNK_FILES)]
+
+
+class _Slices:
+    """The inputs left to read, handed out in slices from either end: the workers take from the start,
+    this process from the end. A slice is a share of what is left (but at most :data:`CHUNK_FILES` and at
+    least :data:`LEAST_FILES` files), so slices shrink as the two ends meet and every reader finishes at
+    about the same time (large slices at the end kept one reader busy while the other waited)."""
+
+    def __init__(self, items: list, readers: int):
+        import threading
+
+        self.items, self.start, self.end, self.readers = items, 0, len(items), readers
+        self.lock = threading.Lock()
+
+    def take(self, first: bool):
+        """``(position of its first input, its inputs)``, or ``None`` when all are handed out."""
+        with self.lock:
+            left = self.end - self.start
+            if not left:
+                return None
+            size = min(left, CHUNK_FILES, max(LEAST_FILES, left // (2 * self.readers)))
+            if first:
+                self.start += size
+                return self.start - size, self.items[self.start - size:self.start]
+            self.end -= size
+            return self.end, self.items[self.end:self.end + size]
 
 
 @contextmanager
@@ -185,48 +208,47 @@ def workers_started(n: int):
             proc.stdout.close()
 
 
-def _in_workers(tasks: list, procs: list, on_slice=None) -> list[Batch]:
-    """Run ``_read_chunk`` over ``tasks`` in the worker processes ``procs`` and in this process.
+def _in_workers(raw: str, items: list, procs: list, on_slice=None) -> list[Batch]:
+    """Read ``items`` (``(source_file, kind)``) in the worker processes ``procs`` and in this process;
+    the batches in input order.
 
     A thread per worker keeps it fed: two slices in flight (the next one waits in its pipe)
     and its answers read as they come, so a worker never waits for this process, which reads
     slices too meanwhile (it has everything imported already while a worker starts Python
-    first) and hands each finished slice to ``on_slice``. Workers take slices from the start
-    of the list, this process from the end.
+    first) and hands each finished slice to ``on_slice``.
     """
     import queue
     import threading
-    from collections import deque
 
-    todo, lock, finished = deque(enumerate(tasks)), threading.Lock(), queue.SimpleQueue()
+    slices, finished = _Slices(items, len(procs) + 1), queue.SimpleQueue()
 
     def take(first: bool):
-        with lock:
-            return (todo.popleft() if first else todo.pop()) if todo else None
+        got = slices.take(first)
+        return None if got is None else (got, (raw, got[1]))
 
-    threads = [threading.Thread(target=_feed, args=(proc, take, finished), daemon=True)
-               for proc in procs[:len(tasks)]]
+    threads = [threading.Thread(target=_feed, args=(proc, take, finished), daemon=True) for proc in procs]
     for thread in threads:
         thread.start()
-    results, left = [None] * len(tasks), len(tasks)
-    while left:
+    results, done = {}, 0
+    while done < len(items):
         try:
-            n, batch = finished.get_nowait()
+            (start, chunk), batch = finished.get_nowait()
         except queue.Empty:
-            item = take(False)
-            n, batch = (item[0], _read_chunk(item[1])) if item else finished.get()
-        if n is None:  # a worker failed: ``batch`` is the error
+            got = slices.take(False)
+            (start, chunk), batch = (got, _read_chunk((raw, got[1]))) if got else finished.get()
+        if start is None:  # a worker failed: ``batch`` is the error
             raise batch
-        results[n], left = batch, left - 1
+        results[start], done = batch, done + len(chunk)
         if on_slice:
-            on_slice(n, batch)
+            on_slice([name for name, _ in chunk], batch)
     for thread in threads:
         thread.join()
-    return results
+    return [results[start] for start in sorted(results)]
 
 
 def _feed(proc, take, finished) -> None:
-    """Thread: give ``proc`` slices two at a time and put each answer on ``finished`` as ``(n, batch)``."""
+    """Thread: give ``proc`` slices two at a time and put each answer on ``finished`` as
+    ``((position, inputs), batch)`` (``((None, None), error)`` if the worker fails)."""
     from .errors import StoreError
 
     try:
@@ -244,10 +266,11 @@ def _feed(proc, take, finished) -> None:
             finished.put((in_flight.popleft(), reply))
         proc.stdin.close()  # nothing left: the worker exits
     except BrokenPipeError:
-        finished.put((None, StoreError("một tiến trình đọc dữ liệu gốc dừng bất thường (hết bộ nhớ?); chạy lại "
-                                       "'sokhcn build' (SOKHCN_DEBUG=1 để xem chi tiết)", reason="worker_failed")))
+        finished.put(((None, None), StoreError("một tiến trình đọc dữ liệu gốc dừng bất thường (hết bộ nhớ?); chạy "
+                                               "lại 'sokhcn build' (SOKHCN_DEBUG=1 để xem chi tiết)",
+                                               reason="worker_failed")))
     except BaseException as exc:  # noqa: BLE001 - handed to the building thread, which raises it
-        finished.put((None, exc))
+        finished.put(((None, None), exc))
 
 
 def _send(stream, obj) -> None:

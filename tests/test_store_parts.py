@@ -230,13 +230,25 @@ def test_demo_data_for_many_orgs_is_illustrative_and_deterministic(tmp_path):
     assert not firsts[0].equals(firsts[1])  # each department has its own figures
 
 
-def test_a_reading_worker_that_dies_stops_the_build_with_a_message(tmp_path):
+def test_a_reading_worker_that_dies_stops_the_build_with_a_message(tmp_path, monkeypatch):
+    import time
+
     from sokhcn_analytics.errors import StoreError
 
-    with pytest.raises(StoreError) as info:  # a slice the worker cannot even unpack: it dies with a traceback
-        with store_read.workers_started(1) as started:
-            store_read._in_workers([(str(tmp_path), None)], started)
-    assert info.value.reason == "worker_failed" and "sokhcn build" in str(info.value)
+    import queue
+
+    with store_read.workers_started(1) as started:  # a slice the worker cannot even unpack: it dies with a traceback
+        tasks, finished = [((0, [None]), (str(tmp_path), None))], queue.SimpleQueue()
+        store_read._feed(started[0], lambda first: tasks.pop() if tasks else None, finished)
+    (start, _), error = finished.get_nowait()
+    assert start is None and isinstance(error, StoreError)
+    assert error.reason == "worker_failed" and "sokhcn build" in str(error)
+    # the build's thread raises what a feeding thread handed it
+    monkeypatch.setattr(store_read, "_feed", lambda proc, take, finished: finished.put(((None, None), error)))
+    monkeypatch.setattr(store_read, "_read_chunk", lambda task: time.sleep(0.3) or store_read.Batch())
+    with pytest.raises(StoreError) as info:  # this process reads a first slice, then finds the error
+        store_read._in_workers(str(tmp_path), [(f"{n}.xlsx", "workbook") for n in range(50)], [object()])
+    assert info.value is error
 
 
 def test_demo_data_command_takes_a_number_of_orgs(tmp_path):
