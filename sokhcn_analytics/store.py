@@ -11,8 +11,9 @@ What it holds, per org (see :mod:`~sokhcn_analytics.store_parts` for the files):
 
 A build reads only the inputs whose checksum changed (in worker processes when there are
 many), validates each file on its own, and rewrites the parts of only the orgs those
-files belong to (resolution, conflicts and duplicate tasks are all within one org). The
-commit is atomic: a build killed at any point leaves the old store or the new one, and
+files belong to (resolution, conflicts and duplicate tasks are all within one org). A
+build that reads everything in workers writes each org's parts as soon as its files are
+in (:mod:`~sokhcn_analytics.store_early`). The commit is atomic: a build killed at any point leaves the old store or the new one, and
 readers see one complete store. One build at a time: a second one waits for the lock,
 then gives up with a clear message.
 """
