@@ -14,6 +14,7 @@ workbook); writing uses openpyxl, which can add dropdowns and comments.
 """
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -231,8 +232,8 @@ def _read_sheets(path: Path) -> dict[str, _Sheet]:
     from python_calamine import CalamineWorkbook
 
     xml = safety.check_workbook_file(path)
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
+    try:  # the parts as checked, stored without compression (safety.stored_zip)
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(xml.stored))
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise InputError(Problem("corrupt_file", f"không đọc được file Excel (file hỏng hoặc không phải .xlsx): {exc}",
                                  str(path))) from None

@@ -122,3 +122,28 @@ def test_looking_for_formulas_inside_the_cells_and_merges_outside_finds_what_rea
         assert {p.reason for p in caught.value.problems} == expected
     else:
         safety.check_sheets("x.xlsx", ["S"], {"S": data})
+
+
+def test_the_reader_gets_the_checked_parts_stored_and_reads_what_it_reads_from_the_file(tmp_path):
+    """calamine opens the workbook re-packed from the parts the scan inflated and checked (no compression);
+    every part is there byte for byte, and every sheet reads as from the file itself."""
+    import io
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    book = write_template("2021-01", tmp_path / "2021-01_x.xlsx", results={"inspections": 12, "tasks_managed": 2.5},
+                          plans={"inspections": "1.200"}, targets={"inspections": 40}, notes={"inspections": "Báo cáo"},
+                          tasks=[dict(task_id="T1", name="Nhiệm vụ ấy", level="provincial", status="approved",
+                                      start_year=2021, end_year=None, lead_org="Sở")])
+    xml = safety.check_workbook_file(book)
+    with zipfile.ZipFile(io.BytesIO(xml.stored)) as stored, zipfile.ZipFile(book) as original:
+        assert stored.testzip() is None
+        assert [i.filename for i in stored.infolist()] == original.namelist()
+        assert all(stored.read(n) == original.read(n) for n in original.namelist())
+        assert {i.compress_type for i in stored.infolist()} == {zipfile.ZIP_STORED}
+    again, first = CalamineWorkbook.from_filelike(io.BytesIO(xml.stored)), CalamineWorkbook.from_path(str(book))
+    assert again.sheet_names == first.sheet_names
+    for name in first.sheet_names:
+        assert (again.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                == first.get_sheet_by_name(name).to_python(skip_empty_area=False))
