@@ -155,12 +155,13 @@ def build_store(raw=None, processed=None, force: bool = False, lock_timeout: flo
             staging = stack.enter_context(_staged(processed))
             early = EarlyParts(staging, [i["source_file"] for i in to_read], _org_frames)
         fresh = read_inputs(raw, to_read, jobs, started, early.add if early else None)
-        manifest, frames = _rebuild(processed, kept, inputs, fresh, dropped, early.finish(fresh.files) if early else {})
+        written = early.finish(fresh.files) if early else {}  # orgs whose parts were written while reading
+        manifest, frames = _rebuild(processed, kept, inputs, fresh, dropped, written)
         _write(processed, manifest, frames, staging)
-    totals = _totals(manifest)
+    totals, rewritten = _totals(manifest), sorted({*frames, *written})
     return BuildResult(True, f"Đã build kho dữ liệu: {totals[0]} dòng chỉ tiêu, {totals[1]} dòng nhiệm vụ "
-                       f"từ {len(inputs)} file (đọc {len(to_read)} file, ghi lại dữ liệu của {len(frames)} đơn vị).",
-                       inputs, *totals, processed=processed, files_read=len(to_read), orgs_rewritten=sorted(frames))
+                       f"từ {len(inputs)} file (đọc {len(to_read)} file, ghi lại dữ liệu của {len(rewritten)} đơn vị).",
+                       inputs, *totals, processed=processed, files_read=len(to_read), orgs_rewritten=rewritten)
 
 
 def fingerprint_inputs(raw: Path) -> list[dict]:

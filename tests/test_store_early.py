@@ -56,8 +56,9 @@ def _in_one_process(raw: Path, processed: Path):
 
 
 def test_parts_written_while_reading_are_those_of_a_build_in_one_process(raw, tmp_path, in_workers):
-    build_store(raw, tmp_path / "workers", jobs=2)
+    result = build_store(raw, tmp_path / "workers", jobs=2)
     assert in_workers == [sorted(ORGS)]  # every org was put together early
+    assert result.orgs_rewritten == sorted(ORGS) and "ghi lại dữ liệu của 3 đơn vị" in result.message
     _in_one_process(raw, tmp_path / "one")
     assert _parts(tmp_path / "workers") == _parts(tmp_path / "one")
     manifest = load_manifest(tmp_path / "workers")
