@@ -1,7 +1,8 @@
 """Charts for leadership reports: trend, year to date, progress to target, task pipeline.
 
-One style for all charts lives here (``STYLE``, ``COLORS``). Every function returns a
-:class:`matplotlib.figure.Figure` built with the object-oriented API — no pyplot, no
+One style for all charts (``STYLE``, ``COLORS``, in :mod:`~sokhcn_analytics.chart_layout`).
+Every function returns a :class:`matplotlib.figure.Figure` built with the object-oriented
+API — no pyplot, no
 change to ``matplotlib.rcParams`` is left behind (the style is applied with
 ``rc_context`` while the figure is built, and again whenever it is drawn or saved).
 Axes are placed by a fixed layout measured from their labels, not by a layout engine.
@@ -15,281 +16,20 @@ A chart fed by illustrative rows (``illustrative=True``) carries a visible
 """
 from __future__ import annotations
 
-import functools
-import io
-
 import matplotlib
 import matplotlib.patches
 import matplotlib.ticker
 import matplotlib.transforms
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 
-from . import analysis, catalog, compat
+from . import analysis, catalog
+from .chart_layout import (COLORS, PAD, STATUS_COLORS, STYLE, chart_rows, check_lang, decorate, empty, finish,
+                           fit_texts_right, indicator_title, is_stock, legend_height, legend_width, new_figure,
+                           number_formatter, place, place_single, tick_width, unit_of)
 from .model import parse_period, period as make_period
 from .vnformat import format_number, format_percent, format_period
-
-STYLE = {
-    "font.family": "DejaVu Sans",
-    "font.size": 10,
-    "axes.titlesize": 11,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    # a fixed title height: matplotlib would otherwise measure every axis' tick labels at each
-    # draw to dodge ticks on top, and our charts put none there
-    "axes.titley": 1.0,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "axes.axisbelow": True,
-    "grid.alpha": 0.3,
-    "legend.frameon": False,
-    "figure.dpi": 100,
-    "savefig.dpi": 150,
-    # unhinted glyphs: as legible at the 110-150 dpi the reports use (compared side by side),
-    # and laying out and drawing text, most of a chart's cost, takes ~15 % less
-    "text.hinting": "no_hinting",
-}
-COLORS = {
-    "this_year": "#1f5a96",
-    "prev_year": "#9fbcd9",
-    "on_track": "#2e7d32",
-    "behind": "#c0392b",
-    "unknown": "#9e9e9e",
-    "expected": "#222222",
-    "mark": "#b00020",
-    "muted": "#666666",
-}
-STATUS_COLORS = {
-    "proposed": "#deebf7", "reviewed": "#c6dbef", "appraised": "#9ecae1", "approved": "#6baed6",
-    "in_progress": "#3182bd", "accepted": "#2e7d32", "stopped": "#9e9e9e",
-}
-
-
-class ChartFigure(Figure):
-    """A Figure drawn in the charts' style that shows itself as PNG in Jupyter without pyplot.
-
-    The style is applied again whenever the figure is drawn or saved, so the artists
-    matplotlib creates lazily at draw time (ticks) get it too, without an extra draw when
-    the chart is built; ``matplotlib.rcParams`` are left as they were.
-    """
-
-    def draw(self, renderer):
-        with matplotlib.rc_context(STYLE):
-            super().draw(renderer)
-
-    def savefig(self, *args, **kwargs):
-        with matplotlib.rc_context(STYLE):
-            super().savefig(*args, **kwargs)
-
-    def _repr_png_(self):
-        buf = io.BytesIO()
-        self.savefig(buf, format="png")
-        return buf.getvalue()
-
-
-# ---------------------------------------------------------------------------
-# style and shared pieces
-# ---------------------------------------------------------------------------
-
-def _check_lang(lang: str) -> str:
-    if lang not in ("vi", "en"):
-        raise ValueError(f"lang must be 'vi' or 'en', got {lang!r}")
-    return lang
-
-
-def _new_figure(width: float, height: float) -> ChartFigure:
-    # no layout engine: each chart places its axes itself (see "fixed layout" below)
-    fig = ChartFigure(figsize=(width, height))
-    FigureCanvasAgg(fig)  # a canvas of its own: savefig/draw work without pyplot
-    return fig
-
-
-def _finish(fig: Figure) -> Figure:
-    # Nothing is drawn here: ChartFigure applies the style when it is drawn or saved, so a
-    # chart is laid out and drawn once, by whoever shows it.
-    return fig
-
-
-def _chart_rows(df: pd.DataFrame, org: str | None, what: str = "indicator"):
-    """The rows of one org, and whether they are illustrative; refuse mixes."""
-    orgs = sorted(df["org"].astype(str).unique().tolist())
-    if org is None:
-        if len(orgs) > 1:
-            raise ValueError(f"the {what} frame holds several orgs ({', '.join(orgs)}); "
-                             "a chart shows one: pass org=")
-        org = orgs[0] if orgs else None
-    elif org not in orgs and not _known_org(org):
-        # a known org without rows gets a "no data" chart; an unknown one is likely a typo
-        raise ValueError(f"org '{org}' is not in the {what} frame (orgs present: {', '.join(orgs) or 'none'})")
-    rows = df[df["org"].astype(str) == org] if org is not None else df
-    flags = set(rows["illustrative"].astype(bool)) if "illustrative" in rows.columns else {False}
-    if len(flags) > 1:
-        raise ValueError("refusing to chart illustrative and real rows together: "
-                         "filter on the 'illustrative' column or on org first")
-    return rows, org, flags == {True}
-
-
-def _known_org(org: str) -> bool:
-    try:
-        catalog.label(f"org.{org}")
-        return True
-    except KeyError:
-        return False
-
-
-def _decorate(fig: Figure, org: str | None, illustrative: bool, lang: str, title: str | None = None) -> float:
-    """Org name (left) and the illustrative mark (right) in a header strip; a watermark too.
-
-    Returns the height in inches of the strip (and of the figure ``title`` below it, if any),
-    which the chart's layout keeps free of axes, so the mark never covers a title or a tick label.
-    """
-    height = fig.get_figheight()
-    head = 0.32 if (org or illustrative) else 0.0
-    if title:
-        fig.text(0.01, 1 - (head + 0.04) / height, title, ha="left", va="top", fontsize=12,
-                 fontweight="bold")
-        head += 0.36
-    if org:
-        try:
-            who = catalog.label(f"org.{org}", lang)
-        except KeyError:
-            who = org
-        fig.text(0.01, 1 - 0.07 / height, who, ha="left", va="top", fontsize=8.5, color=COLORS["muted"])
-    if illustrative:
-        mark = catalog.label("illustrative.mark", lang)
-        fig.text(0.99, 1 - 0.04 / height, mark, ha="right", va="top", fontsize=10, fontweight="bold",
-                 color="white", bbox={"boxstyle": "round,pad=0.3", "facecolor": COLORS["mark"],
-                                      "edgecolor": "none"}, zorder=10)
-        fig.text(0.5, 0.5, mark.upper(), ha="center", va="center", fontsize=40, rotation=25,
-                 color=COLORS["mark"], alpha=0.10, fontweight="bold", zorder=0)
-    return head
-
-
-# ---------------------------------------------------------------------------
-# fixed layout
-# ---------------------------------------------------------------------------
-# Every chart has a fixed structure, so its axes are placed from the sizes of the few texts
-# that border them (tick labels, axis labels, titles, legends), measured once in the chart
-# font. Constrained layout measured every artist of the figure twice on every draw: a third
-# of the time it took to save a chart. Sizes are in inches; font sizes follow STYLE.
-
-PAD = 5 / 72                 # free border around the figure
-TICK = (3.5 + 3.5) / 72      # tick length + tick label pad (matplotlib's defaults)
-TITLE_PAD = 6 / 72           # axes.titlepad
-LABEL_PAD = 4 / 72           # axes.labelpad
-TICK_SIZE = STYLE["font.size"]
-_measurer: list = []
-
-
-@functools.lru_cache(maxsize=4096)
-def _text_size(text: str, size: float, bold: bool = False) -> tuple[float, float]:
-    """Width and line height (inches) of one line of ``text`` in the chart font."""
-    if not _measurer:
-        # hinting snaps glyphs to pixels: at 72 dpi long labels measure ~3 % short of what
-        # 100-150 dpi renders, at 144 dpi within 1 %; 3 % more keeps a margin either way
-        _measurer.append(compat.text_renderer(144))
-    prop = FontProperties(family=STYLE["font.family"], size=size, weight="bold" if bold else "normal")
-    w, h, _ = _measurer[0].get_text_width_height_descent(text or "Ág", prop, ismath=False)
-    return 1.03 * w / 144, max(h / 144, 1.25 * size / 72)
-
-
-def _tick_labels(axis) -> list[str]:
-    """The tick labels ``axis`` will show, as its locator and formatter will make them."""
-    lo, hi = sorted(axis.get_view_interval())
-    locs = list(axis.get_major_locator()())
-    fmt = axis.get_major_formatter()
-    fmt.set_locs(locs)
-    span = (hi - lo) * 1e-9
-    return [fmt(v, i) for i, v in enumerate(locs) if lo - span <= v <= hi + span]
-
-
-def _tick_width(axis) -> float:
-    if not axis.get_visible():
-        return 0.0
-    return max((_text_size(t, TICK_SIZE)[0] for t in _tick_labels(axis) if t), default=0.0) + TICK
-
-
-def _title_height(ax) -> float:
-    texts = [ax.get_title(loc) for loc in ("left", "center", "right")]
-    if not any(texts):
-        return 0.0
-    size = ax.title.get_fontsize()
-    return max(_text_size(t, size, True)[1] for t in texts if t) + TITLE_PAD
-
-
-def _place(fig, ax, left: float, bottom: float, right: float, top: float) -> None:
-    """Put ``ax`` at the given margins (inches from each edge of the figure)."""
-    w, h = fig.get_size_inches()
-    ax.set_position([left / w, bottom / h, max(w - left - right, 0.1) / w, max(h - top - bottom, 0.1) / h])
-
-
-def _legend_width(legend) -> float:
-    size = legend.get_texts()[0].get_fontsize()
-    text = max(_text_size(t.get_text(), size)[0] for t in legend.get_texts())
-    pads = legend.borderaxespad + 2 * legend.borderpad + legend.handlelength + legend.handletextpad
-    return text + pads * size / 72
-
-
-def _legend_height(legend) -> float:
-    size = legend.get_texts()[0].get_fontsize()
-    return _text_size("Ág", size)[1] + (legend.borderaxespad + 2 * legend.borderpad) * size / 72
-
-
-def _fit_texts_right(fig, ax) -> None:
-    """Widen the x range so that the texts written after the bars end inside the axes."""
-    width = ax.get_position().width * fig.get_figwidth()
-    lo, hi = ax.get_xlim()
-    need = hi
-    for text in ax.texts:
-        x = text.get_position()[0]
-        w = _text_size(text.get_text(), text.get_fontsize())[0]
-        if text.get_ha() == "left" and w < 0.9 * width:
-            need = max(need, lo + (x - lo) / (1 - w / width))
-    if need > hi:
-        ax.set_xlim(lo, need * 1.02)
-
-
-def _place_single(fig, ax, head: float, right: float = PAD, bottom_extra: float = 0.0) -> None:
-    """One axes: room for its title, its tick labels and its axis labels; ``right`` as given."""
-    top = head + PAD + _title_height(ax)
-    xlabel = _text_size(ax.get_xlabel(), TICK_SIZE)[1] + LABEL_PAD if ax.get_xlabel() else 0.0
-    bottom = PAD + bottom_extra + xlabel + (_text_size("T1", TICK_SIZE)[1] + TICK if ax.xaxis.get_visible() else 0)
-    _place(fig, ax, PAD, bottom, right, top)  # vertical first: the y locator counts ticks from the height
-    ylabel = _text_size(ax.get_ylabel(), TICK_SIZE)[1] + LABEL_PAD if ax.get_ylabel() else 0.0
-    _place(fig, ax, PAD + ylabel + _tick_width(ax.yaxis), bottom, right, top)
-
-
-def _empty(ax, lang: str) -> None:
-    ax.text(0.5, 0.5, catalog.label("chart.empty", lang), ha="center", va="center",
-            transform=ax.transAxes, color=COLORS["muted"])
-    ax.set_axis_off()
-
-
-def _number_formatter(ax_axis, lang: str = "vi") -> None:
-    ax_axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: format_number(v, lang=lang)))
-
-
-def _indicator_title(code: str, lang: str) -> str:
-    unit = _unit(code, lang)
-    return f"{catalog.name(code, lang)} ({unit})" if unit else catalog.name(code, lang)
-
-
-def _unit(code: str, lang: str = "vi") -> str:
-    try:
-        return catalog.unit(code, lang)
-    except KeyError:
-        return ""
-
-
-def _is_stock(code: str) -> bool:
-    try:
-        return catalog.aggregation(code) == "last"
-    except KeyError:
-        return False
 
 
 # ---------------------------------------------------------------------------
@@ -309,15 +49,15 @@ def trend_chart(df: pd.DataFrame, indicator: str, period: str, org: str | None =
     >>> trend_chart(df, "mushroom_spawn_kg", "2021-01").axes[0].get_title("left")
     'Giống nấm sản xuất theo tháng'
     """
-    lang = _check_lang(lang)
-    rows, org, illustrative = _chart_rows(df, org)
+    lang = check_lang(lang)
+    rows, org, illustrative = chart_rows(df, org)
     with matplotlib.rc_context(STYLE):
-        fig = _new_figure(8, 4.2)
+        fig = new_figure(8, 4.2)
         ax = fig.add_subplot()
         _draw_trend(ax, rows, indicator, period, lang)
-        head = _decorate(fig, org, illustrative, lang)
-        _place_single(fig, ax, head, right=PAD + 0.1)
-        return _finish(fig)
+        head = decorate(fig, org, illustrative, lang)
+        place_single(fig, ax, head, right=PAD + 0.1)
+        return finish(fig)
 
 
 def _draw_trend(ax, rows, indicator, period, lang):
@@ -326,7 +66,7 @@ def _draw_trend(ax, rows, indicator, period, lang):
     prev = analysis.monthly(rows, indicator, make_period(y - 1, 1), make_period(y - 1, m)).to_numpy(float)
     x = np.arange(1, m + 1)
     names = (catalog.label("chart.year", lang, year=y - 1), catalog.label("chart.year", lang, year=y))
-    if _is_stock(indicator):
+    if is_stock(indicator):
         ax.plot(x, prev, marker="o", color=COLORS["prev_year"], linewidth=2, label=names[0])
         ax.plot(x, cur, marker="o", color=COLORS["this_year"], linewidth=2.5, label=names[1])
     else:
@@ -334,7 +74,7 @@ def _draw_trend(ax, rows, indicator, period, lang):
         ax.bar(x[ok_p] - 0.2, prev[ok_p], 0.4, color=COLORS["prev_year"], label=names[0])
         bars = ax.bar(x[ok_c] + 0.2, cur[ok_c], 0.4, color=COLORS["this_year"], label=names[1])
         ax.bar_label(bars, labels=[format_number(v, lang=lang) for v in cur[ok_c]], padding=2, fontsize=8)
-    shift = 0.0 if _is_stock(indicator) else 0.2
+    shift = 0.0 if is_stock(indicator) else 0.2
     gaps = [xi + off for series, off in ((prev, -shift), (cur, shift)) for xi, v in zip(x, series) if np.isnan(v)]
     if gaps:
         ax.plot(gaps, [0] * len(gaps), linestyle="none", marker="x", color=COLORS["unknown"],
@@ -343,11 +83,11 @@ def _draw_trend(ax, rows, indicator, period, lang):
     ax.set_xlim(0.4, max(m, 6) + 0.6)
     top = np.nanmax(np.concatenate([prev, cur, [0.0]]))
     ax.set_ylim(0, top * 1.2 if top > 0 else 1)
-    _number_formatter(ax.yaxis, lang)
-    ax.set_ylabel(_unit(indicator, lang))
+    number_formatter(ax.yaxis, lang)
+    ax.set_ylabel(unit_of(indicator, lang))
     ax.set_title(catalog.label("chart.trend.title", lang, name=catalog.name(indicator, lang)))
     handles, labels = ax.get_legend_handles_labels()
-    if not _is_stock(indicator):
+    if not is_stock(indicator):
         # a year without any bar would get matplotlib's default colour in the legend
         swatch = {names[0]: COLORS["prev_year"], names[1]: COLORS["this_year"]}
         handles = [matplotlib.patches.Patch(color=swatch[lab]) if lab in swatch else h
@@ -378,23 +118,23 @@ def ytd_chart(df: pd.DataFrame, period: str, indicators=None, org: str | None = 
     >>> [t.get_text() for t in ytd_chart(df, "2021-01").axes[0].texts][:2]
     ['Giống nấm sản xuất (kg)', '+25,0 %']
     """
-    lang = _check_lang(lang)
-    rows, org, illustrative = _chart_rows(df, org)
+    lang = check_lang(lang)
+    rows, org, illustrative = chart_rows(df, org)
     table = analysis.yoy(rows, period) if len(rows) else pd.DataFrame(columns=analysis.YOY_COLUMNS)
     codes = _ytd_codes(table, indicators)
     with matplotlib.rc_context(STYLE):
-        fig = _new_figure(8, 1.1 + 0.85 * max(len(codes), 1))
+        fig = new_figure(8, 1.1 + 0.85 * max(len(codes), 1))
         ax = fig.add_subplot()
         y, _ = parse_period(period)
         if codes:
             _draw_ytd(ax, table, codes, y, lang)
         else:
-            _empty(ax, lang)
-        head = _decorate(fig, org, illustrative, lang,
+            empty(ax, lang)
+        head = decorate(fig, org, illustrative, lang,
                          title=catalog.label("chart.ytd.title", lang, period=format_period(period, lang)))
-        left = PAD + (_tick_width(ax.yaxis) if ax.axison else 0.0)
-        _place(fig, ax, left, PAD, PAD, head + PAD)
-        return _finish(fig)
+        left = PAD + (tick_width(ax.yaxis) if ax.axison else 0.0)
+        place(fig, ax, left, PAD, PAD, head + PAD)
+        return finish(fig)
 
 
 def _ytd_codes(table, indicators):
@@ -416,8 +156,8 @@ def _draw_ytd(ax, table, codes, year, lang):
     for i, code in enumerate(codes):
         base = (len(codes) - 1 - i) * YTD_BLOCK
         row = table.loc[code] if code in table.index else pd.Series(dtype="float64")
-        title = _indicator_title(code, lang)
-        if _is_stock(code):
+        title = indicator_title(code, lang)
+        if is_stock(code):
             title += f" — {catalog.label('chart.ytd.latest', lang)}"
         ax.text(0, base + 2.05, title, transform=heading, ha="left", va="center", fontsize=10,
                 fontweight="bold")
@@ -466,26 +206,26 @@ def target_chart(df: pd.DataFrame, year: int, through, indicators=None, org: str
     >>> [t.get_text() for t in target_chart(df, 2021, "2021-01").axes[0].get_yticklabels()]
     ['Giống nấm sản xuất']
     """
-    lang = _check_lang(lang)
-    rows, org, illustrative = _chart_rows(df, org)
+    lang = check_lang(lang)
+    rows, org, illustrative = chart_rows(df, org)
     month = analysis._through_month(int(year), through)
     table = analysis.plan_vs_actual(rows, int(year), month) if len(rows) else pd.DataFrame()
     if indicators is not None:
         table = table.reindex([c for c in indicators if c in table.index])
     with matplotlib.rc_context(STYLE):
-        fig = _new_figure(9, 1.8 + 0.5 * max(len(table), 2))
+        fig = new_figure(9, 1.8 + 0.5 * max(len(table), 2))
         ax = fig.add_subplot()
         if len(table):
             _draw_targets(ax, table, lang)
         else:
-            _empty(ax, lang)
+            empty(ax, lang)
         # a figure title: the long indicator names push the axes far right
-        head = _decorate(fig, org, illustrative, lang, title=catalog.label(
+        head = decorate(fig, org, illustrative, lang, title=catalog.label(
             "chart.target.title", lang, year=int(year), period=format_period(make_period(int(year), month), lang)))
         legend = fig.legends[0] if fig.legends else None
-        _place_single(fig, ax, head, right=PAD + 0.25, bottom_extra=_legend_height(legend) if legend else 0.0)
-        _fit_texts_right(fig, ax)
-        return _finish(fig)
+        place_single(fig, ax, head, right=PAD + 0.25, bottom_extra=legend_height(legend) if legend else 0.0)
+        fit_texts_right(fig, ax)
+        return finish(fig)
 
 
 def _draw_targets(ax, table, lang):
@@ -499,7 +239,7 @@ def _draw_targets(ax, table, lang):
               linewidth=2, label=catalog.label("chart.target.expected", lang))
     for yp, (code, row) in zip(ypos, table.iterrows()):
         actual, target = format_number(row["actual"], lang=lang), format_number(row["target"], lang=lang)
-        text = (f" {actual} / {target} {_unit(code, lang)}"
+        text = (f" {actual} / {target} {unit_of(code, lang)}"
                 f"  ({format_percent(row['pct_of_target'], lang=lang)})")
         ax.text(max(np.nan_to_num(row["pct_of_target"], nan=0.0), row["expected_pct"]) + 1, yp, text,
                 va="center", fontsize=8.5)
@@ -530,22 +270,22 @@ def pipeline_chart(tasks: pd.DataFrame, period: str, org: str | None = None, lan
     >>> pipeline_chart(t, "2021-01").axes[0].get_xticklabels()[0].get_text()
     'Cấp tỉnh'
     """
-    lang = _check_lang(lang)
-    rows, org, illustrative = _chart_rows(tasks, org, what="task")
+    lang = check_lang(lang)
+    rows, org, illustrative = chart_rows(tasks, org, what="task")
     has_register = len(rows) and (rows["period"].astype(str) == period).any()
     counts = analysis.task_pipeline(rows, period).counts if has_register else pd.DataFrame()
     with matplotlib.rc_context(STYLE):
-        fig = _new_figure(8, 4.5)
+        fig = new_figure(8, 4.5)
         ax = fig.add_subplot()
         ax.set_title(catalog.label("chart.pipeline.title", lang, period=format_period(period, lang)))
         if len(counts) and counts.to_numpy().sum() > 0:
             _draw_pipeline(ax, counts, lang)
         else:
-            _empty(ax, lang)
-        head = _decorate(fig, org, illustrative, lang)
+            empty(ax, lang)
+        head = decorate(fig, org, illustrative, lang)
         legend = ax.get_legend()
-        _place_single(fig, ax, head, right=PAD + (_legend_width(legend) if legend else 0.1))
-        return _finish(fig)
+        place_single(fig, ax, head, right=PAD + (legend_width(legend) if legend else 0.1))
+        return finish(fig)
 
 
 def _draw_pipeline(ax, counts, lang):
