@@ -1,7 +1,7 @@
 # sokhcn-analytics — the monthly job and its checks.
 #   make report   install into .venv, build the store from data/raw, render the leadership reports
 #   make test     install into .venv and run the test suite
-#   make lab      open JupyterLab on the explorer (sokhcn_analytics/notebooks/explore.ipynb)
+#   make lab      open JupyterLab on the explorer (sokhcn_analytics/reports/notebooks/explore.ipynb)
 #   make lock     refresh requirements.lock (and requirements-lab.lock) from pyproject.toml
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -59,7 +59,7 @@ lock:
 
 lab: install
 	$(BIN)/python -m pip install -q --require-hashes -r $(LAB_LOCK)
-	$(BIN)/jupyter lab sokhcn_analytics/notebooks/explore.ipynb
+	$(BIN)/jupyter lab sokhcn_analytics/reports/notebooks/explore.ipynb
 
 bench: install system-deps
 	$(BIN)/python benchmarks/bench_store.py

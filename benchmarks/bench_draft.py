@@ -36,7 +36,7 @@ def main() -> None:
     parser.add_argument("--org", default="so-khcn-bac-kan")
     parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
-    from sokhcn_analytics.store import build_store
+    from sokhcn_analytics.store.build import build_store
 
     with tempfile.TemporaryDirectory() as tmp:
         processed, out = Path(tmp) / "processed", Path(tmp) / "draft.docx"

@@ -22,9 +22,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from sokhcn_analytics import catalog
-from sokhcn_analytics.explorer import Explorer
-from sokhcn_analytics.model import normalize_indicators
+from sokhcn_analytics.core import catalog
+from sokhcn_analytics.explorer.widget import Explorer
+from sokhcn_analytics.core.model import normalize_indicators
 
 TARGET_MS = 150.0
 

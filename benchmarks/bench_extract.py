@@ -14,7 +14,7 @@ import os
 import time
 from pathlib import Path
 
-from sokhcn_analytics.extract import Report, extract_indicators, read_report, unrecognised
+from sokhcn_analytics.extract.extractor import Report, extract_indicators, read_report, unrecognised
 
 DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "data" / "extract" / "2021-01_so-khcn-bac-kan.txt"
 

@@ -44,7 +44,11 @@ sys.path.insert(0, str(ROOT))
 import nbformat  # noqa: E402
 from nbformat.v4 import new_code_cell, new_notebook  # noqa: E402
 
-from sokhcn_analytics import kernels, paths, report  # noqa: E402
+from sokhcn_analytics.reports import kernels  # noqa: E402
+
+from sokhcn_analytics.core import paths
+
+from sokhcn_analytics.reports import runner as report
 
 OUT = HERE / "out"
 BIN = Path(sys.executable).parent

@@ -41,7 +41,7 @@ def data_set() -> Path:
     if not stamp.exists():
         shutil.rmtree(CACHE, ignore_errors=True)
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "sokhcn_analytics.cli", "demo-data", "--orgs", str(ORGS), "--start",
+        subprocess.run([sys.executable, "-m", "sokhcn_analytics.cli.main", "demo-data", "--orgs", str(ORGS), "--start",
                         START, "--end", END, "--seed", str(SEED), "--out", str(raw / "illustrative")], check=True)
         stamp.write_text(f"{time.perf_counter() - started:.0f} s\n")
     return raw
@@ -93,7 +93,7 @@ def change_one(files: list[Path], round_no: int) -> Path:
 
 def peak_memory(raw: Path, processed: Path) -> tuple[int, int]:
     """Peak RSS (bytes) of a full build in a fresh process: the build process, and its largest worker."""
-    code = ("import json, resource, sys\nfrom sokhcn_analytics.store import build_store\n"
+    code = ("import json, resource, sys\nfrom sokhcn_analytics.store.build import build_store\n"
             f"build_store({str(raw)!r}, {str(processed)!r})\n"
             "print(json.dumps([resource.getrusage(w).ru_maxrss * 1024 for w in "
             "(resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]))")
@@ -104,7 +104,7 @@ def peak_memory(raw: Path, processed: Path) -> tuple[int, int]:
 
 def few_files(raw: Path, inputs: list[dict], n: int) -> tuple[float, float]:
     """Reading ``n`` files in this process vs in worker processes (started for them)."""
-    from sokhcn_analytics import store_read
+    from sokhcn_analytics.store import read as store_read
 
     items = inputs[:n]
     in_process, _ = timed(lambda: store_read.read_inputs(raw, items, jobs=1))
@@ -117,8 +117,8 @@ def few_files(raw: Path, inputs: list[dict], n: int) -> tuple[float, float]:
 
 
 def main() -> None:
-    from sokhcn_analytics import store_read
-    from sokhcn_analytics.store import build_store, fingerprint_inputs
+    from sokhcn_analytics.store import read as store_read
+    from sokhcn_analytics.store.build import build_store, fingerprint_inputs
 
     cached = data_set()
     work = Path(tempfile.mkdtemp(prefix="bench-store-"))

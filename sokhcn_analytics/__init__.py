@@ -1,49 +1,33 @@
 """sokhcn-analytics: the monthly figures of a Sở KH&CN as tidy pandas frames.
 
->>> from sokhcn_analytics import load_indicators, ytd, yoy   # doctest: +SKIP
+>>> import sokhcn_analytics
+>>> sorted(n for n in sokhcn_analytics.__all__ if n.startswith("load_"))
+['load_catalog', 'load_indicators', 'load_tasks', 'load_workbook']
 
-Names are imported lazily so that ``import sokhcn_analytics`` stays fast for the
-command line.
+The package is its pipeline, one folder a stage, each importing only the stages before it:
+``core`` ← ``ingest``, ``extract`` ← ``store`` ← ``analysis`` ← ``plots`` ← ``reports``, ``draft``,
+``explorer`` ← ``cli``. Names are imported lazily so that ``import sokhcn_analytics`` stays fast for
+the command line.
 """
 from __future__ import annotations
 
-import importlib
+from sokhcn_analytics import legacy
+from sokhcn_analytics.core.exports import lazy_exports
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-_EXPORTS = {
-    # store
-    "load_indicators": "store", "load_tasks": "store", "build_store": "store",
-    # workbook
-    "write_template": "workbook", "load_workbook": "workbook",
-    # catalog
-    "load_catalog": "catalog", "label": "catalog",
-    # extraction
-    "read_report": "extract", "extract_indicators": "extract",
-    # the monthly report drafted as .docx
-    "draft_report": "draft",
-    # analysis
-    "monthly": "analysis", "ytd": "analysis", "yoy": "analysis",
-    "plan_vs_actual": "analysis", "plan_followup": "analysis", "task_pipeline": "analysis",
-    "format_table": "tables", "reconcile": "reconcile", "span_yoy": "reconcile",
-    # charts
-    "trend_chart": "charts", "ytd_chart": "charts", "target_chart": "charts", "pipeline_chart": "charts",
-    # formatting
-    "format_number": "vnformat", "format_percent": "vnformat", "format_period": "vnformat",
-    "parse_number": "vnformat",
-    # errors
-    "InputError": "errors", "SokhcnError": "errors", "Problem": "errors",
-}
+legacy.install()
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sokhcn_analytics' has no attribute '{name}'")
-    return getattr(importlib.import_module(f".{module}", __name__), name)
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "store.build": ["load_indicators", "load_tasks", "build_store"],
+    "ingest.workbook": ["write_template", "load_workbook"],
+    "core.catalog": ["load_catalog", "label"],
+    "extract.extractor": ["read_report", "extract_indicators"],
+    "draft.compose": ["draft_report"],
+    "analysis.measures": ["monthly", "ytd", "yoy", "plan_vs_actual", "plan_followup", "task_pipeline"],
+    "analysis.tables": ["format_table"],
+    "analysis.reconcile": ["reconcile", "span_yoy"],
+    "plots.charts": ["trend_chart", "ytd_chart", "target_chart", "pipeline_chart"],
+    "core.vnformat": ["format_number", "format_percent", "format_period", "parse_number"],
+    "core.errors": ["InputError", "SokhcnError", "Problem"],
+})

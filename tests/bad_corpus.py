@@ -25,7 +25,7 @@ from typing import Callable
 
 import openpyxl
 
-from sokhcn_analytics.workbook import INDICATORS, INFO, write_template
+from sokhcn_analytics.ingest.workbook import INDICATORS, INFO, write_template
 
 ORG = "kiem-thu"
 PERIOD = "2021-01"
@@ -82,7 +82,7 @@ def _rezip(path: Path, replace: dict[str, bytes], add: dict[str, bytes] | None =
 
 
 def _sheet_part(path: Path, sheet: str) -> str:
-    from sokhcn_analytics.safety import _sheet_parts
+    from sokhcn_analytics.ingest.safety import _sheet_parts
 
     with zipfile.ZipFile(path) as zf:
         return _sheet_parts(zf)[sheet]

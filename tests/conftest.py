@@ -17,7 +17,7 @@ RAW = REPO / "data" / "raw"
 @pytest.fixture(scope="session")
 def shipped_store(tmp_path_factory) -> Path:
     """The store built from the repository's own data/raw, in a tmp folder (read-only for tests)."""
-    from sokhcn_analytics.store import build_store
+    from sokhcn_analytics.store.build import build_store
 
     processed = tmp_path_factory.mktemp("processed")
     build_store(RAW, processed)
@@ -35,7 +35,7 @@ def raw_copy(tmp_path) -> Path:
 def sokhcn_cmd() -> list[str]:
     """The console script of the venv running the tests."""
     exe = Path(os.sys.executable).with_name("sokhcn")
-    return [str(exe)] if exe.exists() else [os.sys.executable, "-m", "sokhcn_analytics.cli"]
+    return [str(exe)] if exe.exists() else [os.sys.executable, "-m", "sokhcn_analytics.cli.main"]
 
 
 def chromium() -> str:
@@ -44,7 +44,7 @@ def chromium() -> str:
     Missing, it is a failure: ``make test`` installs it (``make system-deps``) wherever it can.
     Only ``SOKHCN_ALLOW_NO_CHROMIUM=1`` — a machine known to have none — turns it into a skip.
     """
-    from sokhcn_analytics.export import find_browser
+    from sokhcn_analytics.reports.export import find_browser
 
     browser = find_browser()
     if browser is None:

@@ -89,7 +89,7 @@ def tcvn3(text: str) -> str:
     """``text`` as typed in a .VnTime (TCVN3) font, as Latin-1 characters: each Vietnamese letter one
     character; capitals on the same code as the small letter (the upper-case font draws them);
     footnote superscripts as [n] (old documents had no such characters) and curly quotes straight."""
-    from sokhcn_analytics import documents
+    from sokhcn_analytics.extract import documents
 
     table = {u: t for t, u in zip(documents._TCVN3, documents._TCVN3_TO_UNICODE)}
     out = []

@@ -1,4 +1,4 @@
-"""What an upgrade that moves the internals :mod:`sokhcn_analytics.compat` leans on looks like.
+"""What an upgrade that moves the internals :mod:`sokhcn_analytics.core.compat` leans on looks like.
 
 Each internal is renamed the way its library would rename it, the library's own code included,
 so the library's stock path still works and only a caller of the old name breaks. Used in this

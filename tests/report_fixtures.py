@@ -8,7 +8,7 @@ import nbformat
 import pandas as pd
 from nbformat.v4 import new_code_cell, new_notebook
 
-from sokhcn_analytics.model import ILLUSTRATIVE_ORG, REAL_ORG, normalize_indicators, normalize_tasks
+from sokhcn_analytics.core.model import ILLUSTRATIVE_ORG, REAL_ORG, normalize_indicators, normalize_tasks
 
 # The real department's figures in the small store (period 2021-03); the HTML must show them.
 REAL = {"mushroom_spawn_kg": 1234.5, "instruments_verified": 180.0, "material_samples_tested": 68.0}

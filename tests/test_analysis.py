@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 
 import sokhcn_analytics as sa
-from sokhcn_analytics import analysis
-from sokhcn_analytics.analysis import monthly, plan_followup, plan_vs_actual, task_pipeline, yoy, ytd
-from sokhcn_analytics.model import INDICATOR_COLUMNS, normalize_indicators, normalize_tasks
-from sokhcn_analytics.tables import format_table
-from sokhcn_analytics.vnformat import format_percent
+from sokhcn_analytics.analysis import measures as analysis
+from sokhcn_analytics.analysis.measures import monthly, plan_followup, plan_vs_actual, task_pipeline, yoy, ytd
+from sokhcn_analytics.core.model import INDICATOR_COLUMNS, normalize_indicators, normalize_tasks
+from sokhcn_analytics.analysis.tables import format_table
+from sokhcn_analytics.core.vnformat import format_percent
 
 REAL = "so-khcn-bac-kan"
 DEMO = "minh-hoa"

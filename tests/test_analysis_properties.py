@@ -6,8 +6,8 @@ import math
 import pandas as pd
 from hypothesis import given, settings, strategies as st
 
-from sokhcn_analytics.analysis import monthly, yoy, ytd
-from sokhcn_analytics.model import INDICATOR_COLUMNS, normalize_indicators
+from sokhcn_analytics.analysis.measures import monthly, yoy, ytd
+from sokhcn_analytics.core.model import INDICATOR_COLUMNS, normalize_indicators
 
 FLOWS = ["mushroom_spawn_kg", "training_classes", "instruments_verified"]
 STOCKS = ["tasks_managed", "tasks_continuing"]

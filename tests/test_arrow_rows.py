@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sokhcn_analytics import store_read
+from sokhcn_analytics.store import read as store_read
 from conftest import RAW
-from sokhcn_analytics.arrow_rows import indicator_table, table_frame, task_table
-from sokhcn_analytics.model import normalize_indicators, normalize_tasks
-from sokhcn_analytics.workbook import read_workbook_rows, write_template
+from sokhcn_analytics.store.arrow_rows import indicator_table, table_frame, task_table
+from sokhcn_analytics.core.model import normalize_indicators, normalize_tasks
+from sokhcn_analytics.ingest.workbook import read_workbook_rows, write_template
 
 TEXT = st.none() | st.text(max_size=6)
 FLAG = st.none() | st.booleans()

@@ -11,12 +11,14 @@ import pandas as pd
 import pytest
 
 from conftest import sokhcn_cmd
-from sokhcn_analytics import briefing, pictures, plausibility
-from sokhcn_analytics.analysis import plan_followup, plan_vs_actual, yoy
-from sokhcn_analytics.export import find_browser
-from sokhcn_analytics.model import normalize_indicators
-from sokhcn_analytics.store import load_indicators, load_tasks
-from sokhcn_analytics.vnformat import format_number, format_share
+from sokhcn_analytics.analysis import briefing
+from sokhcn_analytics.plots import pictures
+from sokhcn_analytics.analysis import plausibility
+from sokhcn_analytics.analysis.measures import plan_followup, plan_vs_actual, yoy
+from sokhcn_analytics.reports.export import find_browser
+from sokhcn_analytics.core.model import normalize_indicators
+from sokhcn_analytics.store.build import load_indicators, load_tasks
+from sokhcn_analytics.core.vnformat import format_number, format_share
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 DEMO, REAL = "minh-hoa", "so-khcn-bac-kan"
@@ -60,7 +62,7 @@ def test_stocks_are_judged_against_last_month_of_the_same_year():
 
 
 def test_thresholds_come_from_the_catalog(monkeypatch):
-    from sokhcn_analytics import catalog
+    from sokhcn_analytics.core import catalog
 
     df = frame([100.0, 100.0, 100.0, 250.0])
     assert plausibility.flags(df).empty  # 2.5× is under the shipped 3×
@@ -241,7 +243,7 @@ def test_the_yearly_page_opens_with_a_panel_per_indicator(rendered):
 
 @pytest.mark.skipif(find_browser() is None, reason="no Chromium on this machine (apt-get install chromium)")
 def test_on_a_phone_nothing_scrolls_sideways_and_the_cards_come_first(rendered):
-    from sokhcn_analytics.browser import Browser
+    from sokhcn_analytics.reports.browser import Browser
 
     ARTIFACTS.mkdir(exist_ok=True)
     with Browser.launch(find_browser()) as b:
@@ -290,7 +292,7 @@ def with_quarter(df, stated: float):
 
 
 def test_a_quarter_that_the_months_do_not_add_up_to_is_listed(store):
-    from sokhcn_analytics import tables
+    from sokhcn_analytics.analysis import tables
 
     df, _ = store  # January–March 2021: 290 + 130 + 210 = 630 kg
     assert tables.disagreements(with_quarter(df, 630.0), "2021-06", DEMO).empty

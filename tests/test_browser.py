@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import pid_alive
-from sokhcn_analytics import export
-from sokhcn_analytics.browser import Browser, BrowserError
-from sokhcn_analytics.export import KeptBrowser, find_browser, render_pdf
+from sokhcn_analytics.reports import export
+from sokhcn_analytics.reports.browser import Browser, BrowserError
+from sokhcn_analytics.reports.export import KeptBrowser, find_browser, render_pdf
 
 pytestmark = pytest.mark.skipif(find_browser() is None, reason="no Chromium (apt-get install chromium)")
 

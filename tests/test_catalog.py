@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from sokhcn_analytics import catalog
-from sokhcn_analytics.model import LEVELS, STATUSES
+from sokhcn_analytics.core import catalog
+from sokhcn_analytics.core.model import LEVELS, STATUSES
 
 REQUIRED = """tasks_managed tasks_continuing tasks_new tasks_continuing_provincial tasks_continuing_national
 tasks_continuing_ntmn tasks_new_provincial tasks_new_national tasks_new_ntmn tasks_central_monitored
@@ -84,7 +84,7 @@ def test_every_national_code_has_wording_hints_naming_known_codes():
 def test_workbook_template_lists_the_national_codes(tmp_path):
     import openpyxl
 
-    from sokhcn_analytics.workbook import write_template
+    from sokhcn_analytics.ingest.workbook import write_template
 
     path = write_template("2022-03", tmp_path / "t.xlsx", org="so-khcn-cao-bang")
     text = " ".join(str(c.value) for ws in openpyxl.load_workbook(path) for row in ws.iter_rows() for c in row

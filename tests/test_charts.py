@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from sokhcn_analytics import catalog
-from sokhcn_analytics.charts import pipeline_chart, target_chart, trend_chart, ytd_chart
-from sokhcn_analytics.model import INDICATOR_COLUMNS, normalize_indicators, normalize_tasks
+from sokhcn_analytics.core import catalog
+from sokhcn_analytics.plots.charts import pipeline_chart, target_chart, trend_chart, ytd_chart
+from sokhcn_analytics.core.model import INDICATOR_COLUMNS, normalize_indicators, normalize_tasks
 
 REAL = "so-khcn-bac-kan"
 DEMO = "minh-hoa"
@@ -259,8 +259,8 @@ def test_trend_legend_shows_last_years_colour_even_without_last_years_bars():
 
 
 def test_ytd_block_shows_the_year_to_date_change_of_the_yoy_table_beside_its_heading():
-    from sokhcn_analytics.analysis import yoy
-    from sokhcn_analytics.vnformat import format_percent
+    from sokhcn_analytics.analysis.measures import yoy
+    from sokhcn_analytics.core.vnformat import format_percent
 
     df = indicators()
     ax = ytd_chart(df, "2021-06", indicators=[SPAWN]).axes[0]
@@ -272,8 +272,8 @@ def test_ytd_block_shows_the_year_to_date_change_of_the_yoy_table_beside_its_hea
 
 
 def test_ytd_blocks_have_their_own_scale_and_carry_the_real_values():
-    from sokhcn_analytics.analysis import yoy
-    from sokhcn_analytics.vnformat import format_number
+    from sokhcn_analytics.analysis.measures import yoy
+    from sokhcn_analytics.core.vnformat import format_number
 
     df = indicators()
     ax = ytd_chart(df, "2021-06", indicators=[SPAWN, TRAINING]).axes[0]

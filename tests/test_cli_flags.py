@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 
 from conftest import RAW
-from sokhcn_analytics import report
-from sokhcn_analytics.cli import build_parser, main
+from sokhcn_analytics.reports import runner as report
+from sokhcn_analytics.cli.main import build_parser, main
 
 REPO = Path(__file__).resolve().parents[1]
 JANUARY = REPO / "tests" / "data" / "extract" / "2021-01_so-khcn-bac-kan.txt"
@@ -230,7 +230,7 @@ def test_demo_data_end_flag_is_the_last_month(tmp_path, capsys):
 
 
 def test_demo_data_seed_flag_changes_the_figures(tmp_path, capsys):
-    from sokhcn_analytics.workbook import load_workbook
+    from sokhcn_analytics.ingest.workbook import load_workbook
 
     def figures(seed):
         out = tmp_path / f"s{seed}"
@@ -254,7 +254,7 @@ def quarter_store(shipped_store, tmp_path_factory):
     """The shipped store plus two stated quarters of the illustrative unit: 2020 Q1 agrees, 2021 Q1 does not."""
     import pandas as pd
 
-    from sokhcn_analytics.store import load_indicators, load_tasks
+    from sokhcn_analytics.store.build import load_indicators, load_tasks
 
     df = load_indicators(shipped_store)
     spawn = df[(df["org"] == "minh-hoa") & (df["indicator"] == "mushroom_spawn_kg") & (df["kind"] == "result")]

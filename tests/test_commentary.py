@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 
 from report_fixtures import indicator_rows
-from sokhcn_analytics.commentary import key_indicators, paragraphs, sentences
-from sokhcn_analytics.analysis import yoy
-from sokhcn_analytics.model import ILLUSTRATIVE_ORG, REAL_ORG, normalize_indicators
+from sokhcn_analytics.analysis.commentary import key_indicators, paragraphs, sentences
+from sokhcn_analytics.analysis.measures import yoy
+from sokhcn_analytics.core.model import ILLUSTRATIVE_ORG, REAL_ORG, normalize_indicators
 
 
 def frame(rows):

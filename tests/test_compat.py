@@ -20,7 +20,10 @@ import internals_gone
 from conftest import sokhcn_cmd
 from report_fixtures import write_store
 from test_report_kernel import notebook
-from sokhcn_analytics import compat, kernels, present, report
+from sokhcn_analytics.core import compat
+from sokhcn_analytics.reports import kernels
+from sokhcn_analytics.reports import present
+from sokhcn_analytics.reports import runner as report
 
 TESTS = Path(__file__).resolve().parent
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
@@ -143,7 +146,7 @@ def test_the_reports_come_out_the_same_with_every_internal_gone(shipped_store, t
 def test_the_report_modules_decline_a_slow_optional_import_and_notebooks_still_validate():
     """jsonschema imports rfc3987_syntax when it is installed (with JupyterLab): 38 grammars compiled,
     1.2 s per ``sokhcn report``. The report modules make it look absent; nbformat validates as before."""
-    code = ("import sys, sokhcn_analytics.report, nbformat\n"
+    code = ("import sys, sokhcn_analytics.reports.runner, nbformat\n"
             "from nbformat.v4 import new_notebook, new_code_cell\n"
             "nbformat.validate(new_notebook(cells=[new_code_cell('1')]))\n"
             "print(sys.modules.get('rfc3987_syntax', 'absent'))\n")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from sokhcn_analytics.export import find_browser
+from sokhcn_analytics.reports.export import find_browser
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
@@ -59,7 +59,7 @@ def lab(tmp_path_factory, shipped_store):
     """JupyterLab on a project root holding notebooks/explore.ipynb and the shipped store; stopped after."""
     root = tmp_path_factory.mktemp("lab")
     (root / "notebooks").mkdir()
-    shutil.copy(REPO / "sokhcn_analytics" / "notebooks" / "explore.ipynb", root / "notebooks" / "explore.ipynb")
+    shutil.copy(REPO / "sokhcn_analytics" / "reports" / "notebooks" / "explore.ipynb", root / "notebooks" / "explore.ipynb")
     shutil.copytree(shipped_store, root / "data" / "processed")
     jupyter = root / ".jupyter"
     port, token = _free_port(), secrets.token_hex(16)

@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 from extract_fixtures import cp1258
 
-from sokhcn_analytics import extract
-from sokhcn_analytics.cli_commands import cmd_extract
-from sokhcn_analytics.errors import InputError
-from sokhcn_analytics.extract import OUTPUT_COLUMNS, extract_indicators, read_report, to_store_rows, unrecognised
-from sokhcn_analytics.model import INDICATOR_COLUMNS
+from sokhcn_analytics.extract import extractor as extract
+from sokhcn_analytics.cli.commands import cmd_extract
+from sokhcn_analytics.core.errors import InputError
+from sokhcn_analytics.extract.extractor import OUTPUT_COLUMNS, extract_indicators, read_report, to_store_rows, unrecognised
+from sokhcn_analytics.core.model import INDICATOR_COLUMNS
 
 DATA = Path(__file__).parent / "data" / "extract"
 JANUARY = DATA / "2021-01_so-khcn-bac-kan.txt"
@@ -172,7 +172,7 @@ def test_cli_to_workbook_prefills_values_with_quotes_as_comments(tmp_path, capsy
 
 
 def test_prefilled_workbook_loads_back_as_unreviewed_figures(tmp_path, capsys):
-    from sokhcn_analytics.workbook import load_workbook
+    from sokhcn_analytics.ingest.workbook import load_workbook
 
     out = tmp_path / "2021-01_so-khcn-bac-kan.xlsx"
     assert cmd_extract(_args(JANUARY, to_workbook=out)) == 0
@@ -222,9 +222,3 @@ def test_cli_legacy_encoding_warning_is_one_plain_line(tmp_path, capsys):
     assert cmd_extract(_args(report)) == 0
     err = capsys.readouterr().err
     assert "UTF-8" in err and "Warning" not in err and "Traceback" not in err
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    assert doctest.testmod(extract).failed == 0

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sokhcn_analytics.extract import extract_indicators, read_report
+from sokhcn_analytics.extract.extractor import extract_indicators, read_report
 
 CORPUS = Path(__file__).parent / "data" / "extract" / "corpus"
 TEXTS = sorted(CORPUS.glob("*.txt"))
@@ -84,7 +84,7 @@ def test_whole_corpus_recall_at_least_80_percent_with_no_wrong_value(readings):
 
 def recall_report() -> str:
     """What the corpus scores, for the record (``python -m tests.test_extract_corpus``)."""
-    from sokhcn_analytics.errors import SokhcnError
+    from sokhcn_analytics.core.errors import SokhcnError
 
     readings = {}
     for path in TEXTS:

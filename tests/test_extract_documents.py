@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from extract_fixtures import cp1258, tcvn3, write_docx
-from sokhcn_analytics.errors import InputError
-from sokhcn_analytics.extract import extract_indicators, read_report
+from sokhcn_analytics.core.errors import InputError
+from sokhcn_analytics.extract.extractor import extract_indicators, read_report
 
 DATA = Path(__file__).parent / "data" / "extract"
 JANUARY = DATA / "2021-01_so-khcn-bac-kan.txt"
@@ -47,7 +47,7 @@ def test_legacy_windows_1258_file_is_read_best_effort_with_a_warning(tmp_path):
 
 
 def test_tcvn3_letters_read_as_the_vietnamese_they_stand_for():
-    from sokhcn_analytics.documents import from_tcvn3
+    from sokhcn_analytics.extract.documents import from_tcvn3
 
     # written out by hand from the .VnTime code chart, not produced by the fixture's table
     assert from_tcvn3("B¶o Th¾ng, B¸t X¸t") == "Bảo Thắng, Bát Xát"
@@ -84,7 +84,7 @@ def test_word_document_typed_in_a_vntime_font_is_read_as_vietnamese(tmp_path):
 
 
 def test_unicode_vietnamese_is_never_taken_for_tcvn3():
-    from sokhcn_analytics.documents import looks_like_tcvn3
+    from sokhcn_analytics.extract.documents import looks_like_tcvn3
 
     assert not looks_like_tcvn3(TEXT)                       # real Vietnamese
     assert looks_like_tcvn3(tcvn3(TEXT))

@@ -4,8 +4,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sokhcn_analytics.extract import extract_indicators, parse_report, unrecognised
-from sokhcn_analytics.vnformat import format_number
+from sokhcn_analytics.extract.extractor import extract_indicators, parse_report, unrecognised
+from sokhcn_analytics.core.vnformat import format_number
 
 HEAD = "Kết quả thực hiện nhiệm vụ tháng 04 năm 2022\nI. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 04\n"
 

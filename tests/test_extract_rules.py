@@ -5,9 +5,9 @@ import csv
 
 import pytest
 
-from sokhcn_analytics.errors import InputError
-from sokhcn_analytics.extract import NOT_AN_INDICATOR, extract_indicators, load_phrasings, parse_report, unrecognised
-from sokhcn_analytics.paths import PHRASINGS_CSV
+from sokhcn_analytics.core.errors import InputError
+from sokhcn_analytics.extract.extractor import NOT_AN_INDICATOR, extract_indicators, load_phrasings, parse_report, unrecognised
+from sokhcn_analytics.core.paths import PHRASINGS_CSV
 
 TITLE = "Kết quả thực hiện nhiệm vụ tháng 03;\nphương hướng nhiệm vụ tháng 04 năm 2022"
 
@@ -54,7 +54,7 @@ def test_period_option_overrides_the_title():
 
 
 def test_report_without_a_period_is_refused_with_a_hint_to_use_the_option(tmp_path):
-    from sokhcn_analytics.extract import read_report
+    from sokhcn_analytics.extract.extractor import read_report
 
     path = tmp_path / "bao-cao.txt"
     path.write_text("BÁO CÁO\nTình hình hoạt động của Sở\nBắc Kạn, ngày 30 tháng 3 năm 2021\n"
@@ -322,7 +322,7 @@ def test_every_phrasing_claims_its_own_example(row):
 
 def test_every_phrasing_names_a_catalog_indicator():
     codes = {p.indicator for p in load_phrasings()} - {NOT_AN_INDICATOR}
-    assert codes <= set(__import__("sokhcn_analytics.catalog").catalog.codes())
+    assert codes <= set(__import__("sokhcn_analytics.core.catalog").catalog.codes())
 
 
 @pytest.mark.parametrize("sentence, indicator, value", [
@@ -364,7 +364,7 @@ def test_look_alike_phrases_that_count_something_else_are_not_taken(sentence):
 
 
 def test_bad_phrasing_pattern_is_refused_with_its_row(tmp_path):
-    from sokhcn_analytics.errors import SokhcnError
+    from sokhcn_analytics.core.errors import SokhcnError
 
     bad = tmp_path / "phrasings.csv"
     bad.write_text("indicator,pattern,within,section,scale,example\ntraining_classes,(?<!mở ){N} lớp,,,,\n",

@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from sokhcn_analytics.extract import extract_indicators, read_report
+from sokhcn_analytics.extract.extractor import extract_indicators, read_report
 
 STYLES = Path(__file__).parent / "data" / "extract" / "styles"
 REPORTS = sorted(p for p in STYLES.iterdir() if p.suffix in (".txt", ".md", ".pdf"))  # the .pdf: Chromium print of its .html
@@ -88,7 +88,7 @@ def test_style_report_saved_as_word_with_a_real_table_reads_the_same(tmp_path, n
 # --- the rules those reports rely on, one by one -------------------------------------------------------
 
 def _report(results: str, plan: str = "Kiểm tra 01 cơ sở.", plan_heading: str = "II. PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 6"):
-    from sokhcn_analytics.extract import parse_report
+    from sokhcn_analytics.extract.extractor import parse_report
 
     return parse_report("BÁO CÁO\nKết quả công tác tháng 5 năm 2022\nI. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THÁNG 5\n"
                         f"{results}\n{plan_heading}\n{plan}\nNơi nhận:\n- Lưu: VT.\n", "bao-cao.md", markdown=True)
@@ -187,7 +187,7 @@ def test_heading_naming_only_the_reports_own_month_is_a_topic_not_the_plan():
 
 
 def test_title_line_naming_the_plan_opens_no_part_before_the_introduction():
-    from sokhcn_analytics.extract import parse_report
+    from sokhcn_analytics.extract.extractor import parse_report
 
     rep = parse_report("BÁO CÁO\nKết quả thực hiện nhiệm vụ tháng 3\nphương hướng nhiệm vụ tháng 4 năm 2021\n"
                        "Sở Khoa học và Công nghệ báo cáo như sau:\nKết quả thực hiện nhiệm vụ tháng 3\n"
@@ -270,7 +270,7 @@ def test_style_report_saved_from_a_pdf_viewer_with_hard_wrapped_lines_reads_the_
     "| 2 | Xét duyệt, tuyển chọn nhiệm vụ | nhiệm vụ | 4 |",
 ])
 def test_tasks_selected_by_a_council_are_no_indicator_and_not_mistaken_for_new_tasks(sentence):
-    from sokhcn_analytics.extract import unrecognised
+    from sokhcn_analytics.extract.extractor import unrecognised
 
     rep = _report(sentence + ("" if sentence.startswith("|") else "."))
     assert _rows(rep) == []
@@ -287,7 +287,7 @@ def test_label_then_figure(sentence, indicator, value):
 
 
 def test_new_tasks_of_another_year_are_not_this_years_but_next_years_are_in_a_december_plan():
-    from sokhcn_analytics.extract import parse_report
+    from sokhcn_analytics.extract.extractor import parse_report
 
     assert _rows(_report("Hoàn thiện thuyết minh 05 nhiệm vụ thực hiện từ năm 2023; 10 nhiệm vụ thực hiện từ năm 2022.")) \
         == [("tasks_new", 10.0)]
@@ -297,7 +297,7 @@ def test_new_tasks_of_another_year_are_not_this_years_but_next_years_are_in_a_de
 
 
 def test_pdf_layout_table_rows_get_their_cells_back_and_justified_text_does_not():
-    from sokhcn_analytics.documents import _layout_tables
+    from sokhcn_analytics.extract.documents import _layout_tables
 
     lines = [  # pypdf layout mode: columns are runs of spaces; a unit may touch the next figure
         "Kết  quả  hoạt  động  kiểm  định,  thử  nghiệm  của  Trung  tâm  Kỹ  thuật  Tiêu",
@@ -318,7 +318,7 @@ def test_a_short_sentence_opening_like_a_part_name_is_not_a_heading():
 
 
 def test_report_without_headings_reads_results_after_the_introduction_and_plans_after_the_plan_line():
-    from sokhcn_analytics.extract import parse_report
+    from sokhcn_analytics.extract.extractor import parse_report
 
     rep = parse_report("Kính gửi:\n- Ủy ban nhân dân tỉnh\nBÁO CÁO\nKết quả công tác tháng 5\n"
                        "nhiệm vụ tháng 6 năm 2022\nTrong tháng 5, Sở đã thực hiện các nhiệm vụ như sau:\n"
@@ -330,7 +330,7 @@ def test_report_without_headings_reads_results_after_the_introduction_and_plans_
 
 
 def test_small_report_numbered_1_results_2_plan_in_sentence_case():
-    from sokhcn_analytics.extract import parse_report
+    from sokhcn_analytics.extract.extractor import parse_report
 
     rep = parse_report("BÁO CÁO\nKết quả công tác tháng 5 năm 2022\n1. Kết quả thực hiện nhiệm vụ tháng 5\n"
                        "1.1. Kết quả hoạt động của Trung tâm\nThử nghiệm 30 mẫu phân bón.\n"

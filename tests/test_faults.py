@@ -26,12 +26,12 @@ import pandas as pd
 import pytest
 
 from conftest import sokhcn_cmd
-from sokhcn_analytics.demo import make_demo_data
-from sokhcn_analytics.errors import StoreError
-from sokhcn_analytics.workbook import write_template
-from sokhcn_analytics.store import (LOCK, MANIFEST, STAGING, build_store, load_indicators, load_manifest,
+from sokhcn_analytics.ingest.demo import make_demo_data
+from sokhcn_analytics.core.errors import StoreError
+from sokhcn_analytics.ingest.workbook import write_template
+from sokhcn_analytics.store.build import (LOCK, MANIFEST, STAGING, build_store, load_indicators, load_manifest,
                                     load_sources, load_tasks)
-from sokhcn_analytics.store_parts import KINDS
+from sokhcn_analytics.store.parts import KINDS
 
 KILLS = 14
 # the 68 workbooks to read are read by worker processes, as 400 and more are by default

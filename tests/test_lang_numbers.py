@@ -7,10 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from report_fixtures import indicator_rows
-from sokhcn_analytics import present, tables
-from sokhcn_analytics.commentary import sentences
-from sokhcn_analytics.model import ILLUSTRATIVE_ORG, REAL_ORG
-from sokhcn_analytics.vnformat import format_number, format_percent
+from sokhcn_analytics.reports import present
+from sokhcn_analytics.analysis import tables
+from sokhcn_analytics.analysis.commentary import sentences
+from sokhcn_analytics.core.model import ILLUSTRATIVE_ORG, REAL_ORG
+from sokhcn_analytics.core.vnformat import format_number, format_percent
 
 VI_DECIMAL = re.compile(r"\d,\d{1,2}(?!\d)")  # 1.234,5 — a decimal comma (not a thousands group)
 EN_DECIMAL = re.compile(r"\d\.\d{1,2}(?!\d)")  # 2.5, 8.3 — not a thousands group

@@ -76,7 +76,7 @@ def test_the_lock_has_a_hash_for_every_pin():
 
 def _imported_top_modules() -> set[str]:
     found = set()
-    for file in PACKAGE.glob("*.py"):
+    for file in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 found |= {a.name.split(".")[0] for a in node.names}
@@ -88,6 +88,7 @@ def _imported_top_modules() -> set[str]:
 def test_every_module_the_package_imports_is_a_declared_dependency():
     third_party = {m for m in _imported_top_modules()
                    if m not in sys.stdlib_module_names and m != "sokhcn_analytics"}
+    assert {"pandas", "pyarrow", "papermill", "docx"} <= third_party  # the walk reaches every folder
     declared = {canonicalize_name(r.name) for r in _declared(extras=())}
     extras = _project()["optional-dependencies"]
     for module, extra in OPTIONAL.items():
@@ -102,7 +103,7 @@ def test_a_missing_chromium_fails_the_tests_unless_a_machine_is_known_to_have_no
     import pytest
 
     from conftest import chromium
-    from sokhcn_analytics import export
+    from sokhcn_analytics.reports import export
 
     monkeypatch.setattr(export, "find_browser", lambda: None)
     monkeypatch.delenv("SOKHCN_ALLOW_NO_CHROMIUM", raising=False)

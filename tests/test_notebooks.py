@@ -17,9 +17,11 @@ import pytest
 
 from conftest import chromium
 from report_fixtures import HOSTILE, REAL, args, failing_notebook, write_store
-from sokhcn_analytics import cli_commands, kernels, report
-from sokhcn_analytics.export import browser_flags
-from sokhcn_analytics.vnformat import format_number
+from sokhcn_analytics.cli import commands as cli_commands
+from sokhcn_analytics.reports import kernels
+from sokhcn_analytics.reports import runner as report
+from sokhcn_analytics.reports.export import browser_flags
+from sokhcn_analytics.core.vnformat import format_number
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = Path(__file__).parent / "artifacts"

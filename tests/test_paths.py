@@ -9,8 +9,9 @@ import pytest
 
 from report_fixtures import write_store
 from test_report_kernel import notebook
-from sokhcn_analytics import paths, report
-from sokhcn_analytics.cli import main
+from sokhcn_analytics.core import paths
+from sokhcn_analytics.reports import runner as report
+from sokhcn_analytics.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -59,7 +60,7 @@ def test_an_installed_package_never_takes_site_packages_as_the_root(tmp_path, mo
 def _nb(folder: Path, name: str, marker: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.ipynb"
-    shutil.copy(REPO / "sokhcn_analytics" / "notebooks" / "explore.ipynb", path)
+    shutil.copy(REPO / "sokhcn_analytics" / "reports" / "notebooks" / "explore.ipynb", path)
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(f"\n{marker}")  # tells the copies apart; only the path is looked at here
     return path
@@ -69,8 +70,8 @@ def test_a_projects_own_notebook_overrides_the_shipped_one_by_name(project, tmp_
     shipped = tmp_path / "package" / "sokhcn_analytics"
     monkeypatch.setattr(paths, "PACKAGE_DIR", shipped)
     monkeypatch.chdir(project)
-    only_shipped = _nb(shipped / "notebooks", "monthly_summary", "shipped")
-    _nb(shipped / "notebooks", "explore", "shipped")
+    only_shipped = _nb(shipped / "reports" / "notebooks", "monthly_summary", "shipped")
+    _nb(shipped / "reports" / "notebooks", "explore", "shipped")
     own = _nb(project / "notebooks", "explore", "own")
     assert paths.notebook_path("monthly_summary") == only_shipped
     assert paths.notebook_path("explore") == own.resolve()
@@ -78,7 +79,7 @@ def test_a_projects_own_notebook_overrides_the_shipped_one_by_name(project, tmp_
     assert report.resolve_notebook("monthly_summary") == only_shipped
     with pytest.raises(report.ReportError) as e:
         report.resolve_notebook("nothing_here")
-    assert e.value.reason == "unknown_notebook" and str(shipped / "notebooks") in str(e.value)
+    assert e.value.reason == "unknown_notebook" and str(shipped / "reports" / "notebooks") in str(e.value)
 
 
 def test_sokhcn_report_writes_under_the_projects_reports_folder(project, tmp_path, monkeypatch, capsys):

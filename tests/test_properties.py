@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sokhcn_analytics.model import parse_period, period, shift_period
-from sokhcn_analytics.vnformat import format_number, format_percent, parse_number
+from sokhcn_analytics.core.model import parse_period, period, shift_period
+from sokhcn_analytics.core.vnformat import format_number, format_percent, parse_number
 
 RELAXED = settings(deadline=None)  # the first format_number call imports pandas
 
@@ -110,8 +110,8 @@ def sheet_xml(tmp_path_factory):
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_damage_to_the_sheet_xml_loads_or_is_an_input_error_never_a_crash(sheet_xml, tmp_path, data):
     from bad_corpus import _rezip
-    from sokhcn_analytics.errors import InputError
-    from sokhcn_analytics.workbook import load_workbook
+    from sokhcn_analytics.core.errors import InputError
+    from sokhcn_analytics.ingest.workbook import load_workbook
 
     source, part, xml = sheet_xml
     for _ in range(data.draw(st.integers(1, 3))):
@@ -142,8 +142,8 @@ def _assert_valid_rows(indicators, tasks, path) -> None:
     """A loaded file: only rows the store can take — known codes, finite values, the file's period or the
     next month for plans, each source cell named, no key twice."""
     from bad_corpus import ORG, PERIOD
-    from sokhcn_analytics import catalog
-    from sokhcn_analytics.model import INDICATOR_COLUMNS, KINDS
+    from sokhcn_analytics.core import catalog
+    from sokhcn_analytics.core.model import INDICATOR_COLUMNS, KINDS
 
     assert list(indicators.columns) == INDICATOR_COLUMNS
     assert set(indicators["indicator"]) <= set(catalog.codes())
@@ -162,8 +162,8 @@ def _assert_valid_rows(indicators, tasks, path) -> None:
 def test_a_cell_reference_beyond_any_sheet_is_refused_not_allocated(sheet_xml, tmp_path, ref):
     """Found by the fuzz test above: calamine sized its grid by such a cell and aborted the process."""
     from bad_corpus import _rezip
-    from sokhcn_analytics.errors import InputError
-    from sokhcn_analytics.workbook import load_workbook
+    from sokhcn_analytics.core.errors import InputError
+    from sokhcn_analytics.ingest.workbook import load_workbook
 
     source, part, xml = sheet_xml
     at = xml.index(b'<c r="B', xml.index(b"<sheetData"))

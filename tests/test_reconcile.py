@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from sokhcn_analytics.reconcile import disagreements, reconcile, span_yoy
+from sokhcn_analytics.analysis.reconcile import disagreements, reconcile, span_yoy
 
 ORG = "so-khcn-cao-bang"
 
@@ -62,7 +62,7 @@ def test_year_on_year_uses_stated_years_where_months_are_missing():
 
 
 def test_monthly_analysis_never_adds_a_quarter_into_its_months():
-    from sokhcn_analytics.analysis import monthly, ytd
+    from sokhcn_analytics.analysis.measures import monthly, ytd
 
     df = _frame(_months("training_classes", [2, 1, 3])
                 + [{"indicator": "training_classes", "period": "2022-03", "span": 3, "value": 60}])
@@ -82,8 +82,8 @@ Tổ chức 03 lớp tập huấn.
 
 @pytest.fixture(scope="module")
 def quarter_store(tmp_path_factory):
-    from sokhcn_analytics.store import build_store
-    from sokhcn_analytics.workbook import write_template
+    from sokhcn_analytics.store.build import build_store
+    from sokhcn_analytics.ingest.workbook import write_template
 
     root = tmp_path_factory.mktemp("q")
     raw = root / "raw"
@@ -109,7 +109,7 @@ def test_store_keeps_a_quarter_beside_the_months_and_reconcile_reads_it(quarter_
 
 
 def test_sokhcn_check_prints_the_disagreement(quarter_store, capsys):
-    from sokhcn_analytics.cli import main
+    from sokhcn_analytics.cli.main import main
 
     assert main(["check", "--processed", str(quarter_store)]) == 0
     out = capsys.readouterr().out
@@ -118,8 +118,8 @@ def test_sokhcn_check_prints_the_disagreement(quarter_store, capsys):
 
 def test_summary_and_report_tables_show_months_only(quarter_store):
     from sokhcn_analytics import load_indicators
-    from sokhcn_analytics.summary import summary_table
-    from sokhcn_analytics.tables import next_plans, sources
+    from sokhcn_analytics.analysis.summary import summary_table
+    from sokhcn_analytics.analysis.tables import next_plans, sources
 
     text = summary_table(quarter_store, "2022-03")
     assert "Lớp tập huấn" in text and " 7 " not in text
@@ -129,8 +129,8 @@ def test_summary_and_report_tables_show_months_only(quarter_store):
 
 
 def test_report_tables_show_the_national_codes_of_a_month_and_leave_a_quarter_out():
-    from sokhcn_analytics.model import normalize_indicators
-    from sokhcn_analytics.tables import key_figures, months_by_category
+    from sokhcn_analytics.core.model import normalize_indicators
+    from sokhcn_analytics.analysis.tables import key_figures, months_by_category
 
     rows = (_months("fines_vnd", [12_500_000, 48_300_000, 7_000_000]) + _months("establishments_inspected", [8, 12, 5])
             + [{"indicator": "fines_vnd", "period": "2022-03", "span": 3, "value": 99_000_000}])

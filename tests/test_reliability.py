@@ -22,9 +22,9 @@ import pytest
 import bad_corpus
 from bad_corpus import CASES, SPAWN, good_workbook, make_corpus, row_of
 from conftest import sokhcn_cmd
-from sokhcn_analytics.errors import InputError
-from sokhcn_analytics.store import build_store, load_indicators
-from sokhcn_analytics.workbook import INDICATORS, load_workbook
+from sokhcn_analytics.core.errors import InputError
+from sokhcn_analytics.store.build import build_store, load_indicators
+from sokhcn_analytics.ingest.workbook import INDICATORS, load_workbook
 
 MAX_RSS_MB = 400  # a build of a few workbooks peaks near 110 MB; the bombs used 2 GB before they were checked
 _MEASURE = ("import json, resource, subprocess, sys\n"

@@ -15,8 +15,8 @@ import pytest
 
 from conftest import REPO
 from test_reliability import run_cli, tree_hashes
-from sokhcn_analytics.store import build_store, load_indicators, load_tasks
-from sokhcn_analytics.workbook import write_template
+from sokhcn_analytics.store.build import build_store, load_indicators, load_tasks
+from sokhcn_analytics.ingest.workbook import write_template
 
 REPORT = REPO / "data" / "raw" / "reports" / "2021-01_so-khcn-bac-kan.txt"
 HOSTILE = '<script>alert("x")</script> & <b>'
@@ -128,7 +128,7 @@ def test_parameter_values_reach_the_notebook_as_plain_string_literals():
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    from sokhcn_analytics.report import DEFAULT_NOTEBOOKS, plan_jobs
+    from sokhcn_analytics.reports.runner import DEFAULT_NOTEBOOKS, plan_jobs
 
     for job in plan_jobs(["2021-01"], DEFAULT_NOTEBOOKS, processed_dir=f"/tmp/{CODE_DIR}", out="reports"):
         nb = parameterize_notebook(load_notebook_node(job.source), job.parameters, kernel_name="python3",

@@ -9,7 +9,10 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from report_fixtures import HOSTILE, args, failing_notebook, write_store
-from sokhcn_analytics import cli_commands, export, present, report
+from sokhcn_analytics.cli import commands as cli_commands
+from sokhcn_analytics.reports import export
+from sokhcn_analytics.reports import present
+from sokhcn_analytics.reports import runner as report
 
 
 def run_cli(ns):
@@ -157,8 +160,8 @@ def test_choose_org_prefers_the_real_department_on_ties(store):
 
 
 def test_lang_option_reaches_every_notebook_as_a_parameter(shipped_store, monkeypatch):
-    from sokhcn_analytics import report
-    from sokhcn_analytics.cli import build_parser
+    from sokhcn_analytics.reports import runner as report
+    from sokhcn_analytics.cli.main import build_parser
 
     seen = []
     monkeypatch.setattr(report, "run_jobs", lambda jobs, **kw: seen.extend(jobs) or [])

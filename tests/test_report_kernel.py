@@ -10,7 +10,9 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from conftest import pid_alive
 from report_fixtures import failing_notebook, write_store
-from sokhcn_analytics import kernels, report, store
+from sokhcn_analytics.reports import kernels
+from sokhcn_analytics.reports import runner as report
+from sokhcn_analytics.store import build as store
 
 
 def notebook(path, *sources):

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from sokhcn_analytics import load_indicators, load_tasks
-from sokhcn_analytics.errors import InputError, StoreError
-from sokhcn_analytics.model import ILLUSTRATIVE_ORG, INDICATOR_COLUMNS, REAL_ORG, normalize_indicators
-from sokhcn_analytics.store import build_store, load_manifest, load_sources, resolve
-from sokhcn_analytics.store_parts import KINDS, MANIFEST, start_staging, write_parts
-from sokhcn_analytics.workbook import write_template
+from sokhcn_analytics.core.errors import InputError, StoreError
+from sokhcn_analytics.core.model import ILLUSTRATIVE_ORG, INDICATOR_COLUMNS, REAL_ORG, normalize_indicators
+from sokhcn_analytics.store.build import build_store, load_manifest, load_sources, resolve
+from sokhcn_analytics.store.parts import KINDS, MANIFEST, start_staging, write_parts
+from sokhcn_analytics.ingest.workbook import write_template
 
 
 def _hashes(folder: Path) -> dict:
@@ -212,8 +212,8 @@ def test_illustrative_scale_is_plausible_against_the_real_january(shipped_store)
 
 
 def test_demo_data_command_is_deterministic(tmp_path):
-    from sokhcn_analytics.demo import make_demo_data
-    from sokhcn_analytics.workbook import load_workbook
+    from sokhcn_analytics.ingest.demo import make_demo_data
+    from sokhcn_analytics.ingest.workbook import load_workbook
 
     shipped = Path(__file__).parents[1] / "data" / "raw" / "illustrative"
     made = make_demo_data(tmp_path, "2019-01", "2021-12", seed=2021)

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from sokhcn_analytics import store_early, store_read
-from sokhcn_analytics.demo import demo_orgs, make_demo_data
-from sokhcn_analytics.errors import InputError
-from sokhcn_analytics.store import build_store, load_manifest
-from sokhcn_analytics.store_parts import KINDS, STAGING
-from sokhcn_analytics.workbook import write_template
+from sokhcn_analytics.store import early as store_early
+
+from sokhcn_analytics.store import read as store_read
+from sokhcn_analytics.ingest.demo import demo_orgs, make_demo_data
+from sokhcn_analytics.core.errors import InputError
+from sokhcn_analytics.store.build import build_store, load_manifest
+from sokhcn_analytics.store.parts import KINDS, STAGING
+from sokhcn_analytics.ingest.workbook import write_template
 
 ORGS = demo_orgs(3)
 

@@ -5,7 +5,9 @@ import shutil
 
 import pytest
 
-from sokhcn_analytics import paths, store
+from sokhcn_analytics.core import paths
+
+from sokhcn_analytics.store import build as store
 
 
 @pytest.fixture
@@ -17,9 +19,10 @@ def package_copy(tmp_path, monkeypatch):
     return copy
 
 
-@pytest.mark.parametrize("name", ["safety.py", "catalog.py", "labels.csv", "indicators.csv",
-                                  "templates/sokhcn_report/index.html.j2"])
+@pytest.mark.parametrize("name", ["ingest/safety.py", "core/catalog.py", "core/labels.csv", "core/indicators.csv",
+                                  "extract/phrasings.csv", "reports/templates/sokhcn_report/index.html.j2"])
 def test_changing_any_file_of_the_package_changes_the_fingerprint(package_copy, name):
+    assert (package_copy / name).is_file()  # a change to a file that is there, not a new one
     before = store._code_fingerprint()
     with open(package_copy / name, "a", encoding="utf-8") as fh:
         fh.write("\n")
@@ -30,8 +33,8 @@ def test_a_new_or_renamed_file_changes_it_and_compiled_files_and_notebooks_do_no
     before = store._code_fingerprint()
     (package_copy / "__pycache__").mkdir(exist_ok=True)
     (package_copy / "__pycache__" / "safety.cpython-311.pyc").write_bytes(b"\x00compiled")
-    (package_copy / "notebooks").mkdir(exist_ok=True)  # they only read the store
-    (package_copy / "notebooks" / "monthly_summary.ipynb").write_text("{}", encoding="utf-8")
+    # the shipped notebooks only read the store
+    (package_copy / "reports" / "notebooks" / "monthly_summary.ipynb").write_text("{}", encoding="utf-8")
     assert store._code_fingerprint() == before
     (package_copy / "rules.yml").write_text("a: 1\n", encoding="utf-8")
     added = store._code_fingerprint()

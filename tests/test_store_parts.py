@@ -12,13 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sokhcn_analytics import store_read
-from sokhcn_analytics.demo import demo_orgs, make_demo_data
-from sokhcn_analytics.errors import InputError
-from sokhcn_analytics.model import normalize_indicators, normalize_tasks
-from sokhcn_analytics.store import build_store, load_indicators, load_manifest, load_sources, load_tasks
-from sokhcn_analytics.store_parts import KINDS, LEGACY_OUTPUTS, PARTS
-from sokhcn_analytics.workbook import write_template
+from sokhcn_analytics.store import read as store_read
+from sokhcn_analytics.ingest.demo import demo_orgs, make_demo_data
+from sokhcn_analytics.core.errors import InputError
+from sokhcn_analytics.core.model import normalize_indicators, normalize_tasks
+from sokhcn_analytics.store.build import build_store, load_indicators, load_manifest, load_sources, load_tasks
+from sokhcn_analytics.store.parts import KINDS, LEGACY_OUTPUTS, PARTS
+from sokhcn_analytics.ingest.workbook import write_template
 
 ORGS = demo_orgs(3)
 
@@ -218,7 +218,7 @@ def test_demo_data_for_many_orgs_is_illustrative_and_deterministic(tmp_path):
     b = make_demo_data(tmp_path / "b", "2020-11", "2021-01", seed=3, orgs=12)
     assert len(a) == 36 and demo_orgs(12)[0] == "minh-hoa-01" and demo_orgs(12)[-1] == "minh-hoa-12"
     assert [p.relative_to(tmp_path / "a") for p in a] == [p.relative_to(tmp_path / "b") for p in b]
-    from sokhcn_analytics.workbook import load_workbook
+    from sokhcn_analytics.ingest.workbook import load_workbook
 
     firsts = []
     for org in ("minh-hoa-01", "minh-hoa-07"):
@@ -233,7 +233,7 @@ def test_demo_data_for_many_orgs_is_illustrative_and_deterministic(tmp_path):
 def test_a_reading_worker_that_dies_stops_the_build_with_a_message(tmp_path, monkeypatch):
     import time
 
-    from sokhcn_analytics.errors import StoreError
+    from sokhcn_analytics.core.errors import StoreError
 
     import queue
 

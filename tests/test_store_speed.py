@@ -9,8 +9,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sokhcn_analytics import safety
-from sokhcn_analytics.workbook import read_workbook_rows, write_template
+from sokhcn_analytics.ingest import safety
+from sokhcn_analytics.ingest.workbook import read_workbook_rows, write_template
 
 LETTERS = st.text(alphabet="ABCXYZ", min_size=1, max_size=4)
 DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=12)
@@ -64,7 +64,7 @@ def _rezip(source, target, change=lambda name, data: data):
 
 
 def test_a_sheet_carried_over_unchanged_is_parsed_once_and_anything_it_depends_on_counts(tmp_path, monkeypatch):
-    from sokhcn_analytics import workbook
+    from sokhcn_analytics.ingest import workbook
 
     monkeypatch.setattr(workbook, "_PARSED", {})
     tasks = [dict(task_id=f"T{i}", name=f"nhiệm vụ {i}", level="provincial", status="approved", start_year=2020,
@@ -108,7 +108,7 @@ def test_looking_for_formulas_inside_the_cells_and_merges_outside_finds_what_rea
     without a <sheetData>…</sheetData> both are looked for everywhere."""
     import pytest
 
-    from sokhcn_analytics.errors import InputError
+    from sokhcn_analytics.core.errors import InputError
 
     data = b"<worksheet>" + b"".join(parts) + b"</worksheet>"
     area = safety._cell_area(data)

@@ -5,8 +5,8 @@ import math
 
 import pytest
 
-from sokhcn_analytics.model import next_period, parse_period, shift_period
-from sokhcn_analytics.vnformat import format_number, format_percent, format_period, parse_number
+from sokhcn_analytics.core.model import next_period, parse_period, shift_period
+from sokhcn_analytics.core.vnformat import format_number, format_percent, format_period, parse_number
 
 
 @pytest.mark.parametrize("text,value", [("1.200", 1200), ("2,5", 2.5), ("07", 7), ("1.234.567", 1234567),

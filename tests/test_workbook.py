@@ -7,9 +7,9 @@ from datetime import date
 import openpyxl
 import pytest
 
-from sokhcn_analytics import catalog
-from sokhcn_analytics.errors import InputError
-from sokhcn_analytics.workbook import INDICATORS, INFO, TASKS, TARGETS, load_workbook, write_template
+from sokhcn_analytics.core import catalog
+from sokhcn_analytics.core.errors import InputError
+from sokhcn_analytics.ingest.workbook import INDICATORS, INFO, TASKS, TARGETS, load_workbook, write_template
 
 from conftest import sokhcn_cmd
 

@@ -1,0 +1,211 @@
+"""The period a report covers, from its title (the signing date is never used for it)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sokhcn_analytics.extract.documents import Paragraph
+from sokhcn_analytics.core.model import period
+
+# a numbered heading ends the title block (also the headings of the report body, extract_structure)
+_ROMAN = r"[IVXL]{1,5}"
+_HEADING = re.compile(
+    rf"^(?:(?P<roman>{_ROMAN})[.)-]|(?P<letter>[A-Z])\.|(?P<num>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})[.)]"
+    rf"|(?P<bare>\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})(?=\s+[^\W\d_])|(?P<sub>[a-zđ])[.)]"
+    rf"|(?P<part>PHẦN\s+(?:{_ROMAN}|\d+|THỨ\s+\w+)[.:]?))\s*(?=\S)")
+
+# --- period ------------------------------------------------------------------------------------
+_SIGNING_DATE = re.compile(r"(?i)ngày\s*\d{1,2}\s*(?:tháng\s*\d{1,2}\s*năm\s*\d{4}|[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4})")
+_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+_MONTH = re.compile(r"(?i)tháng\s*(\d{1,2})(?!\d)(?:\s*[/-]\s*((?:19|20)\d\d))?")
+_YEAR_AFTER = re.compile(r"(?i)năm\s*((?:19|20)\d\d)")
+_TITLE_LEADS = (re.compile(r"(?i)kết\s+quả"), re.compile(r"(?i)báo\s+cáo"),
+                re.compile(r"(?i)bản\s+tin|tình\s+hình|hoạt\s+động"))
+
+
+def _title_lines(paragraphs: list[Paragraph]) -> list[str]:
+    """The lines before the first numbered heading (at most 40): where the title stands."""
+    head = []
+    for p in paragraphs[:40]:
+        if _HEADING.match(p.text) and head:
+            break
+        head.append(p.text)
+    return head
+
+
+def find_period(paragraphs: list[Paragraph]) -> str | None:
+    """The month the report is about, from its title; the signing date is never used for it."""
+    signing_year = None
+    for text in (" ".join(_title_lines(paragraphs)), " ".join(p.text for p in paragraphs)):
+        m = _SIGNING_DATE.search(text)
+        signing_year = signing_year or (int(m.group()[-4:]) if m else None)
+        text = _DATE.sub(" ", _SIGNING_DATE.sub(" ", text))
+        for lead in _TITLE_LEADS:
+            found = _period_after(text, lead, signing_year)
+            if found:
+                return found
+    return None
+
+
+def _period_after(text: str, lead: re.Pattern, signing_year: int | None) -> str | None:
+    for lead_match in lead.finditer(text):
+        m = _MONTH.search(text, lead_match.end(), lead_match.end() + 120)
+        if not m or not 1 <= int(m.group(1)) <= 12:
+            continue
+        month = int(m.group(1))
+        year_match = _YEAR_AFTER.search(text, m.end(), m.end() + 160)
+        year = m.group(2) or (year_match.group(1) if year_match else None)
+        if year and not m.group(2) and any(int(later.group(1)) < month for later in
+                                           _MONTH.finditer(text, m.end(), year_match.start())):
+            year = int(year) - 1  # "tháng 12; phương hướng tháng 01 năm 2021": the year is January's
+        if year is None and signing_year:  # a December report signed in January
+            year = signing_year - 1 if month == 12 else signing_year
+        if year:
+            return period(int(year), month)
+    return None
+
+
+# --- spans: quarters, half years, nine months, years, running totals -----------------------------
+
+_N_MONTHS = r"(?P<n>\d{1,2}|ba|sáu|chín|mười hai)"
+_WORD_N = {"ba": 3, "sáu": 6, "chín": 9, "mười hai": 12}
+_ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_YEAR = r"(?:\s*(?:năm|/)\s*(?P<y>(?:19|20)\d\d))?"
+_QUARTER = re.compile(r"(?i)quý\s+(?P<q>IV|III|II|I|[1-4])(?![\w])" + _YEAR)
+_N_MONTHS_RX = re.compile(rf"(?i)(?<!\w){_N_MONTHS}\s+tháng(?:\s+(?P<late>cuối)|\s+đầu)?(?:\s+năm)?"
+                          r"(?:\s*/?\s*(?P<y>(?:19|20)\d\d))?")
+# a year's figure: "Trong năm 2021, …", "Năm 2021, …" opening the clause, "cả năm …"; not "đặt hàng năm 2022"
+_YEAR_ONLY = re.compile(r"(?i)(?:(?:trong|cả|tính đến hết|đến hết)\s+năm|^\W*năm)(?:\s+(?P<y>(?:19|20)\d\d))?"
+                        r"(?!\s*[-–]\s*(?:19|20)\d\d)(?!\w)")
+_DOC_YEAR = re.compile(r"(?i)(?:báo\s+cáo|tổng\s+kết|kết\s+quả)[^.;]{0,120}?năm\s+(?P<y>(?:19|20)\d\d)")
+
+
+def _month_count(m: re.Match) -> int:
+    n = m.group("n").lower()
+    return _WORD_N.get(n) or int(n)
+
+
+def find_span(paragraphs: list[Paragraph], month_period: str | None) -> tuple[str, int] | None:
+    """(last month, months covered) of a report from its title: "Báo cáo 6 tháng đầu năm 2022" →
+    ("2022-06", 6), "quý III năm 2022" → ("2022-09", 3), "Báo cáo tổng kết năm 2021" → ("2021-12", 12),
+    a monthly title → (that month, 1).
+
+    >>> from sokhcn_analytics.extract.documents import parse_text
+    >>> find_span(parse_text("BÁO CÁO\\nKết quả hoạt động KH&CN quý III năm 2022").paragraphs, None)
+    ('2022-09', 3)
+    """
+    text = _DATE.sub(" ", _SIGNING_DATE.sub(" ", " ".join(_title_lines(paragraphs))))
+    year = int(month_period[:4]) if month_period else None
+    if _MONTH.search(text) and month_period is None:  # "tháng 6 và 6 tháng đầu năm": a monthly report
+        return None
+    m = _N_MONTHS_RX.search(text)
+    later_year = _YEAR_AFTER.search(text, m.end()) if m else None
+    if m and 2 <= _month_count(m) <= 12 and (m.group("y") or year or later_year):
+        y, n = int(m.group("y") or year or later_year.group(1)), _month_count(m)
+        return period(y, 12 if m.group("late") else n), n
+    m = _QUARTER.search(text)
+    if m and (m.group("y") or year or _YEAR_AFTER.search(text, m.end())):
+        y = int(m.group("y") or year or _YEAR_AFTER.search(text, m.end()).group(1))
+        return period(y, 3 * _ROMAN_Q[m.group("q").lower()]), 3
+    if month_period or _MONTH.search(text):  # a monthly title
+        return (month_period, 1) if month_period else None
+    m = _DOC_YEAR.search(text)
+    return (period(int(m.group("y")), 12), 12) if m else None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What time a figure covers: the last month, the number of months, and whether it is a running
+    total over years (``cumulative``) or an earlier period's figure given for comparison."""
+
+    period: str
+    span: int
+    kind: str = ""  # "" (the part's own kind: result or plan), "cumulative" or "comparison"
+
+
+_COMPARISON = re.compile(r"(?i)cùng k[ỳì](?: năm (?:trước|ngoái))?|so với (?:năm|tháng|quý|kỳ) trước|"
+                         r"(?:năm|tháng|quý|kỳ) trước|năm ngoái")
+_MULTI_YEAR = re.compile(r"(?i)giai đoạn\s+(?P<a>(?:19|20)\d\d)\s*[-–]\s*(?P<b>(?:19|20)\d\d)|"
+                         r"từ năm\s+(?P<since>(?:19|20)\d\d)\s+(?:đến nay|tới nay|đến hết)|"
+                         r"từ khi thành lập|từ trước đến nay|đến nay(?! năm)|tính đến nay|nâng tổng số|tổng số lên|"
+                         r"lũy kế|luỹ kế")
+_YEAR_TO_DATE = re.compile(r"(?i)(?:lũy kế|luỹ kế|tính)?\s*từ đầu năm(?:\s+(?:đến nay|tới nay))?|"
+                           r"(?:lũy kế|luỹ kế)\s+(?:năm\s+(?P<ly>(?:19|20)\d\d)|(?P<ln>\d{1,2})\s+tháng)|"
+                           r"(?:tính\s+)?đến\s+(?:hết\s+|cuối\s+)?tháng\s+(?P<m>\d{1,2})(?:\s*[/-]\s*(?P<y>(?:19|20)\d\d))?|"
+                           r"tính đến (?:hết )?ngày\s+\d{1,2}\s*/\s*(?P<dm>\d{1,2})(?:\s*/\s*(?P<dy>(?:19|20)\d\d))?")
+_THIS_MONTH = re.compile(r"(?i)trong tháng(?!\s+\d)|tháng\s+(?P<m>\d{1,2})(?!\s*tháng)(?:\s*[/-]\s*(?P<y>(?:19|20)\d\d))?")
+_PHRASES = (("comparison", _COMPARISON), ("ytd", _YEAR_TO_DATE), ("cumulative", _MULTI_YEAR),
+            ("quarter", _QUARTER), ("months", _N_MONTHS_RX), ("year", _YEAR_ONLY), ("month", _THIS_MONTH))
+
+
+def _months_between(first: tuple[int, int], last: str) -> int:
+    y, m = int(last[:4]), int(last[5:])
+    return (y - first[0]) * 12 + m - first[1] + 1
+
+
+def figure_scope(before: str, after: str, doc: tuple[str, int], stock: bool) -> Scope | None:
+    """The scope of a figure from the time words nearest before it in its clause (or right after
+    it: "… 5.400 phương tiện đo lũy kế từ đầu năm"), else the report's own. A stock is stated at a
+    date: span 1. ``doc`` is (last month, span) of the report part the figure sits in. ``None``
+    when a year's or year-to-date phrase would cover only the one month (too unclear to keep).
+
+    >>> figure_scope("Lũy kế 9 tháng đầu năm 2022, kiểm định ", "", ("2022-09", 1), False)
+    Scope(period='2022-09', span=9, kind='')
+    >>> figure_scope("giai đoạn 2016 - 2022 đã nghiệm thu ", "", ("2022-12", 12), False)
+    Scope(period='2022-12', span=84, kind='cumulative')
+    >>> figure_scope("so với cùng kỳ năm trước (", "", ("2022-06", 6), False)
+    Scope(period='2021-06', span=6, kind='comparison')
+    """
+    found = [(m.end(), -m.start(), name, m) for name, rx in _PHRASES for m in rx.finditer(before)]
+    tail = [(name, m) for name, rx in _PHRASES[:3] for m in [rx.match(after.lstrip(" *_"))] if m]
+    if tail:
+        name, m = tail[0]
+    elif found:
+        _, _, name, m = max(found, key=lambda f: (f[0], f[1]))
+    else:
+        return Scope(doc[0], 1 if stock else doc[1])
+    scope = _scope_of(name, m, doc, stock)
+    # "Trong năm 2021 …" in a January report: a year's figure (a plan, or January's?) — never a month's
+    return None if scope.span == 1 and name in ("ytd", "year", "months") and not stock else scope
+
+
+def _scope_of(name: str, m: re.Match, doc: tuple[str, int], stock: bool) -> Scope:
+    from sokhcn_analytics.core.model import shift_period
+
+    end, span = doc
+    year = int(end[:4])
+    if name == "comparison":
+        words = m.group().lower()
+        back = 1 if "tháng" in words else 3 if "quý" in words else 12
+        return Scope(shift_period(end, -back), span if back == 12 else (1 if back == 1 else 3), "comparison")
+    if stock:
+        return Scope(end, 1)
+    if name == "ytd":
+        if m.group("ly"):
+            y = int(m.group("ly"))
+            return Scope(period(y, 12), 12) if y < year else Scope(end, int(end[5:]))
+        month = m.group("m") or m.group("dm") or m.group("ln")
+        y = int(m.group("y") or m.group("dy") or year)
+        last = period(y, int(month)) if month and 1 <= int(month) <= 12 else end
+        return Scope(last, int(last[5:]))
+    if name == "cumulative":
+        if m.group("a"):
+            return Scope(period(int(m.group("b")), 12), (int(m.group("b")) - int(m.group("a")) + 1) * 12, "cumulative")
+        if m.group("since"):
+            return Scope(end, _months_between((int(m.group("since")), 1), end), "cumulative")
+        return Scope(end, 0, "cumulative")  # since a start the text does not give
+    if name == "quarter":
+        y = int(m.group("y") or year)
+        return Scope(period(y, 3 * _ROMAN_Q[m.group("q").lower()]), 3)
+    if name == "months":
+        n = _month_count(m)
+        if not 1 <= n <= 12:
+            return Scope(end, span)
+        return Scope(period(int(m.group("y") or year), 12 if m.group("late") else n), n)
+    if name == "year":
+        y = int(m.group("y") or year)
+        return Scope(period(y, 12), 12) if y < year or end[5:] == "12" else Scope(end, int(end[5:]))
+    month = m.group("m")
+    if month and 1 <= int(month) <= 12:
+        return Scope(period(int(m.group("y") or year), int(month)), 1)
+    return Scope(end, 1)
