@@ -1,4 +1,5 @@
-"""Shared fixtures: a copy of the shipped raw data and a store built from it, in tmp dirs."""
+"""Shared fixtures: a copy of the shipped raw data and a store built from it, in tmp dirs; the one
+Chromium every browser test uses."""
 from __future__ import annotations
 
 import os
@@ -9,6 +10,7 @@ import matplotlib
 import pytest
 
 matplotlib.use("Agg")
+pytest_plugins = ["pytester"]  # test_chromium_fixture runs the fixture in a pytest of its own
 
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO / "data" / "raw"
@@ -32,26 +34,47 @@ def raw_copy(tmp_path) -> Path:
     return target
 
 
+def shipped_store_with(shipped_store: Path, folder: Path, reports: dict[str, str]) -> Path:
+    """The shipped store plus narrative reports (``reports/<name>`` → text), built by :func:`build_store`.
+
+    The shipped raw data and store are copied to ``folder``; the build reads only the new reports
+    (the manifest says the rest is unchanged) and returns the processed folder.
+    """
+    from sokhcn_analytics.store.build import build_store
+
+    raw, processed = folder / "raw", folder / "processed"
+    shutil.copytree(RAW, raw)
+    shutil.copytree(shipped_store, processed, ignore=shutil.ignore_patterns(".lock"))
+    for name, text in reports.items():
+        (raw / "reports" / name).write_text(text, encoding="utf-8")
+    build_store(raw, processed)
+    return processed
+
+
 def sokhcn_cmd() -> list[str]:
     """The console script of the venv running the tests."""
     exe = Path(os.sys.executable).with_name("sokhcn")
     return [str(exe)] if exe.exists() else [os.sys.executable, "-m", "sokhcn_analytics.cli.main"]
 
 
-def chromium() -> str:
-    """The system Chromium for tests that print or open a page.
+NO_CHROMIUM = "SOKHCN_ALLOW_NO_CHROMIUM"
 
-    Missing, it is a failure: ``make test`` installs it (``make system-deps``) wherever it can.
-    Only ``SOKHCN_ALLOW_NO_CHROMIUM=1`` — a machine known to have none — turns it into a skip.
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The system Chromium, for every test that prints a PDF or opens a page.
+
+    Missing, the test FAILS: ``make test`` installs it (``make system-deps``) wherever it can.
+    Only ``SOKHCN_ALLOW_NO_CHROMIUM=1`` — a machine known to have none — turns that into a skip.
     """
     from sokhcn_analytics.reports.export import find_browser
 
     browser = find_browser()
     if browser is None:
-        if os.environ.get("SOKHCN_ALLOW_NO_CHROMIUM") == "1":
-            pytest.skip("no Chromium, and SOKHCN_ALLOW_NO_CHROMIUM=1 allows that")
-        pytest.fail("Chromium is missing: run 'make system-deps' (apt-get install chromium poppler-utils), "
-                    "or set SOKHCN_ALLOW_NO_CHROMIUM=1 on a machine that cannot have it")
+        if os.environ.get(NO_CHROMIUM) == "1":
+            pytest.skip(f"no Chromium, and {NO_CHROMIUM}=1 allows that")
+        pytest.fail("Chromium is missing: run 'sudo apt-get install chromium poppler-utils' (or 'make system-deps'), "
+                    f"or set {NO_CHROMIUM}=1 on a machine that cannot have it", pytrace=False)
     return browser
 
 

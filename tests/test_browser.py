@@ -10,9 +10,9 @@ import pytest
 from conftest import pid_alive
 from sokhcn_analytics.reports import export
 from sokhcn_analytics.reports.browser import Browser, BrowserError
-from sokhcn_analytics.reports.export import KeptBrowser, find_browser, render_pdf
+from sokhcn_analytics.reports.export import KeptBrowser, render_pdf
 
-pytestmark = pytest.mark.skipif(find_browser() is None, reason="no Chromium (apt-get install chromium)")
+pytestmark = pytest.mark.slow  # a real Chromium each test
 
 PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>@page { size: A4; }</style></head>
@@ -33,7 +33,7 @@ def pages(pdf: Path) -> list[str]:
     return [p for p in text.split("\f") if p.strip()]
 
 
-def test_a_kept_browser_prints_a4_pdfs_and_goes_away(page, tmp_path):
+def test_a_kept_browser_prints_a4_pdfs_and_goes_away(chromium, page, tmp_path):
     kept = KeptBrowser()
     browser = kept.get()
     assert browser is not None
@@ -46,7 +46,7 @@ def test_a_kept_browser_prints_a4_pdfs_and_goes_away(page, tmp_path):
     assert not pid_alive(browser.pid) and not profile.exists()
 
 
-def test_a_failing_kept_browser_falls_back_to_a_fresh_one_with_a_warning(page, tmp_path, monkeypatch):
+def test_a_failing_kept_browser_falls_back_to_a_fresh_one_with_a_warning(chromium, page, tmp_path, monkeypatch):
     kept = KeptBrowser()
 
     def broken(*args, **kwargs):
@@ -62,7 +62,7 @@ def test_a_failing_kept_browser_falls_back_to_a_fresh_one_with_a_warning(page, t
     kept.close()
 
 
-def test_no_browser_means_the_one_shot_path(page, tmp_path, monkeypatch):
+def test_no_browser_means_the_one_shot_path(chromium, page, tmp_path):
     kept = KeptBrowser(executable="/nonexistent/chromium")
     assert kept.get() is None
     assert len(pages(render_pdf(page, tmp_path / "d.pdf", kept=kept))) == 2
@@ -76,8 +76,8 @@ def test_a_browser_that_never_answers_is_an_error_not_a_hang(tmp_path):
         Browser.launch(str(fake), flags=[], timeout=1)
 
 
-def test_pages_can_be_read_at_phone_size(page):
-    with Browser.launch(find_browser()) as b:
+def test_pages_can_be_read_at_phone_size(chromium, page):
+    with Browser.launch(chromium) as b:
         session = b.open(page.resolve().as_uri(), width=390, height=800)
         assert b.evaluate(session, "window.innerWidth") == 390
         assert b.evaluate(session, "document.querySelector('h1').textContent") == "Báo cáo thử"

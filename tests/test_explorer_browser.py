@@ -24,7 +24,6 @@ from pathlib import Path
 
 import pytest
 
-from sokhcn_analytics.reports.export import find_browser
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
@@ -100,13 +99,12 @@ def lab(tmp_path_factory, shipped_store):
         assert not _listening(port), f"something still listens on 127.0.0.1:{port}"
 
 
-@pytest.mark.skipif(find_browser() is None, reason="needs Chromium: sudo apt-get install chromium")
-def test_explorer_in_jupyterlab_redraws_when_the_indicator_changes(lab):
+def test_explorer_in_jupyterlab_redraws_when_the_indicator_changes(chromium, lab):
     from playwright.sync_api import sync_playwright
 
     url = f"{lab['url']}/lab/tree/notebooks/explore.ipynb?token={lab['token']}"
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=find_browser(), headless=True,
+        browser = pw.chromium.launch(executable_path=chromium, headless=True,
                                      args=["--no-sandbox", "--disable-gpu", "--disable-quic",
                                            "--disable-background-networking", "--disable-component-update",
                                            "--disable-sync", "--no-first-run"])
