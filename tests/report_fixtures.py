@@ -1,7 +1,16 @@
-"""Small stores and notebooks for the report tests (written into tmp dirs)."""
+"""Small stores and notebooks for the report tests (written into tmp dirs).
+
+:func:`write_store` is the store production makes: monthly workbooks written with the shipped
+template (:func:`write_template`) and ingested by the real :func:`build_store` (manifest and
+per-org parts). The workbooks are written and built once per test session, then copied.
+:func:`write_single_file_store` keeps the old single-file layout, only for the tests of that layout.
+"""
 from __future__ import annotations
 
 import argparse
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -15,6 +24,9 @@ REAL = {"mushroom_spawn_kg": 1234.5, "instruments_verified": 180.0, "material_sa
 # The illustrative org: mushroom spawn by month, 2020-01..2021-03.
 DEMO_SPAWN = {f"2020-{m:02d}": 200.0 + 10 * m for m in range(1, 13)}
 DEMO_SPAWN.update({"2021-01": 250.0, "2021-02": 180.0, "2021-03": 300.0})
+DEMO_TARGETS = {"2020": 3000.0, "2021": 3200.0}  # in each January workbook
+DEMO_PLANS = {"2021-02": 280.0, "2021-03": 260.0}  # next month's plan, by the workbook's period
+TASK_STATUSES = {"2021-02": ["approved", "in_progress", "proposed"], "2021-03": ["in_progress", "accepted", "reviewed"]}
 HOSTILE = '<script>alert("x")</script> & <b>'
 
 
@@ -26,7 +38,7 @@ def indicator_rows() -> pd.DataFrame:
                      f"illustrative/{p}.xlsx", "ChiTieu!D30"))
         rows.append((ILLUSTRATIVE_ORG, p, "tasks_managed", 30.0 + int(p[-2:]) % 3, "nhiệm vụ", "result",
                      f"illustrative/{p}.xlsx", "ChiTieu!D5"))
-    for y, target in ((2020, 3000.0), (2021, 3200.0)):
+    for y, target in ((2020, DEMO_TARGETS["2020"]), (2021, DEMO_TARGETS["2021"])):
         rows.append((ILLUSTRATIVE_ORG, f"{y}-01", "mushroom_spawn_kg", target, "kg", "target",
                      f"illustrative/{y}-01.xlsx", "ChiTieu!E20"))
     rows.append((ILLUSTRATIVE_ORG, "2021-03", "mushroom_spawn_kg", 280.0, "kg", "plan", "illustrative/2021-02.xlsx",
@@ -44,8 +56,7 @@ def indicator_rows() -> pd.DataFrame:
 
 def task_rows() -> pd.DataFrame:
     rows = []
-    statuses = {"2021-02": ["approved", "in_progress", "proposed"], "2021-03": ["in_progress", "accepted", "reviewed"]}
-    for p, st in statuses.items():
+    for p, st in TASK_STATUSES.items():
         for i, s in enumerate(st):
             name = HOSTILE if i == 2 else f"Nhiệm vụ số {i}"
             rows.append((ILLUSTRATIVE_ORG, p, f"T{i}", name, "provincial" if i else "national", s, 2021, 2022,
@@ -57,7 +68,52 @@ def task_rows() -> pd.DataFrame:
                                                        "source_ref", "illustrative"]))
 
 
+def write_workbooks(raw: Path) -> Path:
+    """The monthly workbooks behind :func:`indicator_rows` and :func:`task_rows`, as staff fill them in."""
+    from sokhcn_analytics.ingest.template import write_template
+
+    for p, spawn in DEMO_SPAWN.items():
+        month = int(p[-2:])
+        tasks = [dict(task_id=f"T{i}", name=HOSTILE if i == 2 else f"Nhiệm vụ số {i}",
+                      level="provincial" if i else "national", status=s, start_year=2021, end_year=2022,
+                      lead_org="Sở KH&CN") for i, s in enumerate(TASK_STATUSES.get(p, []))]
+        if p == "2021-03":
+            tasks.append(dict(task_id="T9", name="Nhiệm vụ mới " + HOSTILE, level="ntmn", status="proposed",
+                              start_year=2021, end_year=2023, lead_org="Sở KH&CN"))
+        write_template(p, raw / "illustrative" / f"{p}_{ILLUSTRATIVE_ORG}.xlsx", org=ILLUSTRATIVE_ORG,
+                       results={"mushroom_spawn_kg": spawn, "instruments_verified": 100.0 + month,
+                                "tasks_managed": 30.0 + month % 3},
+                       plans={"mushroom_spawn_kg": v} if (v := DEMO_PLANS.get(p)) else None,
+                       targets={"mushroom_spawn_kg": DEMO_TARGETS[p[:4]]} if p.endswith("-01") else None,
+                       tasks=tasks, reviewed=True, illustrative=True)
+    write_template("2021-03", raw / "workbooks" / f"2021-03_{REAL_ORG}.xlsx", org=REAL_ORG, results=REAL,
+                   notes={code: HOSTILE for code in REAL}, reviewed=True)
+    return raw
+
+
+_BUILT: list[Path] = []
+
+
+def built_store() -> Path:
+    """The store :func:`build_store` makes of :func:`write_workbooks`, built once per session (read-only)."""
+    from sokhcn_analytics.store.build import build_store
+
+    if not _BUILT:
+        root = Path(tempfile.mkdtemp(prefix="sokhcn-report-store-"))
+        atexit.register(shutil.rmtree, root, True)
+        build_store(write_workbooks(root / "raw"), root / "processed")
+        _BUILT.append(root / "processed")
+    return _BUILT[0]
+
+
 def write_store(folder: Path) -> Path:
+    """A writable copy of :func:`built_store` at ``folder`` (manifest and parts, as production writes them)."""
+    shutil.copytree(built_store(), folder, ignore=shutil.ignore_patterns(".lock"), dirs_exist_ok=True)
+    return folder
+
+
+def write_single_file_store(folder: Path) -> Path:
+    """The old single-file layout (``indicators.parquet``, ``tasks.parquet``, no manifest): only for its own tests."""
     folder.mkdir(parents=True, exist_ok=True)
     indicator_rows().to_parquet(folder / "indicators.parquet", index=False)
     task_rows().to_parquet(folder / "tasks.parquet", index=False)

@@ -15,7 +15,6 @@ from sokhcn_analytics.analysis import briefing
 from sokhcn_analytics.plots import pictures
 from sokhcn_analytics.analysis import plausibility
 from sokhcn_analytics.analysis.measures import plan_followup, plan_vs_actual, yoy
-from sokhcn_analytics.reports.export import find_browser
 from sokhcn_analytics.core.model import normalize_indicators
 from sokhcn_analytics.store.build import load_indicators, load_tasks
 from sokhcn_analytics.core.vnformat import format_number, format_share
@@ -177,7 +176,7 @@ def test_card_text_from_the_data_is_escaped(store):
 # ---------------------------------------------------------------- the rendered pages
 
 @pytest.fixture(scope="module")
-def rendered(shipped_store, tmp_path_factory):
+def rendered(chromium, shipped_store, tmp_path_factory):
     """The briefing for the illustrative 2021-06 and the real 2021-01, and the 2021 yearly page, with PDFs."""
     out = tmp_path_factory.mktemp("briefing")
     for period, notebooks in (("2021-06", ["monthly_summary"]), ("2021-01", ["monthly_summary"]),
@@ -241,12 +240,11 @@ def test_the_yearly_page_opens_with_a_panel_per_indicator(rendered):
     assert "Giống nấm sản" in text and "Lũy kế" in text
 
 
-@pytest.mark.skipif(find_browser() is None, reason="no Chromium on this machine (apt-get install chromium)")
-def test_on_a_phone_nothing_scrolls_sideways_and_the_cards_come_first(rendered):
+def test_on_a_phone_nothing_scrolls_sideways_and_the_cards_come_first(chromium, rendered):
     from sokhcn_analytics.reports.browser import Browser
 
     ARTIFACTS.mkdir(exist_ok=True)
-    with Browser.launch(find_browser()) as b:
+    with Browser.launch(chromium) as b:
         for rel in ("2021-06/monthly_summary.html", "2021-01/monthly_summary.html", "2021/yoy_indicators.html"):
             session = b.open((rendered / rel).resolve().as_uri(), width=390, height=900)
             assert b.evaluate(session, "document.documentElement.scrollWidth") <= 390, rel
@@ -303,18 +301,20 @@ def test_a_quarter_that_the_months_do_not_add_up_to_is_listed(store):
     assert briefing.cards(with_quarter(df, 700.0), "2021-03", DEMO).loc["mushroom_spawn_kg", "value"] == 210
 
 
-def test_the_briefing_appendix_shows_the_disagreement(store, tmp_path):
-    df, tasks = store
-    folder = tmp_path / "processed"
-    folder.mkdir()
-    with_quarter(df, 700.0).to_parquet(folder / "indicators.parquet", index=False)
-    tasks.to_parquet(folder / "tasks.parquet", index=False)
+def test_the_briefing_appendix_shows_the_disagreement(shipped_store, tmp_path):
+    from conftest import shipped_store_with
+
+    quarter = "BÁO CÁO\nKết quả công tác quý I năm 2021\n1. Hoạt động của Trung tâm\nQuý I sản xuất được 700 kg giống nấm.\n"
+    folder = shipped_store_with(shipped_store, tmp_path, {"2021-03_minh-hoa.txt": quarter})
+    stated = load_indicators(folder).query("span == 3")
+    assert stated[["period", "indicator", "value"]].values.tolist() == [["2021-03", "mushroom_spawn_kg", 700.0]]
     done = subprocess.run([*sokhcn_cmd(), "report", "--period", "2021-06", "--data", str(folder), "--out",
                            str(tmp_path / "out"), "--notebook", "monthly_summary", "--no-pdf"],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "out" / "2021-06" / "monthly_summary.html").read_text(encoding="utf-8")
-    assert "Số liệu kỳ (quý/năm) chưa khớp với tổng các tháng" in page and "«quý I: 700 kg giống nấm»" in page.replace("&laquo;", "«").replace("&raquo;", "»")
+    assert "Số liệu kỳ (quý/năm) chưa khớp với tổng các tháng" in page
+    assert stated["source_ref"].iloc[0] in page.replace("&laquo;", "«").replace("&raquo;", "»")  # the report's quote
 
 
 def test_english_briefings_write_english_numbers(store):

@@ -251,20 +251,24 @@ def test_demo_data_orgs_flag_makes_one_illustrative_unit_each(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def quarter_store(shipped_store, tmp_path_factory):
-    """The shipped store plus two stated quarters of the illustrative unit: 2020 Q1 agrees, 2021 Q1 does not."""
-    import pandas as pd
-
-    from sokhcn_analytics.store.build import load_indicators, load_tasks
+    """The shipped store plus two quarterly reports of the illustrative unit, built by the real build:
+    2020 Q1 agrees with its months, 2021 Q1 (700 kg) does not."""
+    from conftest import shipped_store_with
+    from sokhcn_analytics.core.vnformat import format_number
+    from sokhcn_analytics.store.build import load_indicators
 
     df = load_indicators(shipped_store)
     spawn = df[(df["org"] == "minh-hoa") & (df["indicator"] == "mushroom_spawn_kg") & (df["kind"] == "result")]
     q2020 = spawn[spawn["period"].isin(["2020-01", "2020-02", "2020-03"])]["value"].sum()
-    stated = pd.concat([spawn[spawn["period"] == "2021-03"].assign(value=700.0, span=3),
-                        spawn[spawn["period"] == "2020-03"].assign(value=float(q2020), span=3)])
-    folder = tmp_path_factory.mktemp("quarters")
-    pd.concat([df, stated], ignore_index=True).to_parquet(folder / "indicators.parquet", index=False)
-    load_tasks(shipped_store).to_parquet(folder / "tasks.parquet", index=False)
-    return folder
+    return shipped_store_with(shipped_store, tmp_path_factory.mktemp("quarters"), {
+        "2021-03_minh-hoa.txt": quarter_report(2021, "700"),
+        "2020-03_minh-hoa.txt": quarter_report(2020, format_number(float(q2020)))})
+
+
+def quarter_report(year: int, spawn_kg: str) -> str:
+    """A quarterly report of the Centre that the extractor reads as a three-month figure."""
+    return (f"BÁO CÁO\nKết quả công tác quý I năm {year}\n1. Hoạt động của Trung tâm\n"
+            f"Quý I sản xuất được {spawn_kg} kg giống nấm các loại.\n")
 
 
 def test_check_processed_flag_is_the_store_read(shipped_store, quarter_store, capsys):

@@ -15,7 +15,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import chromium
 from report_fixtures import HOSTILE, REAL, args, failing_notebook, write_store
 from sokhcn_analytics.cli import commands as cli_commands
 from sokhcn_analytics.reports import kernels
@@ -29,7 +28,7 @@ NOTEBOOKS = ["monthly_summary", "yoy_indicators", "tasks_portfolio", "explore"]
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory):
+def batch(chromium, tmp_path_factory):
     """2021-02 (illustrative only) and 2021-03 (real and illustrative), all four notebooks, with PDFs."""
     root = tmp_path_factory.mktemp("report")
     store = write_store(root / "processed")
@@ -90,10 +89,10 @@ def test_monthly_summary_reads_in_vietnamese_with_toc_and_footer(batch):
 
 
 def test_monthly_numbers_equal_the_store(batch):
-    import pandas as pd
+    from sokhcn_analytics.store.build import load_indicators
 
     page = read(batch, "2021-03/monthly_summary.html")
-    stored = pd.read_parquet(batch["store"] / "indicators.parquet")
+    stored = load_indicators(batch["store"])
     real = stored[(stored["org"] == "so-khcn-bac-kan") & (stored["period"] == "2021-03")]
     assert len(real) == len(REAL)
     for value in real["value"]:
@@ -165,8 +164,8 @@ def test_notebooks_keep_a_parameters_cell_and_run_from_their_defaults():
         assert nb.metadata["kernelspec"]["name"] == "python3"
 
 
-def test_monthly_html_opens_offline_in_chromium_without_errors(batch, tmp_path):
-    browser = chromium()
+def test_monthly_html_opens_offline_in_chromium_without_errors(chromium, batch, tmp_path):
+    browser = chromium
     page = read(batch, "2021-02/monthly_summary.html")
     probe = """<script>
 window.__errors = [];

@@ -87,9 +87,9 @@ def test_yearly_notebooks_run_once_per_year_through_the_last_month(tmp_path):
 
 
 def test_all_takes_every_period_with_results(store):
-    import pandas as pd
+    from sokhcn_analytics.store.build import load_indicators
 
-    df = pd.read_parquet(store / "indicators.parquet")
+    df = load_indicators(store)
     periods = report.select_periods(df, all_periods=True)
     assert periods[0] == "2020-01" and periods[-1] == "2021-03" and len(periods) == 15
     assert report.select_periods(df) == ["2021-03"]  # default: latest real period
@@ -151,9 +151,9 @@ def test_present_escapes_values_from_the_data(monkeypatch):
 
 
 def test_choose_org_prefers_the_real_department_on_ties(store):
-    import pandas as pd
+    from sokhcn_analytics.store.build import load_indicators
 
-    df = pd.read_parquet(store / "indicators.parquet")
+    df = load_indicators(store)
     assert present.choose_org(df, ["2021-03"]) == "so-khcn-bac-kan"
     assert present.choose_org(df, ["2021-02"]) == "minh-hoa"
     assert present.choose_org(df, present.months_of(2021)) == "minh-hoa"
@@ -170,3 +170,22 @@ def test_lang_option_reaches_every_notebook_as_a_parameter(shipped_store, monkey
     assert cli_commands.cmd_report(args) == 0
     assert seen and {j.parameters["lang"] for j in seen} == {"en"}
     assert {j.notebook for j in seen} >= {"monthly_summary", "yoy_indicators", "tasks_portfolio"}
+
+
+def test_the_report_store_is_built_from_workbooks_and_holds_the_fixture_rows(store):
+    """The store the report tests read went through the real build (manifest, parts), and the frames
+    other tests use in memory are exactly its rows."""
+    import json
+
+    from report_fixtures import indicator_rows, task_rows
+    from sokhcn_analytics.store.build import load_indicators, load_tasks
+
+    manifest = json.loads((store / "manifest.json").read_text(encoding="utf-8"))
+    assert not (store / "indicators.parquet").exists() and len(manifest["inputs"]) == 16
+    key = ["org", "period", "indicator", "value", "kind"]
+    built, fixture = load_indicators(store), indicator_rows()
+    assert built[key].sort_values(key).values.tolist() == fixture[key].sort_values(key).values.tolist()
+    key = ["org", "period", "task_id", "name", "level", "status", "start_year", "end_year", "lead_org"]
+    assert (load_tasks(store)[key].sort_values(key).values.tolist()
+            == task_rows()[key].sort_values(key).values.tolist())
+    assert HOSTILE in " ".join(built["source_ref"])  # the real org's note, kept verbatim for the escaping tests

@@ -9,7 +9,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
 from conftest import pid_alive
-from report_fixtures import failing_notebook, write_store
+from report_fixtures import failing_notebook, write_single_file_store, write_store
 from sokhcn_analytics.reports import kernels
 from sokhcn_analytics.reports import runner as report
 from sokhcn_analytics.store import build as store
@@ -113,7 +113,7 @@ def test_the_manifest_lists_the_periods_with_results_per_org(shipped_store):
 
 
 def test_a_store_without_that_list_is_read_in_full(tmp_path):
-    processed = write_store(tmp_path / "p")  # parquet files only, no manifest
+    processed = write_single_file_store(tmp_path / "p")  # parquet files only, no manifest
     assert store.result_periods(processed)["so-khcn-bac-kan"] == ["2021-03"]
     assert report.select_periods(store.result_periods(processed)) == ["2021-03"]
 

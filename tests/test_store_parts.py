@@ -200,9 +200,9 @@ def test_conflicting_sources_stay_within_their_org(tmp_path):
 
 
 def test_a_store_of_the_single_file_layout_is_read_then_replaced(tmp_path):
-    from report_fixtures import write_store
+    from report_fixtures import write_single_file_store
 
-    processed = write_store(tmp_path / "p")  # indicators.parquet, tasks.parquet, no manifest
+    processed = write_single_file_store(tmp_path / "p")  # indicators.parquet, tasks.parquet, no manifest
     old = load_indicators(processed)
     assert len(old) and len(load_tasks(processed))
     raw = tmp_path / "raw"
