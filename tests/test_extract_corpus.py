@@ -45,9 +45,18 @@ def readings() -> dict[str, tuple[Counter, Counter, set[float]]]:
     return out
 
 
-def _score(readings, paths) -> tuple[int, int, list, list, list]:
+# Measured 2026-12-08 on this corpus: held-out 94/95 rows (98.9 %), whole corpus 188/189 (99.5 %); the one
+# row missing is held-quang-nam-2022-03-news (tasks_identified 13). Extra rows (read, but in no expected
+# file): none in the held-out texts, two in the whole corpus, each a figure of the text the expected file
+# does not list (a careful analyst may read them; the files were not changed to suit the extractor):
+KNOWN_EXTRA = [("hoa-binh-2022-11-monthly.txt", ("2022-11", 1, "ip_applications", 3.0, "result")),
+               ("lang-son-2022-06-halfyear.txt", ("2022-06", 1, "tasks_new", 17.0, "result"))]
+MISSING_AT_MOST = 1  # rows of the expected files not read, held-out and whole corpus alike
+
+
+def _score(readings, paths) -> tuple[int, int, list, list, list, list]:
     found = total = 0
-    wrong, never_read, missing = [], [], []
+    wrong, never_read, missing, extra = [], [], [], []
     for path in paths:
         got, want, never = readings[path.name]
         hit = got & want
@@ -55,9 +64,12 @@ def _score(readings, paths) -> tuple[int, int, list, list, list]:
         total += sum(want.values())
         missing += [(path.name, row) for row in (want - got).elements()]
         wanted_keys = {(p, s, i, k) for p, s, i, _, k in want}
-        wrong += [(path.name, row) for row in (got - want).elements() if (row[0], row[1], row[2], row[4]) in wanted_keys]
+        unexpected = [(path.name, row) for row in (got - want).elements()]
+        wrong += [(name, row) for name, row in unexpected if (row[0], row[1], row[2], row[4]) in wanted_keys]
+        extra += [(name, row) for name, row in unexpected if (row[0], row[1], row[2], row[4]) not in wanted_keys
+                  and row[3] not in never]
         never_read += [(path.name, row) for row in got.elements() if row[3] in never]
-    return found, total, wrong, never_read, missing
+    return found, total, wrong, never_read, missing, extra
 
 
 def test_corpus_is_broad_enough():
@@ -68,18 +80,20 @@ def test_corpus_is_broad_enough():
         assert path.with_suffix(".expected.csv").is_file(), path.name
 
 
-def test_held_out_texts_recall_at_least_80_percent_with_no_wrong_value(readings):
-    found, total, wrong, never_read, missing = _score(readings, HELD_OUT)
+def test_held_out_texts_read_every_row_but_one_with_no_wrong_or_extra_value(readings):
+    found, total, wrong, never_read, missing, extra = _score(readings, HELD_OUT)
     assert not wrong, f"a wrong value for a right code: {wrong}"
     assert not never_read, f"a number that is no figure read as one: {never_read}"
-    assert found / total >= 0.8, f"recall {found}/{total}; missing {missing}"
+    assert not extra, f"rows no expected file lists: {extra}"
+    assert len(missing) <= MISSING_AT_MOST, f"recall {found}/{total} (measured 94/95); missing {missing}"
 
 
-def test_whole_corpus_recall_at_least_80_percent_with_no_wrong_value(readings):
-    found, total, wrong, never_read, missing = _score(readings, TEXTS)
+def test_whole_corpus_reads_every_row_but_one_with_no_wrong_value_and_only_the_known_extra_rows(readings):
+    found, total, wrong, never_read, missing, extra = _score(readings, TEXTS)
     assert not wrong, f"a wrong value for a right code: {wrong}"
     assert not never_read, f"a number that is no figure read as one: {never_read}"
-    assert found / total >= 0.8, f"recall {found}/{total}; missing {missing}"
+    assert extra == KNOWN_EXTRA, f"rows no expected file lists (measured: the {len(KNOWN_EXTRA)} known): {extra}"
+    assert len(missing) <= MISSING_AT_MOST, f"recall {found}/{total} (measured 188/189); missing {missing}"
 
 
 def recall_report() -> str:
@@ -97,9 +111,11 @@ def recall_report() -> str:
         readings[path.name] = (got, want, never)
     lines = []
     for label, paths in (("held-out", HELD_OUT), ("all", TEXTS)):
-        found, total, wrong, never_read, missing = _score(readings, paths)
-        lines.append(f"{label}: {found}/{total} = {found / total:.0%}; wrong {len(wrong)}; never read {len(never_read)}")
+        found, total, wrong, never_read, missing, extra = _score(readings, paths)
+        lines.append(f"{label}: {found}/{total} = {found / total:.1%}; wrong {len(wrong)}; never read {len(never_read)}; "
+                     f"extra {len(extra)}")
         lines += [f"  missing {m}" for m in missing] + [f"  WRONG {w}" for w in wrong] + [f"  NEVER {n}" for n in never_read]
+        lines += [f"  EXTRA {x}" for x in extra]
     return "\n".join(lines)
 
 
