@@ -77,6 +77,13 @@ def remove_init_resources(patch=None) -> None:
         rename(owner, "_init_resources", "_prepare_resources", users=owners, patch=patch)
 
 
+def remove_selection_validator(patch=None) -> None:
+    from ipywidgets.widgets.widget_selection import _MultipleSelection, _Selection
+
+    for owner in (_Selection, _MultipleSelection):  # the handler stays registered for 'value', as after a rename
+        rename(owner, "_validate_value", "_validate_selection", patch=patch)
+
+
 def remove_all() -> None:
     remove_init_resources()
     remove_kernel_info_handler()

@@ -156,3 +156,66 @@ def test_the_report_modules_decline_a_slow_optional_import_and_notebooks_still_v
     kept = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**ENV, "SOKHCN_KEEP_OPTIONAL_IMPORTS": "1"})
     assert kept.returncode == 0 and kept.stdout.strip() != "None"
+
+
+def _explorer():
+    pytest.importorskip("ipywidgets")
+    import pandas as pd
+
+    from sokhcn_analytics.core.model import REAL_ORG, normalize_indicators
+    from sokhcn_analytics.explorer.widget import Explorer
+
+    rows = [{"org": REAL_ORG, "period": f"{y}-{m:02d}", "indicator": code, "value": 10.0 + m, "unit": "",
+             "kind": "result", "source_file": "a.xlsx", "source_ref": "ChiTieu!D9", "reviewed": True}
+            for y in (2020, 2021) for m in range(1, 13) for code in ("mushroom_spawn_kg", "tasks_managed")]
+    return Explorer(normalize_indicators(pd.DataFrame(rows)), org=REAL_ORG, indicators=["mushroom_spawn_kg"])
+
+
+def test_with_the_selection_validator_a_value_outside_the_options_widens_them():
+    ex = _explorer()
+    ex.category.value = "lab_production"
+    assert "tasks_managed" not in {v for _, v in ex.indicators.options}
+    ex.indicators.value = ("tasks_managed",)
+    assert ex.indicators.value == ("tasks_managed",) and type(ex.indicators).__name__ == "WideningSelectMultiple"
+
+
+def test_without_the_selection_validator_select_still_widens_and_plain_assignment_is_refused(monkeypatch):
+    from traitlets import TraitError
+
+    internals_gone.remove_selection_validator(patch=monkeypatch)
+    with pytest.warns(RuntimeWarning, match="selection_validator"):
+        ex = _explorer()
+    ex.category.value = "lab_production"
+    with pytest.raises(TraitError):  # ipywidgets' own rule, as the stock widget has it
+        ex.indicators.value = ("tasks_managed",)
+    ex.select(indicators=["tasks_managed"], year=2020, compare_year=None)
+    assert ex.indicators.value == ("tasks_managed",) and ex.year.value == 2020 and ex.compare_year.value is None
+
+
+def test_the_html_export_shortcut_writes_what_nbconverts_own_export_writes():
+    """The shortcut skips only nbconvert's last BeautifulSoup pass (alt text for images that lack one,
+    ``tabindex`` on cells): on a report page whose images all carry alt text, the pages are the same."""
+    from bs4 import BeautifulSoup
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from sokhcn_analytics.reports import export
+
+    pixel = export._PIXEL
+    nb = new_notebook(cells=[
+        new_markdown_cell("## Điểm chính"),
+        new_code_cell("x = 1", outputs=[new_output("display_data", data={
+            "text/html": f'<p>Giống nấm: <b>1.234</b> kg</p><img alt="biểu đồ" src="data:image/png;base64,{pixel}">'})]),
+        new_code_cell("df", outputs=[new_output("execute_result", execution_count=1, data={
+            "text/html": "<table><tr><th>Chỉ tiêu</th><td>36</td></tr></table>", "text/plain": "36"})]),
+    ], metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}})
+    fast_html = compat.html_export(export._exporter.__wrapped__(), nb, {})
+    stock_html = export._exporter.__wrapped__().from_notebook_node(nb)[0]
+
+    def page(text):
+        soup = BeautifulSoup(text, "html.parser")
+        for tag in soup.find_all(attrs={"tabindex": True}):
+            del tag["tabindex"]
+        return " ".join(str(soup).split())
+
+    assert compat.fast("html_export")
+    assert "1.234" in fast_html and page(fast_html) == page(stock_html)

@@ -20,6 +20,10 @@ report a little slower, never broken. The uses:
   parses the whole page again with BeautifulSoup to add alt text to images that lack it (ours
   never do) and ``tabindex`` to notebook cells (a report has none to focus): 0.1–0.2 s a page.
   It calls the private ``_init_resources`` and reads ``_nb_metadata``. Stock: the whole method.
+* ``selection_validator`` — the explorer's selection widgets accept a value outside their options
+  by widening the options first, in an override of ipywidgets' private ``_validate_value``
+  (:func:`widening`). Stock: the plain widget (a value outside the options is refused, as in
+  ipywidgets); ``Explorer.select`` widens through public traits on both paths.
 
 Figure titles are read with the public ``Figure.get_suptitle`` (matplotlib ≥ 3.8), see :func:`suptitle`.
 
@@ -105,9 +109,48 @@ def _check_html_export() -> None:
     assert isinstance(HTMLExporter()._nb_metadata, dict), "no _nb_metadata"
 
 
+def _check_selection_validator() -> None:
+    from ipywidgets.widgets.widget_selection import _MultipleSelection, _Selection
+
+    for cls in (_Selection, _MultipleSelection):
+        handler = vars(cls).get("_validate_value")
+        assert handler is not None and "value" in getattr(handler, "trait_names", ()), \
+            f"{cls.__name__} validates its value elsewhere"
+
+
 _CHECKS = {"kernel_client": _check_kernel_client, "kernel_manager": _check_kernel_manager,
            "quick_exit": _check_quick_exit, "text_renderer": _check_text_renderer,
-           "html_export": _check_html_export}
+           "html_export": _check_html_export, "selection_validator": _check_selection_validator}
+
+
+# ---------------------------------------------------------------- ipywidgets
+
+def widening(base):
+    """``base`` (an ipywidgets selection class) made with ``widen=`` the owner's
+    ``widen(widget, values)``, which sets wider options quietly when a value outside them is set.
+
+    Fast path: ipywidgets' own validation of ``value`` (private ``_validate_value``) runs after the
+    widening. Stock: ``base`` as it is (the ``widen`` argument is kept for the caller and unused).
+    """
+    stock = not fast("selection_validator")
+    from traitlets import validate
+
+    class Widening(base):
+        def __init__(self, *, widen, **kwargs):
+            self._widen = widen
+            super().__init__(**kwargs)
+
+        if not stock:
+            @validate("value")
+            def _validate_value(self, proposal):
+                wanted = proposal.value if isinstance(proposal.value, tuple) else (proposal.value,)
+                known = {v for _, v in self.options}
+                if any(v not in known for v in wanted if v is not None):
+                    self._widen(self, wanted)
+                return super()._validate_value(proposal)
+
+    Widening.__name__ = f"Widening{base.__name__}"
+    return Widening
 
 
 # ---------------------------------------------------------------- matplotlib

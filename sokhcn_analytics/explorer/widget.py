@@ -3,7 +3,7 @@
 >>> from sokhcn_analytics.explorer.widget import Explorer
 >>> ex = Explorer()  # doctest: +SKIP
 >>> ex               # doctest: +SKIP
->>> ex.indicators.value = ("mushroom_spawn_kg",); ex.view.value = "ytd"; ex.data.head()  # doctest: +SKIP
+>>> ex.select(indicators=["mushroom_spawn_kg"]); ex.view.value = "ytd"; ex.data.head()  # doctest: +SKIP
 
 ``Explorer()`` loads the store; ``Explorer(df, tasks)`` takes frames in hand; ``ex`` as the
 last line of a cell displays the widget.
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sokhcn_analytics.core import catalog
+from sokhcn_analytics.core import catalog, compat
 
 from sokhcn_analytics.core import paths
 from sokhcn_analytics.core.errors import ExplorerError, SokhcnError  # noqa: F401  (ExplorerError: raised here, imported by callers)
@@ -41,39 +41,16 @@ from sokhcn_analytics.core.vnformat import format_period
 
 try:
     import ipywidgets as widgets
-    from traitlets import validate
 except ImportError:  # the lab extra is not installed: Explorer() says what to run
     widgets = None
 
+_KEEP = object()  # select(): leave the comparison as it is
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
 
 def exports_dir() -> Path:
     """Where the explorer's Excel files go: ``reports/exports/`` (never read by ``sokhcn build``)."""
     return paths.reports_dir() / "exports"
-
-
-def _widening(base):
-    """``base`` (a selection widget) that accepts a value outside its options by adding it.
-
-    The owner's ``widen(widget, values)`` sets the wider options (quietly); the value set
-    before is restored, so the change to the wanted value is notified as usual.
-    """
-    class Widening(base):
-        def __init__(self, *, widen, **kwargs):
-            self._widen = widen
-            super().__init__(**kwargs)
-
-        @validate("value")
-        def _validate_value(self, proposal):
-            wanted = proposal.value if isinstance(proposal.value, tuple) else (proposal.value,)
-            known = {v for _, v in self.options}
-            if any(v not in known for v in wanted if v is not None):
-                self._widen(self, wanted)
-            return super()._validate_value(proposal)
-
-    Widening.__name__ = f"Widening{base.__name__}"
-    return Widening
 
 
 class Explorer:
@@ -107,7 +84,7 @@ class Explorer:
                 self.org.value = org if org in self.frames.orgs() else self._default_org(year)
                 self._org_changed(indicators, year)
             if compare_year is not None:
-                self.compare_year.value = compare_year
+                self._choose(self.compare_year, compare_year, self._widen_years)
             self.view.value = view
             self.show_plans.value = bool(show_plans)
         self._watch()
@@ -126,12 +103,12 @@ class Explorer:
                                    description=self._l("explorer.category"), style=wide)
         self.search = w.Text(description=self._l("explorer.search"), placeholder=self._l("explorer.search_placeholder"),
                              style=wide, continuous_update=True)
-        self.indicators = _widening(w.SelectMultiple)(widen=self._widen_indicators, options=[],
+        self.indicators = compat.widening(w.SelectMultiple)(widen=self._widen_indicators, options=[],
                                                       description=self._l("explorer.indicators"), rows=7, style=wide,
                                                       layout=w.Layout(width="420px"))
-        self.year = _widening(w.Dropdown)(widen=self._widen_years, options=[], description=self._l("explorer.year"),
+        self.year = compat.widening(w.Dropdown)(widen=self._widen_years, options=[], description=self._l("explorer.year"),
                                           style=wide, layout=w.Layout(width="160px"))
-        self.compare_year = _widening(w.Dropdown)(widen=self._widen_years, options=[(self._l("explorer.compare_none"),
+        self.compare_year = compat.widening(w.Dropdown)(widen=self._widen_years, options=[(self._l("explorer.compare_none"),
                                                                                      None)],
                                                   description=self._l("explorer.compare_year"), style=wide,
                                                   layout=w.Layout(width="220px"))
@@ -212,9 +189,9 @@ class Explorer:
         if chosen is None and years:
             chosen = years[-1]
         if chosen is not None:
-            self.year.value = chosen
-            self.compare_year.value = chosen - 1
-        self.indicators.value = wanted
+            self._choose(self.year, chosen, self._widen_years)
+            self._choose(self.compare_year, chosen - 1, self._widen_years)
+        self._choose(self.indicators, wanted, self._widen_indicators)
         self._indicators_changed()
         self._choose_month()
 
@@ -224,7 +201,7 @@ class Explorer:
             in_cat = [c for c in self.frames.indicators(self.org.value) if category_of(c) == cat]
             keys = [c for c in in_cat if catalog.field(c, "key", default=False)] or in_cat
             self._fill_indicators(extra=tuple(keys[:1]))
-            self.indicators.value = tuple(keys[:1])
+            self._choose(self.indicators, tuple(keys[:1]), self._widen_indicators)
         self._fill_indicators()
 
     def _indicators_changed(self) -> None:
@@ -248,6 +225,26 @@ class Explorer:
                 self.indicators.options = options
                 self.indicators.value = tuple(c for c in selected if c in codes and c not in extra)
 
+    def select(self, *, indicators=None, year=None, compare_year=_KEEP) -> None:
+        """Select from code what a person would pick: indicator ``codes``, the ``year``, the year to
+        compare with (``None``: none). A code outside the category shown, or a year with no data, is
+        added to the choices first (public traits only, whatever ipywidgets keeps private)."""
+        if indicators is not None:
+            self._choose(self.indicators, tuple(indicators), self._widen_indicators)
+        if year is not None:
+            self._choose(self.year, int(year), self._widen_years)
+        if compare_year is not _KEEP:
+            self._choose(self.compare_year, None if compare_year is None else int(compare_year), self._widen_years)
+
+    @staticmethod
+    def _choose(widget, value, widen) -> None:
+        """Set a selection's value, first adding what its choices lack (``widen(widget, values)``)."""
+        wanted = value if isinstance(value, tuple) else (value,)
+        known = {v for _, v in widget.options}
+        if any(v not in known for v in wanted if v is not None):
+            widen(widget, wanted)
+        widget.value = value
+
     def _widen_indicators(self, widget, wanted) -> None:
         with self._quiet():
             before = widget.value
@@ -270,7 +267,8 @@ class Explorer:
             return
         with self._quiet():
             if change.old is not None and self.compare_year.value == change.old - 1 and change.new is not None:
-                self.compare_year.value = change.new - 1  # the comparison follows while it is "the year before"
+                # the comparison follows while it is "the year before"
+                self._choose(self.compare_year, change.new - 1, self._widen_years)
             self._choose_month()
         self.refresh()
 
