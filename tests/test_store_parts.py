@@ -231,8 +231,6 @@ def test_demo_data_for_many_orgs_is_illustrative_and_deterministic(tmp_path):
 
 
 def test_a_reading_worker_that_dies_stops_the_build_with_a_message(tmp_path, monkeypatch):
-    import time
-
     from sokhcn_analytics.core.errors import StoreError
 
     import queue
@@ -243,12 +241,28 @@ def test_a_reading_worker_that_dies_stops_the_build_with_a_message(tmp_path, mon
     (start, _), error = finished.get_nowait()
     assert start is None and isinstance(error, StoreError)
     assert error.reason == "worker_failed" and "sokhcn build" in str(error)
-    # the build's thread raises what a feeding thread handed it
-    monkeypatch.setattr(store_read, "_feed", lambda proc, take, finished: finished.put(((None, None), error)))
-    monkeypatch.setattr(store_read, "_read_chunk", lambda task: time.sleep(0.3) or store_read.Batch())
+    # the build's thread raises what a feeding thread handed it: the feeder fails while this process
+    # reads its first slice (the order made explicit with two events, no sleep)
+    import threading
+
+    reading, failed, read = threading.Event(), threading.Event(), []
+
+    def feed(proc, take, finished):
+        assert reading.wait(30), "this process never read a slice"
+        finished.put(((None, None), error))
+        failed.set()
+
+    def read_chunk(task):
+        read.append(task)
+        reading.set()
+        assert failed.wait(30), "the feeding thread never handed its error"
+        return store_read.Batch()
+
+    monkeypatch.setattr(store_read, "_feed", feed)
+    monkeypatch.setattr(store_read, "_read_chunk", read_chunk)
     with pytest.raises(StoreError) as info:  # this process reads a first slice, then finds the error
         store_read._in_workers(str(tmp_path), [(f"{n}.xlsx", "workbook") for n in range(50)], [object()])
-    assert info.value is error
+    assert info.value is error and len(read) == 1  # stopped at the error: not one slice more
 
 
 def test_demo_data_command_takes_a_number_of_orgs(tmp_path):
