@@ -1,6 +1,7 @@
 # sokhcn-analytics — the monthly job and its checks.
 #   make report   install into .venv, build the store from data/raw, render the leadership reports
 #   make test     install into .venv and run the test suite
+#   make test-fast  the tests not marked slow (no notebooks, browsers, kill tests), in under a minute
 #   make lab      open JupyterLab on the explorer (sokhcn_analytics/reports/notebooks/explore.ipynb)
 #   make lock     refresh requirements.lock (and requirements-lab.lock) from pyproject.toml
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -16,7 +17,7 @@ LOCK_OPTS := --python-version 3.11 --universal --generate-hashes --quiet --custo
 	$(if $(UPGRADE),--upgrade)
 export MPLBACKEND := Agg
 
-.PHONY: install lock report test lab system-deps bench clean-store
+.PHONY: install lock report test test-fast lab system-deps bench clean-store
 
 install: $(STAMP)
 
@@ -48,6 +49,11 @@ report: install system-deps
 
 test: install system-deps
 	$(BIN)/python -m pytest -q
+
+# While working: everything but the tests marked slow (notebooks, browsers, PDFs, kill and fault
+# tests, many processes); needs no Chromium. `make test` still runs them all.
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # After a change of dependencies in pyproject.toml: `make lock`, then commit both lock files.
 # `make lock UPGRADE=1` moves every pin to the newest release the bounds allow (then run `make test`).

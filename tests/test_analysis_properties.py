@@ -1,6 +1,8 @@
 """Property tests for the analysis layer (hypothesis)."""
 from __future__ import annotations
 
+import pytest
+
 import math
 
 import pandas as pd
@@ -8,6 +10,8 @@ from hypothesis import given, settings, strategies as st
 
 from sokhcn_analytics.analysis.measures import monthly, yoy, ytd
 from sokhcn_analytics.core.model import INDICATOR_COLUMNS, normalize_indicators
+
+pytestmark = pytest.mark.slow  # hypothesis, hundreds of frames (make test runs them; make test-fast does not)
 
 FLOWS = ["mushroom_spawn_kg", "training_classes", "instruments_verified"]
 STOCKS = ["tasks_managed", "tasks_continuing"]

@@ -35,12 +35,14 @@ def same(table, kind, rows, normalize):
     pd.testing.assert_frame_equal(table_frame(table, kind), normalize(pd.DataFrame(rows)))
 
 
+@pytest.mark.slow
 @given(st.lists(INDICATOR_ROW, max_size=6))
 @settings(max_examples=200, deadline=None)
 def test_indicator_rows_make_the_frame_normalize_makes(rows):
     same(indicator_table(rows), "indicators", rows, normalize_indicators)
 
 
+@pytest.mark.slow
 @given(st.lists(TASK_ROW, max_size=6))
 @settings(max_examples=200, deadline=None)
 def test_task_rows_make_the_frame_normalize_makes(rows):

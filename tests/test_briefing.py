@@ -199,6 +199,7 @@ def page_text(path: Path, page: int = 1) -> str:
                           capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.slow
 def test_page_budgets_hold(rendered):
     assert pdf_pages(rendered / "2021-06" / "monthly_summary.pdf") <= 4
     assert pdf_pages(rendered / "2021-01" / "monthly_summary.pdf") <= 3
@@ -217,6 +218,7 @@ def test_page_one_of_the_illustrative_month_holds_the_key_figures_and_main_point
     assert sum(s in flowing for s in sentences) >= 3, (sentences, flowing[:800])
 
 
+@pytest.mark.slow
 def test_page_one_of_the_real_month_says_it_is_the_first(rendered):
     text = page_text(rendered / "2021-01" / "monthly_summary.pdf")
     assert "36" in text and "nhiệm vụ" in text and "250" in text and "kg" in text
@@ -224,6 +226,7 @@ def test_page_one_of_the_real_month_says_it_is_the_first(rendered):
     assert "Chưa có:" in text and "Đường đậm" not in text  # no line drawn, no legend for one
 
 
+@pytest.mark.slow
 def test_no_empty_section_is_printed(rendered):
     for rel in ("2021-06/monthly_summary.html", "2021-01/monthly_summary.html", "2021/yoy_indicators.html"):
         page = (rendered / rel).read_text(encoding="utf-8")
@@ -232,6 +235,7 @@ def test_no_empty_section_is_printed(rendered):
     assert "Diễn biến từng chỉ tiêu" not in real  # one month: no trend to draw
 
 
+@pytest.mark.slow
 def test_the_yearly_page_opens_with_a_panel_per_indicator(rendered):
     page = (rendered / "2021" / "yoy_indicators.html").read_text(encoding="utf-8")
     first = page.index('class="sk-panel"')
@@ -240,6 +244,7 @@ def test_the_yearly_page_opens_with_a_panel_per_indicator(rendered):
     assert "Giống nấm sản" in text and "Lũy kế" in text
 
 
+@pytest.mark.slow
 def test_on_a_phone_nothing_scrolls_sideways_and_the_cards_come_first(chromium, rendered):
     from sokhcn_analytics.reports.browser import Browser
 
@@ -258,6 +263,7 @@ def test_on_a_phone_nothing_scrolls_sideways_and_the_cards_come_first(chromium, 
 
 # ---------------------------------------------------------------- a planted outlier, end to end
 
+@pytest.mark.slow
 def test_a_planted_outlier_is_flagged_by_build_summary_and_briefing(tmp_path):
     import openpyxl
 
@@ -301,6 +307,7 @@ def test_a_quarter_that_the_months_do_not_add_up_to_is_listed(store):
     assert briefing.cards(with_quarter(df, 700.0), "2021-03", DEMO).loc["mushroom_spawn_kg", "value"] == 210
 
 
+@pytest.mark.slow
 def test_the_briefing_appendix_shows_the_disagreement(shipped_store, tmp_path):
     from conftest import shipped_store_with
 

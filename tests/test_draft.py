@@ -117,6 +117,7 @@ def workbooks(draw):
     return period, results, plans
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(workbooks())
 def test_any_workbook_of_the_catalog_reads_back_exactly(tmp_path, month):

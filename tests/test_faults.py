@@ -33,6 +33,8 @@ from sokhcn_analytics.store.build import (LOCK, MANIFEST, STAGING, build_store, 
                                     load_sources, load_tasks)
 from sokhcn_analytics.store.parts import KINDS
 
+pytestmark = pytest.mark.slow  # kill tests and concurrent builds (make test runs them; make test-fast does not)
+
 KILLS = 14
 # the 68 workbooks to read are read by worker processes, as 400 and more are by default
 WORKERS = {**os.environ, "SOKHCN_PARALLEL_MIN_FILES": "32"}

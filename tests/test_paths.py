@@ -82,6 +82,7 @@ def test_a_projects_own_notebook_overrides_the_shipped_one_by_name(project, tmp_
     assert e.value.reason == "unknown_notebook" and str(shipped / "reports" / "notebooks") in str(e.value)
 
 
+@pytest.mark.slow
 def test_sokhcn_report_writes_under_the_projects_reports_folder(project, tmp_path, monkeypatch, capsys):
     write_store(project / "data" / "processed")
     nb = notebook(tmp_path / "nb" / "tiny.ipynb", "print(period)")
@@ -94,6 +95,7 @@ def test_sokhcn_report_writes_under_the_projects_reports_folder(project, tmp_pat
     assert not (here / "reports").exists()
 
 
+@pytest.mark.slow
 def test_a_data_folder_elsewhere_gets_the_shipped_notebooks(tmp_path):
     """``SOKHCN_ROOT=/elsewhere sokhcn report``: no notebooks/ there, the package's own are used,
     and the reports land under that root."""

@@ -106,6 +106,7 @@ def sheet_xml(tmp_path_factory):
         return path, part, zf.read(part)
 
 
+@pytest.mark.slow
 @given(data=st.data())
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_damage_to_the_sheet_xml_loads_or_is_an_input_error_never_a_crash(sheet_xml, tmp_path, data):

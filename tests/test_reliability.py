@@ -26,6 +26,8 @@ from sokhcn_analytics.core.errors import InputError
 from sokhcn_analytics.store.build import build_store, load_indicators
 from sokhcn_analytics.ingest.workbook import INDICATORS, load_workbook
 
+pytestmark = pytest.mark.slow  # the bad-workbook corpus, each case a build (make test runs them; make test-fast does not)
+
 MAX_RSS_MB = 400  # a build of a few workbooks peaks near 110 MB; the bombs used 2 GB before they were checked
 _MEASURE = ("import json, resource, subprocess, sys\n"
             "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"

@@ -18,6 +18,8 @@ from test_reliability import run_cli, tree_hashes
 from sokhcn_analytics.store.build import build_store, load_indicators, load_tasks
 from sokhcn_analytics.ingest.workbook import write_template
 
+pytestmark = pytest.mark.slow  # legacy encodings, hostile and broken reports, each a build (make test-fast skips them)
+
 REPORT = REPO / "data" / "raw" / "reports" / "2021-01_so-khcn-bac-kan.txt"
 HOSTILE = '<script>alert("x")</script> & <b>'
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -140,7 +142,6 @@ def test_parameter_values_reach_the_notebook_as_plain_string_literals():
         assert values["processed_dir"].endswith(CODE_DIR)
 
 
-@pytest.mark.slow
 def test_script_in_task_names_and_notes_is_escaped_and_a_code_like_store_path_runs_no_code(tmp_path):
     raw, processed, out = tmp_path / "raw", tmp_path / CODE_DIR, tmp_path / "out"
     task = dict(level="provincial", status="in_progress", start_year=2020, end_year=2022, lead_org="Sở " + HOSTILE)

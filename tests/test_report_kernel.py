@@ -1,6 +1,8 @@
 """How the runner starts kernels: early, with the notebook's own imports, one per process."""
 from __future__ import annotations
 
+import pytest
+
 import json
 import subprocess
 import sys
@@ -13,6 +15,8 @@ from report_fixtures import failing_notebook, write_single_file_store, write_sto
 from sokhcn_analytics.reports import kernels
 from sokhcn_analytics.reports import runner as report
 from sokhcn_analytics.store import build as store
+
+pytestmark = pytest.mark.slow  # real kernels (make test runs them; make test-fast does not)
 
 
 def notebook(path, *sources):

@@ -21,6 +21,8 @@ from sokhcn_analytics.store.build import build_store, load_manifest
 from sokhcn_analytics.store.parts import KINDS, STAGING
 from sokhcn_analytics.ingest.workbook import write_template
 
+pytestmark = pytest.mark.slow  # reading worker processes (make test runs them; make test-fast does not)
+
 ORGS = demo_orgs(3)
 
 

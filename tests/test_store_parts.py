@@ -164,6 +164,7 @@ def test_rows_of_interleaved_orgs_come_back_in_input_order(tmp_path):
     assert load_indicators(tmp_path / "p").org.tolist() == ["a-org", "b-org", "b-org"]
 
 
+@pytest.mark.slow
 def test_reading_in_worker_processes_gives_the_same_store(roll_up, built, tmp_path, monkeypatch):
     monkeypatch.setattr(store_read, "PARALLEL_MIN_FILES", 4)
     assert store_read.workers_for(18, jobs=2) == 1  # and this process
@@ -213,6 +214,7 @@ def test_a_store_of_the_single_file_layout_is_read_then_replaced(tmp_path):
     assert load_indicators(processed).value.tolist() == [4.0]
 
 
+@pytest.mark.slow
 def test_demo_data_for_many_orgs_is_illustrative_and_deterministic(tmp_path):
     a = make_demo_data(tmp_path / "a", "2020-11", "2021-01", seed=3, orgs=12)
     b = make_demo_data(tmp_path / "b", "2020-11", "2021-01", seed=3, orgs=12)
@@ -230,6 +232,7 @@ def test_demo_data_for_many_orgs_is_illustrative_and_deterministic(tmp_path):
     assert not firsts[0].equals(firsts[1])  # each department has its own figures
 
 
+@pytest.mark.slow
 def test_a_reading_worker_that_dies_stops_the_build_with_a_message(tmp_path, monkeypatch):
     from sokhcn_analytics.core.errors import StoreError
 
@@ -282,6 +285,7 @@ def test_demo_data_command_takes_a_number_of_orgs(tmp_path):
     assert bad.returncode == 2 and "--orgs" in bad.stderr and not (tmp_path / "e").exists()
 
 
+@pytest.mark.slow
 def test_a_warning_of_a_file_read_by_a_worker_reaches_the_caller(tmp_path, monkeypatch):
     from test_reliability_reports import cp1258, plain_report
 
