@@ -21,14 +21,10 @@ export MPLBACKEND := Agg
 
 install: $(STAMP)
 
-# Exactly the versions of the lock (hashes checked), then the package itself without resolving again.
-$(STAMP): pyproject.toml $(LOCK)
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
-	$(BIN)/python -m pip install -q --no-deps -e .
-	$(BIN)/python -m pip check
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sokhcn)" >/dev/null
+# Exactly the versions of the lock (hashes checked), then the package itself without resolving again:
+# scripts/install.py, the same steps a department runs without make (docs/setup.md).
+$(STAMP): pyproject.toml $(LOCK) scripts/install.py
+	$(PYTHON) scripts/install.py --editable --venv $(VENV)
 	@rm -f $(VENV)/.installed-* && touch $@
 
 # Chromium prints the PDF; pdftotext checks it. Installed from Debian when missing and we are root.

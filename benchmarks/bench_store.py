@@ -21,6 +21,7 @@ make) is kept in ``benchmarks/.cache/`` and reused; each run builds from a copy 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -42,7 +43,8 @@ def data_set() -> Path:
         shutil.rmtree(CACHE, ignore_errors=True)
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "sokhcn_analytics.cli.main", "demo-data", "--orgs", str(ORGS), "--start",
-                        START, "--end", END, "--seed", str(SEED), "--out", str(raw / "illustrative")], check=True)
+                        START, "--end", END, "--seed", str(SEED), "--out", str(raw / "illustrative")], check=True,
+                       env={**os.environ, "SOKHCN_ROOT": str(CACHE)})  # the units' settings: into the cache, not the checkout
         stamp.write_text(f"{time.perf_counter() - started:.0f} s\n")
     return raw
 

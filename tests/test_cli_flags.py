@@ -45,6 +45,77 @@ def _run(capsys, *argv) -> tuple[int, str, str]:
     return code, out, err
 
 
+# ---------------------------------------------------------------- init
+
+def _settings(root: Path, org: str = "so-khcn-thu") -> dict:
+    import yaml
+
+    return yaml.safe_load((root / "data" / "orgs" / f"{org}.yml").read_text(encoding="utf-8"))
+
+
+def _init(capsys, root: Path, *argv, org: str = "so-khcn-thu") -> dict:
+    assert _run(capsys, "init", str(root), "--org", org, *argv)[0] == 0
+    return _settings(root, org)
+
+
+def test_init_dir_is_where_the_project_goes(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _init(capsys, tmp_path / "du-an")
+    assert (tmp_path / "du-an" / "data" / "raw" / "workbooks").is_dir() and not (tmp_path / "data").exists()
+
+
+def test_init_org_flag_names_the_settings_file(tmp_path, capsys):
+    _init(capsys, tmp_path, org="so-khcn-thai-nguyen")
+    assert [p.name for p in (tmp_path / "data" / "orgs").iterdir()] == ["so-khcn-thai-nguyen.yml"]
+
+
+def test_init_name_flag_fills_the_names_of_the_header(tmp_path, capsys):
+    s = _init(capsys, tmp_path / "a", "--name", "Sở Khoa học và Công nghệ tỉnh Thái Nguyên")
+    assert (s["issuing_body"], s["department"], s["department_short"], s["place"]) == (
+        "UBND TỈNH THÁI NGUYÊN", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Sở Khoa học và Công nghệ", "Thái Nguyên")
+    s = _init(capsys, tmp_path / "b")
+    assert s["issuing_body"] == s["department"] == s["department_short"] == s["place"] == "[cần điền]"
+
+
+def test_init_place_flag_is_the_place_before_the_date(tmp_path, capsys):
+    name = "Sở Khoa học và Công nghệ thành phố Hải Phòng"
+    assert _init(capsys, tmp_path / "a", "--name", name, "--place", "Hải Phòng (TP)")["place"] == "Hải Phòng (TP)"
+    assert _init(capsys, tmp_path / "b", "--place", "Cao Bằng")["place"] == "Cao Bằng"
+    assert _init(capsys, tmp_path / "c", "--name", name)["issuing_body"] == "UBND THÀNH PHỐ HẢI PHÒNG"
+
+
+def test_init_signer_flag_is_the_signers_name(tmp_path, capsys):
+    assert _init(capsys, tmp_path / "a", "--signer", "Nguyễn Văn A")["signer"] == {"title": "GIÁM ĐỐC",
+                                                                                   "name": "Nguyễn Văn A"}
+    assert _init(capsys, tmp_path / "b")["signer"]["name"] == "[cần điền]"
+
+
+def test_init_center_flag_names_the_centre_and_its_unit(tmp_path, capsys):
+    s = _init(capsys, tmp_path / "a", "--center", "Trung tâm: Ứng dụng KH&CN [TN]")
+    assert s["center"] == s["units"]["center"] == "Trung tâm: Ứng dụng KH&CN [TN]"  # quoted: ':' and '[' stay text
+    assert _init(capsys, tmp_path / "b")["center"] == "[cần điền]"
+
+
+def test_init_recipient_flag_is_one_recipient_each(tmp_path, capsys):
+    s = _init(capsys, tmp_path / "a", "--recipient", "UBND tỉnh (b/c);", "--recipient", "Lưu: VT, VP.")
+    assert s["recipients"] == ["UBND tỉnh (b/c);", "Lưu: VT, VP."]
+    assert _init(capsys, tmp_path / "b")["recipients"] == ["[cần điền]"]
+
+
+def test_init_force_flag_makes_only_the_missing_files(tmp_path, capsys):
+    _init(capsys, tmp_path, "--signer", "Người Một")
+    (tmp_path / "notebooks" / "README.md").unlink()
+    (tmp_path / ".gitignore").write_text("của tôi\n", encoding="utf-8")
+    code, _, err = _run(capsys, "init", str(tmp_path), "--org", "so-khcn-thu", "--signer", "Người Hai")
+    assert code == 1 and "[project_exists]" in err and ".gitignore" in err
+    assert not (tmp_path / "notebooks" / "README.md").exists()  # without --force nothing is made
+    code, out, _ = _run(capsys, "init", str(tmp_path), "--org", "so-khcn-thu", "--signer", "Người Hai", "--force")
+    assert code == 0 and (tmp_path / "notebooks" / "README.md").is_file()
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "của tôi\n"
+    assert _settings(tmp_path)["signer"]["name"] == "Người Một"
+    assert f"giữ nguyên: {tmp_path.resolve() / '.gitignore'}" in out
+
+
 # ---------------------------------------------------------------- template
 
 def _info(path) -> dict:
@@ -211,6 +282,13 @@ def test_report_lang_flag_reaches_the_notebooks(shipped_store, ran, capsys):
 
 # ---------------------------------------------------------------- demo-data
 
+@pytest.fixture(autouse=True)
+def _project_in_tmp(request, tmp_path, monkeypatch):
+    """demo-data writes the illustrative units' settings into the project's data/orgs: here a tmp one."""
+    if "demo_data" in request.node.name:
+        monkeypatch.setenv("SOKHCN_ROOT", str(tmp_path / "project"))
+
+
 def _demo(capsys, out, *argv) -> list[str]:
     assert _run(capsys, "demo-data", "--out", str(out), *argv)[0] == 0
     return sorted(p.name for p in out.iterdir())
@@ -245,6 +323,8 @@ def test_demo_data_orgs_flag_makes_one_illustrative_unit_each(tmp_path, capsys):
     assert _run(capsys, "demo-data", "--out", str(out), "--start", "2021-12", "--orgs", "3")[0] == 0
     books = sorted(p.name for p in out.rglob("*.xlsx"))
     assert books == [f"2021-12_minh-hoa-0{i}.xlsx" for i in (1, 2, 3)]
+    settings = sorted(p.name for p in (tmp_path / "project" / "data" / "orgs").iterdir())
+    assert settings == [f"minh-hoa-0{i}.yml" for i in (1, 2, 3)]  # each one can be drafted
 
 
 # ---------------------------------------------------------------- check

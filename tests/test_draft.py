@@ -297,7 +297,8 @@ def test_a_month_without_data_is_an_error_that_says_what_to_do(shipped_store, tm
 def test_an_org_without_settings_says_which_file_to_make(shipped_store, tmp_path, capsys):
     code = cli.main(["draft", "--period", "2021-01", "--org", "so-khcn-khac", "--processed", str(shipped_store),
                      "--out", str(tmp_path / "x.docx")])
-    assert code == 1 and "so-khcn-khac.yml" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert code == 1 and "so-khcn-khac.yml" in err and "sokhcn init --org so-khcn-khac" in err
 
 
 def test_check_lists_every_figure_that_would_not_come_back(shipped_store, tmp_path, capsys, monkeypatch):

@@ -269,12 +269,14 @@ def test_a_reading_worker_that_dies_stops_the_build_with_a_message(tmp_path, mon
 
 
 def test_demo_data_command_takes_a_number_of_orgs(tmp_path):
+    import os
     import subprocess
 
     from conftest import sokhcn_cmd
 
     done = subprocess.run([*sokhcn_cmd(), "demo-data", "--orgs", "2", "--start", "2021-01", "--end", "2021-02",
-                           "--out", str(tmp_path / "d")], capture_output=True, text=True)
+                           "--out", str(tmp_path / "d")], capture_output=True, text=True,
+                          env={**os.environ, "SOKHCN_ROOT": str(tmp_path)})  # the units' settings go to its data/orgs
     assert done.returncode == 0, done.stderr
     assert "4 sổ số liệu MINH HỌA của 2 đơn vị" in done.stdout
     assert sorted(p.relative_to(tmp_path / "d").as_posix() for p in (tmp_path / "d").rglob("*.xlsx")) == [

@@ -12,6 +12,24 @@ from pathlib import Path
 from sokhcn_analytics.core.errors import SokhcnError, with_reason
 
 
+def cmd_init(args) -> int:
+    """``sokhcn init [DIR] --org ORG [--name …] [--place …] [--signer …] [--center …] [--recipient …]… [--force]``."""
+    from sokhcn_analytics.core import catalog
+    from sokhcn_analytics.core.project import init_project
+
+    done = init_project(args.dir, args.org, force=args.force, name=args.name, place=args.place, signer=args.signer,
+                        center=args.center, recipients=args.recipients or ())
+    for path in done.created:
+        print(catalog.label("init.created", path=path))
+    for path in done.kept:
+        print(catalog.label("init.kept", path=path))
+    if done.unfilled:
+        print(catalog.label("init.unfilled", count=len(done.unfilled), path=done.settings,
+                            keys=", ".join(done.unfilled)))
+    print(catalog.label("init.next", org=args.org, root=done.root))
+    return 0
+
+
 def cmd_template(args) -> int:
     from sokhcn_analytics.core.model import REAL_ORG
     from sokhcn_analytics.ingest.workbook import write_template
@@ -69,13 +87,18 @@ def _print_flags(processed, period=None, latest_only: bool = False) -> None:
 
 
 def cmd_demo_data(args) -> int:
-    from sokhcn_analytics.ingest.demo import make_demo_data
-    from sokhcn_analytics.core.paths import raw_dir
+    from sokhcn_analytics.core import catalog
+    from sokhcn_analytics.core.paths import orgs_dir, raw_dir
+    from sokhcn_analytics.core.project import write_illustrative_settings
+    from sokhcn_analytics.ingest.demo import demo_orgs, make_demo_data
 
     out = Path(args.out) if args.out else raw_dir() / "illustrative"
     files = make_demo_data(out, args.start, args.end, args.seed, orgs=args.orgs)
     orgs = f" của {args.orgs} đơn vị" if args.orgs > 1 else ""
     print(f"Đã tạo {len(files)} sổ số liệu MINH HỌA{orgs} trong {out}")
+    created, _ = write_illustrative_settings(orgs_dir(), demo_orgs(args.orgs))  # for `sokhcn draft --org minh-hoa`
+    for path in created:
+        print(catalog.label("init.created", path=path))
     return 0
 
 

@@ -13,8 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from sokhcn_analytics.cli.commands import (cmd_build, cmd_check, cmd_demo_data, cmd_draft, cmd_extract, cmd_report,
-                           cmd_summary, cmd_template)
+from sokhcn_analytics.cli.commands import (cmd_build, cmd_check, cmd_demo_data, cmd_draft, cmd_extract, cmd_init,
+                                           cmd_report, cmd_summary, cmd_template)
 from sokhcn_analytics.core.errors import InputError, SokhcnError, with_reason
 
 
@@ -50,6 +50,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sokhcn", description="Số liệu hằng tháng của Sở KH&CN: sổ Excel, "
                                      "báo cáo, kho dữ liệu, báo cáo cho lãnh đạo.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", help="tạo thư mục dự án của một đơn vị: các thư mục dữ liệu, tệp thông tin đơn vị")
+    p.add_argument("dir", nargs="?", default=".", type=_safe_path, metavar="DIR",
+                   help="thư mục dự án (mặc định: thư mục hiện tại)")
+    p.add_argument("--org", required=True, help="mã đơn vị, ví dụ so-khcn-thai-nguyen (tên tệp data/orgs/<mã>.yml)")
+    p.add_argument("--name", default=None, help='tên đầy đủ, ví dụ "Sở Khoa học và Công nghệ tỉnh Thái Nguyên"')
+    p.add_argument("--place", default=None, help="địa danh trước ngày tháng (mặc định: tên tỉnh trong --name)")
+    p.add_argument("--signer", default=None, help="họ tên người ký (Giám đốc Sở)")
+    p.add_argument("--center", default=None, help="tên Trung tâm trực thuộc Sở")
+    p.add_argument("--recipient", dest="recipients", action="append", default=None, metavar="TEXT",
+                   help="một nơi nhận (lặp lại cho mỗi nơi), ví dụ --recipient \"UBND tỉnh (b/c);\"")
+    p.add_argument("--force", action="store_true", help="khi đã có một số tệp: chỉ tạo các tệp còn thiếu, giữ nguyên tệp đã có")
+    p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("template", help="tạo sổ Excel số liệu tháng để nhập")
     p.add_argument("--period", required=True, type=_period, help="kỳ báo cáo NNNN-TT, ví dụ 2021-01")

@@ -75,6 +75,9 @@ class Reason(StrEnum):
     BAD_ORG = "bad_org"
     ORG_SETTINGS_MISSING = "org_settings_missing"
     BAD_ORG_SETTINGS = "bad_org_settings"
+    ORG_SETTINGS_UNFILLED = "org_settings_unfilled"  # a "[cần điền]" mark of `sokhcn init` still there
+    # a department's project (sokhcn init)
+    PROJECT_EXISTS = "project_exists"    # a file init would make is already there (kept)
     BAD_TEMPLATE = "bad_template"
     # the explorer
     EXPLORER = "explorer"

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +27,7 @@ from sokhcn_analytics.core import catalog
 from sokhcn_analytics.core import paths
 from sokhcn_analytics.draft.form import Form, Line, Note, render
 from sokhcn_analytics.core.errors import InputError, Problem, SokhcnError
+from sokhcn_analytics.core.project import check_org, unfilled
 from sokhcn_analytics.core.model import ILLUSTRATIVE_ORG, REAL_ORG, next_period, parse_period, shift_period
 from sokhcn_analytics.core.vnformat import format_number, format_period, parse_number
 
@@ -39,7 +39,6 @@ REQUIRED_SETTINGS = ("issuing_body", "department", "department_short", "doc_code
 # in the month, listed with the words of draft.names.<status> in labels.csv
 NAME_LISTS = ("", "appraised", "approved", "accepted", "stopped")
 MONEY_SCALES = ((1e9, "tỷ đồng"), (1e6, "triệu đồng"))  # read back by the money words of wording.csv
-_ORG = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 
 
 @dataclass(frozen=True)
@@ -90,27 +89,28 @@ def load_sections(path: str | None = None) -> tuple[Section, ...]:
 
 
 def load_org_settings(org: str) -> dict:
-    """The unit's names, place, signer and recipients from ``data/orgs/<org>.yml``."""
+    """The unit's names, place, signer and recipients from ``data/orgs/<org>.yml`` (made by
+    ``sokhcn init --org ORG``), every entry present, of its shape and filled in."""
     import yaml
 
-    if not _ORG.match(org):
-        raise SokhcnError(f"mã đơn vị '{org}' không hợp lệ (chỉ chữ thường không dấu, số và '-', "
-                          "ví dụ so-khcn-bac-kan)", reason="bad_org")
-    path = paths.orgs_dir() / f"{org}.yml"
+    path = paths.orgs_dir() / f"{check_org(org)}.yml"
     if not path.is_file():
-        raise SokhcnError(f"chưa có thông tin đơn vị '{org}' ({path}); hãy chép data/orgs/{REAL_ORG}.yml thành "
-                          f"{org}.yml rồi sửa tên cơ quan, địa danh, người ký", reason="org_settings_missing")
+        raise SokhcnError(catalog.label("settings.missing", org=org, path=path), reason="org_settings_missing")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise InputError(Problem("bad_org_settings", f"tệp thông tin đơn vị không đọc được ({exc.__class__.__name__}); "
-                                 "kiểm tra dấu ':' và thụt lề", file=str(path))) from exc
+        raise InputError(Problem("bad_org_settings", catalog.label(
+            "settings.unreadable", error=exc.__class__.__name__, org=org), file=str(path))) from exc
     missing = [k for k in REQUIRED_SETTINGS if not data.get(k)] if isinstance(data, dict) else list(REQUIRED_SETTINGS)
     shapes = {"signer": dict, "units": dict, "recipients": list}
     missing += [k for k, kind in shapes.items() if k not in missing and not isinstance(data[k], kind)]
     if missing:
-        raise InputError(Problem("bad_org_settings", f"thiếu hoặc sai dạng mục {', '.join(missing)} (xem data/orgs/{REAL_ORG}.yml "
-                                 "làm mẫu)", file=str(path)))
+        raise InputError(Problem("bad_org_settings", catalog.label("settings.incomplete", keys=", ".join(missing),
+                                                                   org=org), file=str(path)))
+    left = unfilled(data)
+    if left:
+        raise InputError(Problem("org_settings_unfilled", catalog.label("settings.unfilled", keys=", ".join(left)),
+                                 file=str(path), value=left))
     return data
 
 
