@@ -80,7 +80,7 @@ def test_monthly_summary_reads_in_vietnamese_with_toc_and_footer(batch):
     page = read(batch, "2021-03/monthly_summary.html")
     for text in ["<title>Báo cáo tình hình hoạt động tháng 03/2021 — Sở Khoa học và Công nghệ tỉnh Bắc Kạn</title>",
                  "Điểm chính", "Phụ lục", "Mục lục", "Tất cả chỉ tiêu trong tháng", "Nguồn số liệu",
-                 "Dữ liệu đến: Tháng 03/2021", "Tạo lúc:", "Nguồn: workbooks/2021-03_so-khcn-bac-kan.xlsx",
+                 "Dữ liệu đến: Tháng 03/2021", "Tạo lúc:", "Nguồn: data/raw/workbooks/2021-03_so-khcn-bac-kan.xlsx",
                  "Giống nấm sản xuất: 1.234,5 kg."]:
         assert text in page, text
     assert page.index("Điểm chính") < page.index('class="sk-card"') < page.index("Phụ lục") < page.index("Mục lục")
