@@ -98,3 +98,24 @@ def test_a_conflict_found_while_reading_is_reported_as_in_one_process_and_nothin
     assert workers.value.reasons == one.value.reasons == ["conflicting_sources"]
     assert str(workers.value).replace(str(processed), "") == str(one.value).replace(str(tmp_path / "one"), "")
     assert not (processed / STAGING).exists() and not list(processed.glob("parts/*"))
+
+
+def test_a_part_that_cannot_be_written_while_reading_says_so_and_leaves_the_old_store(raw, tmp_path, in_workers,
+                                                                                       monkeypatch):
+    from sokhcn_analytics.core.errors import StoreError
+
+    processed = tmp_path / "workers"
+    build_store(raw, processed, jobs=2)
+    before = _parts(processed)
+    written = []
+
+    def disk_full(staging, org, frames):
+        written.append(org)
+        raise OSError(27, "File too large")
+
+    monkeypatch.setattr(store_early, "write_parts", disk_full)
+    with pytest.raises(StoreError) as e:
+        build_store(raw, processed, jobs=2, force=True)
+    assert written, "the parts were not written while reading: this test checks nothing"
+    assert e.value.reason == "store_write_failed" and "dung lượng đĩa" in str(e.value)
+    assert _parts(processed) == before and not (processed / STAGING).exists()

@@ -28,8 +28,9 @@ from pathlib import Path
 
 from sokhcn_analytics.core import paths
 from sokhcn_analytics.core.errors import InputError, Problem, StoreError
-from sokhcn_analytics.store.parts import (FORMAT, KINDS, LOCK, MANIFEST, PARTS, STAGING, StoreLock, commit, read_kind, read_manifest,
-                          recover, recover_locked, start_staging, write_parts)
+from sokhcn_analytics.store.parts import (FORMAT, KINDS, LOCK, MANIFEST, PARTS, STAGING, StoreLock, commit, read_kind,
+                                         read_manifest, recover, recover_locked, start_staging, write_failed,
+                                         write_parts)
 from sokhcn_analytics.store.early import EarlyParts
 from sokhcn_analytics.store.read import read_inputs, stored_name, workers_for, workers_started
 
@@ -377,8 +378,7 @@ def _write(processed: Path, manifest: dict, frames: dict, staging: Path | None =
     except OSError as exc:  # disk full, no permission: the store in place was not touched
         if not (processed / STAGING / "COMMIT").exists():
             shutil.rmtree(processed / STAGING, ignore_errors=True)
-        raise StoreError(f"không ghi được kho dữ liệu vào {processed} ({exc}); kiểm tra dung lượng đĩa và quyền "
-                         "ghi rồi chạy lại 'sokhcn build'", reason="store_write_failed") from None
+        raise write_failed(processed, exc) from None
 
 
 def _check_tasks(tasks) -> None:

@@ -18,10 +18,10 @@ reports it the usual way.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from sokhcn_analytics.core.errors import InputError
-from sokhcn_analytics.store.parts import write_parts
+from sokhcn_analytics.store.parts import write_failed, write_parts
 from sokhcn_analytics.store.read import stored_name
 
 
@@ -90,8 +90,11 @@ class EarlyParts:
         except InputError:  # reported by the build, from all rows
             self.failed = True
             return
-        for org, parts in by_org.items():
-            self.done[org] = (folder, write_parts(self.staging, org, parts), periods.get(org, []))
+        try:
+            for org, parts in by_org.items():
+                self.done[org] = (folder, write_parts(self.staging, org, parts), periods.get(org, []))
+        except OSError as exc:  # as at the end of the build: the store in place is untouched
+            raise write_failed(Path(self.staging).parent, exc) from None
 
 
 def _folder(source_file: str) -> str:

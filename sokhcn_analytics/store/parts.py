@@ -45,6 +45,13 @@ _READ_ATTEMPTS = 5
 
 # ---------------------------------------------------------------- writing parts
 
+def write_failed(processed, exc: OSError) -> StoreError:
+    """The error of a store that could not be written (disk full, no permission); the store in place
+    is untouched. One wording, whether the parts failed while reading or at the end."""
+    return StoreError(f"không ghi được kho dữ liệu vào {processed} ({exc}); kiểm tra dung lượng đĩa và quyền "
+                      "ghi rồi chạy lại 'sokhcn build'", reason="store_write_failed")
+
+
 def part_file(org: str, kind: str, data: bytes) -> str:
     """``parts/<org as a safe name>.<kind>.<content hash>.parquet`` (org names come from cells)."""
     slug = re.sub(r"[^A-Za-z0-9_-]+", "_", org)[:40] or "_"
