@@ -206,6 +206,7 @@ def test_page_budgets_hold(rendered):
     assert pdf_pages(rendered / "2021" / "yoy_indicators.pdf") <= 6
 
 
+@pytest.mark.slow
 def test_page_one_of_the_illustrative_month_holds_the_key_figures_and_main_points(rendered, store):
     text = page_text(rendered / "2021-06" / "monthly_summary.pdf")
     assert "DỮ LIỆU MINH HỌA" in text and "Điểm chính" in text

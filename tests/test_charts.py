@@ -195,6 +195,7 @@ def test_charts_leave_matplotlib_global_state_alone():
     assert {k for k in before if before[k] != after[k]} == set()
 
 
+@pytest.mark.slow
 def test_charts_never_import_pyplot():
     code = ("import sys; from tests.test_charts import CHARTS, indicators, tasks\n"
             "[make(indicators(), tasks()).savefig(__import__('io').BytesIO()) for make in CHARTS.values()]\n"

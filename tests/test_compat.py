@@ -44,6 +44,7 @@ def test_every_fast_path_is_taken_when_its_internal_is_there():
     assert kernels.kernel_manager_class().__name__ == "SokhcnKernelManager"
 
 
+@pytest.mark.slow
 def test_without_the_kernel_internals_notebooks_run_on_the_stock_client_and_manager(tmp_path, monkeypatch):
     from jupyter_client.asynchronous import AsyncKernelClient
     from jupyter_client.manager import AsyncKernelManager
@@ -143,6 +144,7 @@ def test_the_reports_come_out_the_same_with_every_internal_gone(shipped_store, t
 
 
 
+@pytest.mark.slow
 def test_the_report_modules_decline_a_slow_optional_import_and_notebooks_still_validate():
     """jsonschema imports rfc3987_syntax when it is installed (with JupyterLab): 38 grammars compiled,
     1.2 s per ``sokhcn report``. The report modules make it look absent; nbformat validates as before."""

@@ -182,6 +182,7 @@ def test_prefilled_workbook_loads_back_as_unreviewed_figures(tmp_path, capsys):
     assert not indicators["reviewed"].any()
 
 
+@pytest.mark.slow
 def test_sokhcn_extract_command_runs_end_to_end():
     exe = Path(sys.executable).with_name("sokhcn")
     assert exe.exists(), "the console script is missing: reinstall with 'make install'"

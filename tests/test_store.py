@@ -211,6 +211,7 @@ def test_illustrative_scale_is_plausible_against_the_real_january(shipped_store)
         assert 0.5 < ratio < 2, code
 
 
+@pytest.mark.slow
 def test_demo_data_command_is_deterministic(tmp_path):
     from sokhcn_analytics.ingest.demo import make_demo_data
     from sokhcn_analytics.ingest.workbook import load_workbook

@@ -268,6 +268,7 @@ def test_a_reading_worker_that_dies_stops_the_build_with_a_message(tmp_path, mon
     assert info.value is error and len(read) == 1  # stopped at the error: not one slice more
 
 
+@pytest.mark.slow
 def test_demo_data_command_takes_a_number_of_orgs(tmp_path):
     import os
     import subprocess
