@@ -227,7 +227,7 @@ def _no_cell_margins(tbl) -> None:
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         margins.append(OxmlElement(f"w:{side}", {qn("w:w"): "0", qn("w:type"): "dxa"}))
-    props.append(margins)
+    props.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")  # schema order: Word checks it
 
 
 def _borderless_table(doc, rows: int):
