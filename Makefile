@@ -27,12 +27,14 @@ $(STAMP): pyproject.toml $(LOCK) scripts/install.py
 	$(PYTHON) scripts/install.py --editable --venv $(VENV)
 	@rm -f $(VENV)/.installed-* && touch $@
 
-# Chromium prints the PDF; pdftotext checks it. Installed from Debian when missing and we are root.
+# Chromium prints the PDF; pdftotext checks it; LibreOffice Writer prints the .docx draft as a clerk
+# opens it (the tests), with Liberation Serif in place of Times New Roman (the same metrics).
+# Installed from Debian when missing and we are root.
 system-deps:
-	@if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then :; \
+	@if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
-	else echo "Thiếu Chromium/pdftotext: chạy 'sudo apt-get install chromium poppler-utils' (PDF sẽ không được tạo)."; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils libreoffice-writer-nogui fonts-liberation2 >/dev/null; \
+	else echo "Thiếu Chromium/pdftotext/LibreOffice: chạy 'sudo apt-get install chromium poppler-utils libreoffice-writer-nogui' (PDF sẽ không được tạo)."; fi
 
 # The monthly job on the shipped data: the store, the month at a glance for the latest real
 # period, and the year-on-year and task notebooks on the illustrative years (labelled as such).
@@ -41,7 +43,7 @@ report: install system-deps
 	$(BIN)/sokhcn summary
 	$(BIN)/sokhcn report --notebook monthly_summary
 	$(BIN)/sokhcn report --period 2021-12 --notebook yoy_indicators --notebook tasks_portfolio
-	@echo "Báo cáo cho lãnh đạo (HTML, PDF) nằm trong thư mục reports/ — mở file .html bằng trình duyệt."
+	@echo "Báo cáo cho lãnh đạo (HTML, PDF) nằm trong thư mục reports/ — mở reports/index.html bằng trình duyệt."
 
 test: install system-deps
 	$(BIN)/python -m pytest -q

@@ -78,6 +78,22 @@ def chromium() -> str:
     return browser
 
 
+def libreoffice() -> str:
+    """LibreOffice's ``soffice`` for tests that print the draft as a clerk opens it.
+
+    Missing, it is a failure, as Chromium is: ``make test`` installs it (``make system-deps``:
+    Debian's ``libreoffice-writer-nogui``). Only ``SOKHCN_ALLOW_NO_LIBREOFFICE=1`` — a machine known
+    to have none — turns it into a skip.
+    """
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        if os.environ.get("SOKHCN_ALLOW_NO_LIBREOFFICE") == "1":
+            pytest.skip("no LibreOffice, and SOKHCN_ALLOW_NO_LIBREOFFICE=1 allows that")
+        pytest.fail("LibreOffice is missing: run 'make system-deps' (apt-get install libreoffice-writer-nogui), "
+                    "or set SOKHCN_ALLOW_NO_LIBREOFFICE=1 on a machine that cannot have it")
+    return found
+
+
 def pid_alive(pid: int) -> bool:
     """Whether a process with this id still exists (a zombie counts until it is reaped)."""
     try:

@@ -91,7 +91,8 @@ def test_sokhcn_report_writes_under_the_projects_reports_folder(project, tmp_pat
     monkeypatch.chdir(here)  # as from JupyterLab's terminal
     assert main(["report", "--period", "2021-03", "--notebook", str(nb), "--no-pdf"]) == 0
     written = capsys.readouterr().out.split()
-    assert written == [str(project.resolve() / "reports" / "2021-03" / f"tiny.{ext}") for ext in ("ipynb", "html")]
+    assert written == [str(project.resolve() / "reports" / "2021-03" / f"tiny.{ext}") for ext in ("ipynb", "html")] \
+        + [str(project.resolve() / "reports" / "index.html")]
     assert not (here / "reports").exists()
 
 

@@ -162,8 +162,9 @@ def test_script_in_task_names_and_notes_is_escaped_and_a_code_like_store_path_ru
 
     assert code == 0, err
     assert not marker.exists()
-    pages = sorted(out.rglob("*.html"))
+    pages = sorted(out.glob("*/*.html"))
     assert len(pages) == 2
+    assert "<script>alert" not in (out / "index.html").read_text(encoding="utf-8")
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert "<script>alert" not in html and "& <b>" not in html

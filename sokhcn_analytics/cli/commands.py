@@ -275,7 +275,12 @@ def _report(args) -> int:
         if res.warning and res.warning not in warnings:
             warnings.append(res.warning)
 
-    results = report.run_jobs(jobs, n_jobs=n_jobs, pdf=not getattr(args, "no_pdf", False), on_result=show)
+    try:
+        results = report.run_jobs(jobs, n_jobs=n_jobs, pdf=not getattr(args, "no_pdf", False), on_result=show)
+    finally:  # what is in the folder, this run's reports and earlier ones, even when some failed
+        from sokhcn_analytics.reports.index import update_index
+
+        index = update_index(out, lang=getattr(args, "lang", "vi") or "vi")
     for w in warnings:
         print(w, file=sys.stderr)
     failed = [r for r in results if r.error]
@@ -285,5 +290,5 @@ def _report(args) -> int:
             print(f"  - {r.error}", file=sys.stderr)
             if r.partial:
                 print("    " + label("report.partial_kept", path=r.partial), file=sys.stderr)
-        return 1
-    return 0
+    print(index)  # the page to open: the last line, after the failures if any
+    return 1 if failed else 0

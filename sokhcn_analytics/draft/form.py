@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
@@ -24,10 +24,17 @@ from sokhcn_analytics.draft.footnotes import Footnotes
 
 FONT = "Times New Roman"
 BODY_PT = 14
-HEADER_PT = 13
+HEADER_PT = 13  # the header's mixed-case lines: the slogan (tiêu ngữ), place and date, number
+HEADER_CAPS_PT = 12  # its capitals (decree: 12-13): the national name fits one line of its column at 12
 PAGE_MM = (210, 297)  # A4
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
-HEADER_COLUMNS_MM = (70, 95)  # the two header columns, 165 mm of text width in all
+HEADER_COLUMNS_MM = (70, 95)  # the two header columns, 165 mm of text width in all, no inner cell margins
+RULE_PT = 0.75  # the short rules under the department and under the slogan: a solid hairline
+RULE_GAP_PT = 5  # the rule's empty line: the rule stands this far below the line above
+# Relative widths (in em) of Times New Roman bold by kind of character, to size a rule to the text
+# above it without the font at hand; measured on Liberation Serif Bold (the same metrics), ±5 %.
+EM_WIDTH = {"upper": 0.72, "lower": 0.5, "space": 0.25, "punct": 0.33, "other": 0.5}
+DEPARTMENT_RULE_SHARE = 0.4  # decree: 1/3 to 1/2 of the department's line; the slogan's rule is as long as it
 PLACEHOLDER_COLOUR = WD_COLOR_INDEX.YELLOW
 
 
@@ -161,22 +168,74 @@ def _centered(doc, pieces, space_before: float = 0, space_after: float = 0) -> N
 # --- the two-column header -----------------------------------------------------------------------
 
 def _header_table(doc, form: Form) -> None:
-    rows = (  # (text, size, bold, italic, underline) for the left and the right cell
-        ((form.issuing_body, HEADER_PT, False, False, False), (form.motto, HEADER_PT, True, False, False)),
-        ((form.department, HEADER_PT, True, False, False), (form.slogan, BODY_PT, True, False, True)),
-        ((form.number, HEADER_PT, False, False, False), (form.place_date, BODY_PT, False, True, False)),
+    """The two columns of Phụ lục I: the bodies on the left, the national name and slogan on the right,
+    a short solid rule under the department and under the slogan, then number and place-date."""
+    rows = (  # (text, size, bold, italic) for the left and the right cell
+        ((form.issuing_body, HEADER_CAPS_PT, False, False), (form.motto, HEADER_CAPS_PT, True, False)),
+        ((form.department, HEADER_CAPS_PT, True, False), (form.slogan, HEADER_PT, True, False)),
+        ((form.number, HEADER_PT, False, False), (form.place_date, BODY_PT, False, True)),
     )
     table = _borderless_table(doc, len(rows))
+    _no_cell_margins(doc.element.body.find(qn("w:tbl")))  # the document's first table
     for r, cells in enumerate(rows):
-        for c, (text, size, bold, italic, underline) in enumerate(cells):
+        for c, (text, size, bold, italic) in enumerate(cells):
             paragraph = _plain(table.cell(r, c).paragraphs[0], space_before=6 if r == 2 else 0)
-            _run(paragraph, text, size, bold, italic, underline)
+            _run(paragraph, text, size, bold, italic)
+    department, slogan = rows[1]
+    _rule(table.cell(1, 0), HEADER_COLUMNS_MM[0], text_width_mm(*department[:2]), DEPARTMENT_RULE_SHARE)
+    _rule(table.cell(1, 1), HEADER_COLUMNS_MM[1], text_width_mm(*slogan[:2]))
+
+
+def text_width_mm(text: str, size_pt: float) -> float:
+    """About how wide ``text`` prints in Times New Roman bold at ``size_pt`` (see :data:`EM_WIDTH`).
+
+    >>> round(text_width_mm("Độc lập - Tự do - Hạnh phúc", 13))  # 56.0 mm measured in the font
+    55
+    """
+    def kind(ch: str) -> str:
+        if ch.isspace():
+            return "space"
+        if ch.isalpha():
+            return "upper" if ch.isupper() else "lower"
+        return "punct" if ch in "-.,:;/'" else "other"
+
+    return sum(EM_WIDTH[kind(ch)] for ch in text) * size_pt * 25.4 / 72
+
+
+def _rule(cell, cell_mm: float, text_mm: float, share: float = 1.0) -> None:
+    """A short solid line centred in ``cell``, ``share`` of the text line above it (a text wider than
+    the cell wraps: its line is the cell's width). An empty paragraph whose bottom border runs between
+    its indents: Word and LibreOffice both draw a paragraph border; neither needs a drawing object."""
+    length_mm = min(text_mm, cell_mm) * share
+    paragraph = _plain(cell.add_paragraph())
+    fmt = paragraph.paragraph_format
+    fmt.left_indent = fmt.right_indent = Mm((cell_mm - length_mm) / 2)
+    fmt.line_spacing, fmt.line_spacing_rule = Pt(RULE_GAP_PT), WD_LINE_SPACING.EXACTLY
+    mark = OxmlElement("w:rPr")  # the paragraph mark at 1 pt, so that the empty line stays thin
+    mark.append(OxmlElement("w:sz", {qn("w:val"): "2"}))
+    props = paragraph.paragraph_format.element.get_or_add_pPr()  # the public handle on the w:p element
+    props.append(mark)
+    borders = OxmlElement("w:pBdr")
+    borders.append(OxmlElement("w:bottom", {qn("w:val"): "single", qn("w:sz"): str(int(RULE_PT * 8)),
+                                            qn("w:space"): "0", qn("w:color"): "000000"}))
+    props.insert_element_before(borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr")
+
+
+def _no_cell_margins(tbl) -> None:
+    """No inner left/right margin in the header's cells: each column's full width holds its line."""
+    props = tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margins.append(OxmlElement(f"w:{side}", {qn("w:w"): "0", qn("w:type"): "dxa"}))
+    props.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")  # schema order: Word checks it
 
 
 def _borderless_table(doc, rows: int):
     table = doc.add_table(rows=rows, cols=2)  # the default table style draws no borders
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    for column, width in zip(table.columns, HEADER_COLUMNS_MM):  # the grid: what LibreOffice lays out by
+        column.width = Mm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, HEADER_COLUMNS_MM):
             cell.width = Mm(width)

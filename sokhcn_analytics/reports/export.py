@@ -30,6 +30,7 @@ skip_slow_optional_imports()  # papermill and nbconvert import jsonschema: 1.2 s
 
 TEMPLATE_NAME = "sokhcn_report"
 PAGE_META_KEY = "sokhcn"  # display metadata key the notebooks' page() output carries
+BRIEFING_META_KEY = "sokhcn_briefing"  # ... and their briefing() output: first main point, flag count
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "msedge")
 _WINDOWS_BROWSERS = (
     r"%ProgramFiles%\Google\Chrome\Application\chrome.exe",
@@ -74,11 +75,12 @@ def warm_up() -> None:
     notebook_to_html(new_notebook(cells=[new_code_cell(outputs=[output])]))
 
 
-def page_meta(nb) -> dict:
-    """The page metadata (title, lang, ...) a notebook's ``present.page()`` output carried."""
+def page_meta(nb, key: str = PAGE_META_KEY) -> dict:
+    """The page metadata (title, lang, ...) a notebook's ``present.page()`` output carried
+    (``key=BRIEFING_META_KEY``: what its ``present.briefing()`` output carried)."""
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get(PAGE_META_KEY)
+            meta = output.get("metadata", {}).get(key)
             if isinstance(meta, dict):
                 return dict(meta)
     return {}

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from sokhcn_analytics.core.catalog import label, org_name  # noqa: F401 (org_name: the notebooks call p.org_name)
 from sokhcn_analytics.core.compat import suptitle
-from sokhcn_analytics.reports.export import PAGE_META_KEY
+from sokhcn_analytics.reports.export import BRIEFING_META_KEY, PAGE_META_KEY
 from sokhcn_analytics.core.model import ILLUSTRATIVE_ORG, REAL_ORG
 
 _section_ids: dict[str, int] = {}
@@ -130,15 +130,21 @@ def briefing(df, tasks, period: str, *, org: str, lang: str = "vi") -> None:
     from sokhcn_analytics.analysis import briefing as b
     from sokhcn_analytics.plots import pictures
 
+    from sokhcn_analytics.analysis.plausibility import flags
+
     table = b.cards(df, period, org)
     histories = b.history(df, period, org, table.index)
-    parts = [pictures.points(b.main_points(df, tasks, period, org, lang), lang)]
+    points = b.main_points(df, tasks, period, org, lang)
+    parts = [pictures.points(points, lang)]
     if len(table):
         parts.append(pictures.cards(table, histories, lang))
         if 'class="sk-spark"' in parts[-1]:  # the legend only where a line is drawn
             parts.append(f'<p class="sk-legend">{esc(label("briefing.legend", lang))}</p>')
     parts.append(pictures.missing_line(b.missing(df, tasks, period, org, lang), lang))
-    show_html(f'<div class="sk-briefing">{"".join(parts)}</div>')
+    # what the index of the output folder shows for this month (reports/index.py reads it back)
+    summary = {"period": period, "first_point": points[0].text if points else "",
+               "flags": int(len(flags(df, period, org)))}
+    show_html(f'<div class="sk-briefing">{"".join(parts)}</div>', {BRIEFING_META_KEY: summary})
 
 
 def year_panels(df, period: str, *, org: str, lang: str = "vi", by_category: bool = False, title: str = "") -> None:

@@ -214,6 +214,7 @@ def execute_job(job: Job, pdf: bool = True, kernel_name: str | None = None, warm
                              ename=type(e).__name__, evalue=_short(str(e)))
         return result
     from sokhcn_analytics.reports.export import BrowserNotFound, notebook_to_html, render_pdf, warm_up
+    from sokhcn_analytics.reports.index import write_meta
 
     try:
         if kept is not None:
@@ -248,6 +249,7 @@ def execute_job(job: Job, pdf: bool = True, kernel_name: str | None = None, warm
     try:
         html_path.write_text(notebook_to_html(nb), encoding="utf-8")
         result.written.append(str(html_path))
+        write_meta(html_path, nb, job.key)  # what the folder's index shows of it (reports/index.py)
         if pdf:
             result.written.append(str(render_pdf(html_path, kept=printer)))
     except BrowserNotFound as e:
