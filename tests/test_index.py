@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from conftest import chromium, sokhcn_cmd
+from conftest import sokhcn_cmd
 from linkwalk import broken_links, links_of
 from report_fixtures import args, indicator_rows, task_rows
 from sokhcn_analytics.core.catalog import label
@@ -166,7 +166,7 @@ def test_the_cli_writes_the_index_in_the_language_asked_and_prints_its_path_last
 # ---------------------------------------------------------------- a real batch
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory) -> tuple[Path, str]:
+def batch(tmp_path_factory, chromium) -> tuple[Path, str]:  # PDFs are printed: Chromium or fail
     """2021-01..2021-03 of the small store, default notebooks, PDFs: two illustrative months (February
     with a figure far off its level) and the real department's March."""
     root = tmp_path_factory.mktemp("index-batch")
@@ -220,13 +220,13 @@ def test_after_a_batch_every_link_of_every_page_resolves_even_copied_elsewhere(b
 
 
 @pytest.mark.slow
-def test_the_index_and_a_briefing_read_on_a_phone_without_sideways_scrolling(batch):
+def test_the_index_and_a_briefing_read_on_a_phone_without_sideways_scrolling(batch, chromium):
     from playwright.sync_api import sync_playwright
 
     out, _ = batch
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium(), headless=True,
+        browser = pw.chromium.launch(executable_path=chromium, headless=True,
                                      args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                                            "--disable-component-update", "--disable-sync", "--no-first-run"])
         try:
