@@ -47,8 +47,9 @@ def flags(df: pd.DataFrame, period: str | None = None, org: str | None = None) -
     if res.empty:
         return pd.DataFrame(columns=FLAG_COLUMNS)
     res = res.assign(base=_recent_level(res))
-    res["threshold"] = res["indicator"].map(catalog.flag_ratio).astype("float64")
-    min_change = res["indicator"].map(catalog.flag_min_change).astype("float64")
+    codes = res["indicator"].unique()  # a look-up per code, not per row (a national store has 100,000s)
+    res["threshold"] = res["indicator"].map({c: catalog.flag_ratio(c) for c in codes}).astype("float64")
+    min_change = res["indicator"].map({c: catalog.flag_min_change(c) for c in codes}).astype("float64")
     ok = res["base"].notna() & (res["base"] > 0) & ((res["value"] - res["base"]).abs() >= min_change)
     ratio = (res["value"] / res["base"]).where(ok)
     high, low = ratio > res["threshold"], ratio < 1.0 / res["threshold"]
@@ -88,7 +89,7 @@ def _recent_level(res: pd.DataFrame) -> pd.Series:
               .reset_index(level=[0, 1], drop=True).sort_index())
     year = res["period"].str[:4]
     same_year = groups.shift(1).notna() & (res.groupby(["org", "indicator"], sort=False)["period"].shift(1).str[:4] == year)
-    stock = res["indicator"].map(lambda c: catalog.is_stock(c)).astype(bool)
+    stock = res["indicator"].map({c: catalog.is_stock(c) for c in res["indicator"].unique()}).astype(bool)
     return previous.where(same_year).where(stock, median)
 
 

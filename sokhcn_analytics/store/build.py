@@ -54,6 +54,7 @@ class BuildResult:
     processed: Path | None = None
     files_read: int = 0
     orgs_rewritten: list = field(default_factory=list)
+    read: list = field(default_factory=list)  # the ``source_file`` (as stored) of every file read in this build
     _diff: object = field(default=None, repr=False)
 
     @property
@@ -66,8 +67,10 @@ class BuildResult:
 
 # ---------------------------------------------------------------- reading
 
-def load_indicators(processed_dir=None):
+def load_indicators(processed_dir=None, orgs=None):
     """The stored indicators: one row per (org, period, indicator, kind), sorted by org, period, kind, indicator.
+
+    ``orgs``: only the rows of these orgs (only their parts are read).
 
     Before the first ``sokhcn build`` there is nothing to read, and the error says what to run:
 
@@ -75,7 +78,7 @@ def load_indicators(processed_dir=None):
     Traceback (most recent call last):
     StoreError: chưa có kho dữ liệu ở /no/store/here (thiếu manifest.json); chạy 'sokhcn build' trước
     """
-    return _read(processed_dir, "indicators")
+    return _read(processed_dir, "indicators", orgs)
 
 
 def load_tasks(processed_dir=None):
@@ -115,9 +118,9 @@ def result_periods_of(df) -> dict[str, list[str]]:
     return out
 
 
-def _read(processed_dir, kind):
+def _read(processed_dir, kind, orgs=None):
     target = Path(processed_dir) if processed_dir else paths.processed_dir()
-    frame = read_kind(target, kind)
+    frame = read_kind(target, kind, orgs)
     if frame is None:
         raise StoreError(f"chưa có kho dữ liệu ở {target} (thiếu {MANIFEST}); chạy 'sokhcn build' trước",
                          reason="store_missing")
@@ -164,7 +167,8 @@ def build_store(raw=None, processed=None, force: bool = False, lock_timeout: flo
     totals, rewritten = _totals(manifest), sorted({*frames, *written})
     return BuildResult(True, f"Đã build kho dữ liệu: {totals[0]} dòng chỉ tiêu, {totals[1]} dòng nhiệm vụ "
                        f"từ {len(inputs)} file (đọc {len(to_read)} file, ghi lại dữ liệu của {len(rewritten)} đơn vị).",
-                       inputs, *totals, processed=processed, files_read=len(to_read), orgs_rewritten=rewritten)
+                       inputs, *totals, processed=processed, files_read=len(to_read), orgs_rewritten=rewritten,
+                       read=[stored_name(i["source_file"]) for i in to_read])
 
 
 def fingerprint_inputs(raw: Path) -> list[dict]:
