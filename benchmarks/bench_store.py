@@ -63,6 +63,21 @@ def timed(fn) -> tuple[float, object]:
     return time.perf_counter() - started, out
 
 
+def cpu_seconds() -> float:
+    """Processor time of this process and of its finished children (the reading workers) so far."""
+    import resource
+
+    return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),
+                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
+def with_cpu(fn) -> tuple[float, float, object]:
+    """``(wall, processor, result)`` of ``fn()``."""
+    cpu = cpu_seconds()
+    wall, out = timed(fn)
+    return wall, cpu_seconds() - cpu, out
+
+
 def change_one(files: list[Path], round_no: int) -> Path:
     """Raise one figure in one workbook of another org each round (not timed)."""
     import openpyxl
@@ -126,10 +141,10 @@ def measure(shape: str, rounds: int) -> dict:
             shutil.rmtree(processed, ignore_errors=True)
             # the floor just before and just after the build, averaged: this machine's speed drifts by
             # a tenth or more within a minute (other sessions), and both sides of the build see the same
-            before = floor(files)
-            full, result = timed(lambda: build_store(raw, processed))
-            after = floor(files)
-            f = (before + after) / 2
+            before, before_cpu, _ = with_cpu(lambda: floor(files))
+            full, full_cpu, result = with_cpu(lambda: build_store(raw, processed))
+            after, after_cpu, _ = with_cpu(lambda: floor(files))
+            f, f_cpu = (before + after) / 2, (before_cpu + after_cpu) / 2
             flagging = flags_of_everything(processed, result.read)
             same, result = timed(lambda: build_store(raw, processed))
             assert not result.changed
@@ -141,9 +156,10 @@ def measure(shape: str, rounds: int) -> dict:
             one_cli, one_cpu, one_lines = cli_build(raw, processed)
             out.append(dict(floor=f, full=full, ratio=full / f, flags=flagging, same=same, one=one, same_cli=same_cli,
                             one_cli=one_cli, one_lines=one_lines, same_lines=same_lines, same_cpu=same_cpu,
-                            one_cpu=one_cpu, load=os.getloadavg()[0]))
+                            one_cpu=one_cpu, load=os.getloadavg()[0], cpu_ratio=full_cpu / f_cpu))
             print(f"[{shape}] round {n + 1}: floor {f:.2f} s ({before:.2f} before, {after:.2f} after)  full "
-                  f"{full:.2f} s ({full / f:.2f}×; + flags {flagging:.2f} s)  nothing changed {same:.3f} s "
+                  f"{full:.2f} s ({full / f:.2f}×; processor time {full_cpu:.1f} s vs {f_cpu:.1f} s, {full_cpu / f_cpu:.2f}×; "
+                  f"+ flags {flagging:.2f} s)  nothing changed {same:.3f} s "
                   f"(sokhcn build {same_cli:.2f} s, CPU {same_cpu:.2f} s)  one changed {one:.3f} s (sokhcn build "
                   f"{one_cli:.2f} s, CPU {one_cpu:.2f} s, {one_lines} lines on stderr)  load {out[-1]['load']:.1f}",
                   flush=True)
@@ -169,6 +185,8 @@ def report(shape: str, m: dict, rounds: int) -> None:
     print(f"floor (python-calamine reads every sheet, one process): {m['floor']:.2f} s")
     print(f"full build:        {m['full']:6.2f} s  {m['ratio']:.2f}× the floor (median of the rounds' ratios)  "
           f"target ≤ 1.0×: {verdict(m['ratio'] <= 1)}")
+    print(f"  processor time of the full build (all its processes) {m['cpu_ratio']:.2f}× the floor's: with two idle "
+          f"cores the build's wall time would be about half that ratio (two processes read), less what they share")
     print(f"  + judging every flag of it (sokhcn build prints those of the files read): {m['flags']:.2f} s")
     print(f"nothing changed:   {m['same']:6.3f} s in this process, {m['same_cli']:.2f} s as 'sokhcn build' "
           f"(its processor time {m['same_cpu']:.2f} s)   target ≤ 0.3 s: {verdict(m['same'] <= 0.3)}")
