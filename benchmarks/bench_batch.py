@@ -61,10 +61,11 @@ def main() -> None:
         (w1, c1), (w2, c2) = runs[1][-1], runs[2][-1]
         print(f"round {n + 1}: --jobs 1 {w1:.2f} s (CPU {c1:.2f} s)  --jobs 2 {w2:.2f} s (CPU {c2:.2f} s)  "
               f"ratio {w2 / w1:.2f}  bound {c2 / 2 / c1:.2f}", flush=True)
-    (w1, c1), (w2, c2) = ((statistics.median(r[i] for r in runs[j]) for i in (0, 1)) for j in (1, 2))
+    (w1, c1), (w2, c2) = [[statistics.median(r[i] for r in runs[j]) for i in (0, 1)] for j in (1, 2)]
     print(f"12-month batch, medians of {a.rounds}: --jobs 1 {w1:.2f} s (CPU {c1:.2f} s), --jobs 2 {w2:.2f} s "
           f"(CPU {c2:.2f} s)")
-    print(f"wall ratio {w2 / w1:.2f} (target ≤ 0.65; the load of other sessions moves it); lowest ratio two idle "
+    each = ", ".join(f"{b[0] / a_[0]:.2f}" for a_, b in zip(runs[1], runs[2]))
+    print(f"wall ratio {w2 / w1:.2f} (rounds {each}; target ≤ 0.65; the load of other sessions moves it); lowest ratio two idle "
           f"cores allow: {c2 / 2 / c1:.2f} (median of the rounds' bounds "
           f"{statistics.median(b[1] / 2 / a_[1] for a_, b in zip(runs[1], runs[2])):.2f})")
 
