@@ -23,7 +23,10 @@ error, peak memory ≤ 1 GiB.
 The data sets are made once into ``benchmarks/.cache/`` (≈ 2–4 minutes each) and reused; each run
 builds from a copy.
 
-    .venv/bin/python benchmarks/bench_store.py [--shape sparse|demo|both] [--rounds 5]   # or: make bench
+    .venv/bin/python benchmarks/bench_store.py [--shape sparse|demo|both] [--rounds 5] [--batch-rounds 3]
+
+``--batch-rounds`` (default 3, 0 to skip) then runs ``benchmarks/bench_batch.py``: the 12-month
+report batch, ``--jobs 2`` against ``--jobs 1``, with the processor time of each.
 """
 from __future__ import annotations
 
@@ -203,12 +206,18 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shape", choices=(*SHAPES, "both"), default="both")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--batch-rounds", type=int, default=3, help="rounds of benchmarks/bench_batch.py run "
+                        "after the store (the 12-month report batch, --jobs 2 vs --jobs 1); 0: skip it")
     args = parser.parse_args(argv)
     shapes = SHAPES if args.shape == "both" else (args.shape,)
     print(f"{time.strftime('%Y-%m-%d %H:%M')}, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     results = {shape: measure(shape, args.rounds) for shape in shapes}
     for shape, m in results.items():
         report(shape, m, args.rounds)
+    if args.batch_rounds > 0:  # on the store of data/raw (sokhcn build first)
+        print("\n== the 12-month report batch (benchmarks/bench_batch.py)", flush=True)
+        subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "bench_batch.py"), "--rounds",
+                        str(args.batch_rounds)], check=False)
 
 
 if __name__ == "__main__":
