@@ -190,6 +190,79 @@ def test_summary_period_flag_picks_the_month(shipped_store, capsys):
     assert "Tháng 07/2020" in out and "Tháng 12/2021" not in out
 
 
+@pytest.fixture(scope="module")
+def flag_store(tmp_path_factory) -> Path:
+    """The store of :mod:`flag_fixtures`: flags in don-vi-a 2020-04 and 2021-03, don-vi-b 2021-05."""
+    from flag_fixtures import flag_raw
+    from sokhcn_analytics.store.build import build_store
+
+    base = tmp_path_factory.mktemp("flag-store")
+    build_store(flag_raw(base / "raw"), base / "processed")
+    return base / "processed"
+
+
+def test_summary_org_flag_shows_only_that_org_and_its_flags(flag_store, capsys):
+    _, both, both_err = _run(capsys, "summary", "--processed", str(flag_store), "--period", "2021-05")
+    _, one, one_err = _run(capsys, "summary", "--processed", str(flag_store), "--period", "2021-05", "--org", "don-vi-a")
+    assert "don-vi-b" in both and "don-vi-b" in both_err
+    assert "don-vi-a" in one and "don-vi-b" not in one and one_err == ""
+
+
+# ---------------------------------------------------------------- flags
+
+def _flag_files(out: str) -> set[str]:
+    return set(re.findall(r"\d{4}-\d{2}_don-vi-\w\.xlsx", out))
+
+
+def test_flags_processed_flag_is_the_store_read(flag_store, small_raw, tmp_path, capsys):
+    _run(capsys, "build", "--raw", str(small_raw), "--processed", str(tmp_path / "p"))
+    assert _flag_files(_run(capsys, "flags", "--processed", str(flag_store))[1])
+    assert not _flag_files(_run(capsys, "flags", "--processed", str(tmp_path / "p"))[1])
+
+
+def test_flags_org_flag_keeps_that_org(flag_store, capsys):
+    out = _run(capsys, "flags", "--processed", str(flag_store), "--org", "don-vi-b")[1]
+    assert _flag_files(out) == {"2021-05_don-vi-b.xlsx"}
+
+
+def test_flags_period_flag_keeps_that_month(flag_store, capsys):
+    out = _run(capsys, "flags", "--processed", str(flag_store), "--period", "2021-03")[1]
+    assert _flag_files(out) == {"2021-03_don-vi-a.xlsx"}
+
+
+def test_flags_from_flag_starts_the_months(flag_store, capsys):
+    out = _run(capsys, "flags", "--processed", str(flag_store), "--from", "2020-01")[1]
+    assert _flag_files(out) == {"2020-04_don-vi-a.xlsx", "2021-03_don-vi-a.xlsx", "2021-05_don-vi-b.xlsx"}
+    out = _run(capsys, "flags", "--processed", str(flag_store), "--from", "2021-04")[1]
+    assert _flag_files(out) == {"2021-05_don-vi-b.xlsx"}
+
+
+def test_flags_to_flag_ends_the_months(flag_store, capsys):
+    out = _run(capsys, "flags", "--processed", str(flag_store), "--to", "2021-04")[1]
+    assert _flag_files(out) == {"2020-04_don-vi-a.xlsx", "2021-03_don-vi-a.xlsx"}
+
+
+def test_flags_all_flag_adds_the_months_before_each_orgs_latest_year(flag_store, capsys):
+    recent = _run(capsys, "flags", "--processed", str(flag_store))[1]
+    every = _run(capsys, "flags", "--processed", str(flag_store), "--all")[1]
+    assert _flag_files(recent) == {"2021-03_don-vi-a.xlsx", "2021-05_don-vi-b.xlsx"}  # 2020-04: over a year old
+    assert _flag_files(every) == _flag_files(recent) | {"2020-04_don-vi-a.xlsx"}
+
+
+def test_flags_format_flag_writes_csv(flag_store, capsys):
+    import csv
+    import io
+
+    table = _run(capsys, "flags", "--processed", str(flag_store), "--all")[1]
+    rows = list(csv.DictReader(io.StringIO(_run(capsys, "flags", "--processed", str(flag_store), "--all",
+                                                "--format", "csv")[1])))
+    assert "," not in table.splitlines()[1] and len(rows) == 3
+    assert {(r["org"], r["period"], r["indicator"], r["value"]) for r in rows} == {
+        ("don-vi-a", "2020-04", "mushroom_spawn_kg", "2000.0"), ("don-vi-a", "2021-03", "inspections", "1500.0"),
+        ("don-vi-b", "2021-05", "training_classes", "900.0")}
+    assert all(r["cell"].startswith("ChiTieu!D") and r["source_file"].endswith(".xlsx") for r in rows)
+
+
 # ---------------------------------------------------------------- extract
 
 def test_extract_format_flag_writes_json(capsys):

@@ -44,16 +44,20 @@ def flags(df: pd.DataFrame, period: str | None = None, org: str | None = None) -
     workbook cell (``Sheet!A1``) or, for a figure read from a report, its quoted sentence.
     """
     res = _monthly_results(df, org)
-    if res.empty:
+    if res is None:
         return pd.DataFrame(columns=FLAG_COLUMNS)
-    res = res.assign(base=_recent_level(res))
-    res["threshold"] = res["indicator"].map(catalog.flag_ratio).astype("float64")
-    min_change = res["indicator"].map(catalog.flag_min_change).astype("float64")
-    ok = res["base"].notna() & (res["base"] > 0) & ((res["value"] - res["base"]).abs() >= min_change)
-    ratio = (res["value"] / res["base"]).where(ok)
-    high, low = ratio > res["threshold"], ratio < 1.0 / res["threshold"]
-    res = res.assign(ratio=ratio.round(1), direction=np.where(high, "high", "low"))
-    out = res[high | low]
+    rows, value, group, month, codes, indicators = res
+    base = _recent_level(value, group, month, np.array([catalog.is_stock(c) for c in indicators], bool)[codes])
+    threshold = np.array([catalog.flag_ratio(c) for c in indicators], "float64")[codes]
+    min_change = np.array([catalog.flag_min_change(c) for c in indicators], "float64")[codes]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ok = ~np.isnan(base) & (base > 0) & (np.abs(value - base) >= min_change)
+        ratio = np.where(ok, value / base, np.nan)
+        high, low = ratio > threshold, ratio < 1.0 / threshold
+    hit = np.flatnonzero(high | low)
+    out = df.iloc[rows[hit]].reindex(columns=["org", "period", "indicator", "source_file", "source_ref"])
+    out = out.assign(value=value[hit], base=base[hit], ratio=np.round(ratio[hit], 1),
+                     direction=np.where(high[hit], "high", "low"), threshold=threshold[hit])
     if period is not None:
         out = out[out["period"] == str(period)]
     out = out.assign(cell=[cell_of(r) for r in out["source_ref"].astype(str)])
@@ -66,30 +70,52 @@ def cell_of(source_ref: str) -> str:
     return head.strip() if sep or "!" in head else source_ref.strip()
 
 
-def _monthly_results(df: pd.DataFrame, org: str | None) -> pd.DataFrame:
-    rows = df[df["kind"] == "result"]
-    if "span" in rows.columns:  # quarter or year totals are not months
-        rows = rows[pd.to_numeric(rows["span"], errors="coerce").fillna(1) == 1]
+def _monthly_results(df: pd.DataFrame, org: str | None):
+    """The monthly results (the last row of each org, period and indicator, with a value), sorted by org,
+    indicator, period, as arrays: ``(row positions in df, value, group, month number, indicator code,
+    indicators)``; ``None`` if there are none. Numbers, not frames: a national store has 100,000s of
+    rows, and sorting and copying its text columns cost seconds."""
+    keep = (df["kind"] == "result").to_numpy(bool).copy() if len(df) else np.zeros(0, bool)
+    if "span" in df.columns:  # quarter or year totals are not months
+        keep &= (pd.to_numeric(df["span"], errors="coerce").fillna(1) == 1).to_numpy(bool)
     if org is not None:
-        rows = rows[rows["org"] == org]
-    rows = rows.drop_duplicates(["org", "period", "indicator"], keep="last")
-    cols = ["org", "period", "indicator", "value", "source_file", "source_ref"]
-    rows = rows.reindex(columns=cols).assign(value=lambda d: pd.to_numeric(d["value"], errors="coerce"))
-    rows = rows[rows["value"].notna()]
-    return rows.sort_values(["org", "indicator", "period"], kind="stable").reset_index(drop=True)
+        keep &= (df["org"] == org).to_numpy(bool)
+    positions = np.flatnonzero(keep)
+    if not len(positions):
+        return None
+    part = df.iloc[positions]
+    orgs, _ = pd.factorize(part["org"], sort=True)
+    codes, indicators = pd.factorize(part["indicator"].astype(str), sort=True)
+    months, periods = pd.factorize(part["period"].astype(str), sort=True)
+    month_of = np.array([int(p[:4]) * 12 + int(p[5:7]) - 1 for p in periods], "int64")
+    key = (orgs.astype("int64") * len(indicators) + codes) * len(periods) + months
+    _, last = np.unique(key[::-1], return_index=True)  # sorted by key: org, indicator, period
+    order = len(key) - 1 - last  # the last row of each key, as drop_duplicates(keep="last")
+    value = pd.to_numeric(part["value"], errors="coerce").to_numpy("float64")[order]
+    order = order[~np.isnan(value)]
+    if not len(order):
+        return None
+    value = pd.to_numeric(part["value"], errors="coerce").to_numpy("float64")[order]
+    group = key[order] // len(periods)
+    return positions[order], value, group, month_of[months[order]], codes[order], list(indicators)
 
 
-def _recent_level(res: pd.DataFrame) -> pd.Series:
-    """Per row: median of the previous :data:`WINDOW` values (flows) or the previous value (stocks)."""
-    groups = res.groupby(["org", "indicator"], sort=False)["value"]
-    previous = groups.shift(1)
-    median = (previous.groupby([res["org"], res["indicator"]], sort=False)
-              .rolling(WINDOW, min_periods=MIN_HISTORY).median()
-              .reset_index(level=[0, 1], drop=True).sort_index())
-    year = res["period"].str[:4]
-    same_year = groups.shift(1).notna() & (res.groupby(["org", "indicator"], sort=False)["period"].shift(1).str[:4] == year)
-    stock = res["indicator"].map(lambda c: catalog.is_stock(c)).astype(bool)
-    return previous.where(same_year).where(stock, median)
+def _recent_level(value, group, month, stock) -> np.ndarray:
+    """Per row: median of the previous :data:`WINDOW` values of its group (flows, at least
+    :data:`MIN_HISTORY` of them) or the previous value of the same year (stocks)."""
+    n = len(value)
+    previous = np.full((n, WINDOW), np.nan)
+    for k in range(1, WINDOW + 1):
+        same = group[k:] == group[:-k]
+        previous[k:, k - 1] = np.where(same, value[:-k], np.nan)
+    count = (~np.isnan(previous)).sum(axis=1)
+    ordered = np.sort(previous, axis=1)  # NaN last: the values of a row come first, in order
+    rows = np.arange(n)
+    low, high = ordered[rows, np.maximum(count - 1, 0) // 2], ordered[rows, np.maximum(count, 1) // 2 - (count == 0)]
+    median = np.where(count >= MIN_HISTORY, (low + high) / 2, np.nan)
+    last_month = np.r_[-1, month[:-1]]
+    same_year = ~np.isnan(previous[:, 0]) & (last_month // 12 == month // 12)
+    return np.where(stock, np.where(same_year, previous[:, 0], np.nan), median)
 
 
 def warnings_text(flagged: pd.DataFrame, lang: str = "vi") -> list[str]:

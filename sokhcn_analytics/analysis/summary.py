@@ -6,24 +6,41 @@ from sokhcn_analytics.core.model import REAL_ORG
 from sokhcn_analytics.core.vnformat import format_number, format_period
 
 
-def summary_table(processed_dir=None, period: str | None = None) -> str:
-    """The results of one period (default: the latest real one) by indicator, with their sources."""
+def summary_table(processed_dir=None, period: str | None = None, org: str | None = None) -> str:
+    """The results of one period (default: the latest real one) by indicator, with their sources
+    (``org``: only that org's)."""
     from sokhcn_analytics.store.build import load_indicators
 
-    df = load_indicators(processed_dir)
-    results = df[(df.kind == "result") & (df.span == 1)] if "span" in df.columns else df[df.kind == "result"]
+    results = _results(load_indicators(processed_dir, orgs=[org] if org else None))
     lines = []
-    orgs = sorted(results.org.unique(), key=lambda o: (o != REAL_ORG, o))  # the real figures first
-    for org in orgs:
-        rows = results[results.org == org]
-        org_period = period or rows.period.max()
-        month = rows[rows.period == org_period]
-        if month.empty:
-            continue
-        lines.append(_block(org, org_period, month, len(rows.period.unique())))
+    for org_shown, org_period in _months(results, period).items():
+        rows = results[results.org == org_shown]
+        lines.append(_block(org_shown, org_period, rows[rows.period == org_period], len(rows.period.unique())))
     if not lines:
         return f"Kho dữ liệu không có kết quả nào{f' cho kỳ {period}' if period else ''}."
     return "\n\n".join(lines)
+
+
+def summary_months(processed_dir=None, period: str | None = None, org: str | None = None) -> dict[str, str]:
+    """``{org: the month its block shows}`` of :func:`summary_table` with the same arguments."""
+    from sokhcn_analytics.store.build import load_indicators
+
+    return _months(_results(load_indicators(processed_dir, orgs=[org] if org else None)), period)
+
+
+def _results(df):
+    return df[(df.kind == "result") & (df.span == 1)] if "span" in df.columns else df[df.kind == "result"]
+
+
+def _months(results, period: str | None) -> dict[str, str]:
+    """Each org with results in ``period`` (default: its latest month), the real figures first."""
+    out = {}
+    for org in sorted(results.org.unique(), key=lambda o: (o != REAL_ORG, o)):
+        periods = results.period[results.org == org]
+        org_period = period or periods.max()
+        if (periods == org_period).any():
+            out[org] = org_period
+    return out
 
 
 def _block(org: str, period: str, month, n_periods: int) -> str:

@@ -43,11 +43,26 @@ def cmd_build(args) -> int:
 
     result = build_store(args.raw, args.processed, force=args.force)
     print(result.message)
-    if result.changed:
-        _print_flags(args.processed)
+    if result.changed and result.read:
+        _print_new_flags(result, args.processed)
     if args.diff:
         print_diff(result.diff if result.diff is not None else _stored_diff(args.processed))
     return 0
+
+
+def _print_new_flags(result, processed) -> None:
+    """The flags of the rows this build read, on stderr, at most a screenful (older flags: ``sokhcn flags``).
+
+    Only the orgs whose parts the build rewrote are read and judged: a flag's level comes from its
+    own org's earlier months, so no other org's flags can have changed.
+    """
+    from sokhcn_analytics.analysis.flag_list import capped_lines, flags_of_files
+    from sokhcn_analytics.analysis.plausibility import flags
+    from sokhcn_analytics.store.build import load_indicators
+
+    found = flags_of_files(flags(load_indicators(processed, orgs=result.orgs_rewritten)), result.read)
+    for line in capped_lines(found, processed):
+        print(line, file=sys.stderr)
 
 
 def _stored_diff(processed):
@@ -65,25 +80,41 @@ def print_diff(diff) -> None:
 
 
 def cmd_summary(args) -> int:
-    from sokhcn_analytics.analysis.summary import summary_table
+    from sokhcn_analytics.analysis.summary import summary_months, summary_table
 
-    print(summary_table(args.processed, args.period))
-    _print_flags(args.processed, args.period, latest_only=args.period is None)
+    print(summary_table(args.processed, args.period, args.org))
+    _print_month_flags(args.processed, summary_months(args.processed, args.period, args.org))
     return 0
 
 
-def _print_flags(processed, period=None, latest_only: bool = False) -> None:
-    """Figures far from their usual level, as warnings on stderr (the build or summary still succeeds)."""
-    from sokhcn_analytics.analysis.plausibility import flags, warnings_text
+def _print_month_flags(processed, months: dict[str, str]) -> None:
+    """The flags of the month the summary shows for each org (``{org: period}``), capped like a build's."""
+    from sokhcn_analytics.analysis.flag_list import capped_lines
+    from sokhcn_analytics.analysis.plausibility import flags
     from sokhcn_analytics.store.build import load_indicators
 
-    df = load_indicators(processed)
-    flagged = flags(df, period)
-    if latest_only and len(flagged):  # the summary shows each org's latest month: warn about that month
-        latest = df[df["kind"] == "result"].groupby("org")["period"].max()
-        flagged = flagged[flagged["period"] == flagged["org"].map(latest)]
-    for line in warnings_text(flagged):
+    if not months:
+        return
+    found = flags(load_indicators(processed, orgs=sorted(months)))
+    found = found[found["period"] == found["org"].map(months)]
+    for line in capped_lines(found, processed):
         print(line, file=sys.stderr)
+
+
+def cmd_flags(args) -> int:
+    """``sokhcn flags [--org ORG] [--period P | --from P --to P | --all] [--format table|csv]``."""
+    from sokhcn_analytics.analysis.flag_list import flag_csv, flag_table, select
+    from sokhcn_analytics.analysis.plausibility import flags
+    from sokhcn_analytics.core.catalog import label
+    from sokhcn_analytics.store.build import load_indicators, result_periods
+
+    if args.all and (args.period or args.from_period or args.to_period):
+        raise SokhcnError(label("flags.all_with_period"), reason="bad_range")
+    latest = {org: periods[-1] for org, periods in result_periods(args.processed).items() if periods}
+    df = load_indicators(args.processed, orgs=[args.org] if args.org else None)
+    found = select(flags(df, org=args.org), latest, args.period, args.from_period, args.to_period, args.all)
+    sys.stdout.write(flag_csv(found) if args.format == "csv" else flag_table(found) + "\n")
+    return 0
 
 
 def cmd_demo_data(args) -> int:

@@ -13,8 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from sokhcn_analytics.cli.commands import (cmd_build, cmd_check, cmd_demo_data, cmd_draft, cmd_extract, cmd_init,
-                                           cmd_report, cmd_summary, cmd_template)
+from sokhcn_analytics.cli.commands import (cmd_build, cmd_check, cmd_demo_data, cmd_draft, cmd_extract, cmd_flags,
+                                           cmd_init, cmd_report, cmd_summary, cmd_template)
 from sokhcn_analytics.core.errors import InputError, SokhcnError, with_reason
 
 
@@ -80,7 +80,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summary", help="in bảng tóm tắt kho dữ liệu")
     p.add_argument("--processed", default=None, help="thư mục kho (mặc định data/processed)")
     p.add_argument("--period", type=_period, default=None, help="kỳ cần xem (mặc định: kỳ thật mới nhất)")
+    p.add_argument("--org", default=None, help="chỉ đơn vị này (mặc định: mọi đơn vị)")
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("flags", help="liệt kê số liệu lệch xa mức thường (cảnh báo) trong kho dữ liệu")
+    p.add_argument("--processed", default=None, help="thư mục kho (mặc định data/processed)")
+    p.add_argument("--org", default=None, help="chỉ đơn vị này (mặc định: mọi đơn vị)")
+    p.add_argument("--period", type=_period, default=None, help="chỉ kỳ này (NNNN-TT)")
+    p.add_argument("--from", dest="from_period", type=_period, default=None, help="từ kỳ (NNNN-TT)")
+    p.add_argument("--to", dest="to_period", type=_period, default=None, help="đến kỳ (NNNN-TT)")
+    p.add_argument("--all", action="store_true", help="mọi kỳ (mặc định: 12 tháng gần nhất của mỗi đơn vị)")
+    p.add_argument("--format", choices=("table", "csv"), default="table", help="bảng (mặc định) hoặc csv")
+    p.set_defaults(func=cmd_flags)
 
     p = sub.add_parser("demo-data", help="tạo bộ dữ liệu MINH HỌA (không phải số liệu thật)")
     p.add_argument("--out", default=None, type=_safe_path, help="thư mục ghi (mặc định data/raw/illustrative)")

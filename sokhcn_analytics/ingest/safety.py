@@ -126,12 +126,21 @@ def _scan_parts(file: str, fh, infos) -> SheetXml:
     The workbook part and its relationships come first: they name the sheets, which are
     counted and bounded as they inflate.
     """
-    packed = sum(i.compress_size for i in infos) or 1
+    packed_total = sum(i.compress_size for i in infos) or 1
     inflated, xml, context, sheets, mapped, parts = 0, SheetXml(), {}, {}, False, {}
     for info in sorted(infos, key=lambda i: i.filename not in _WORKBOOK_PARTS):  # stable: zip order otherwise
         if not mapped and info.filename not in _WORKBOOK_PARTS:  # the workbook's parts are in
             found, mapped = [context.get(p) for p in _WORKBOOK_PARTS], True
             sheets = {part: name for name, part in _sheet_map(*found).items()} if all(found) else {}
+        packed = _packed(fh, info) if info.compress_size <= SEEN_PART_MAX else None
+        seen_key = (info.filename, info.filename in sheets, info.CRC, info.file_size, info.compress_type,
+                    info.flag_bits, packed)
+        if packed is not None and (seen := _seen(seen_key)) is not None:
+            inflated += len(seen)
+            if inflated > MAX_UNCOMPRESSED:
+                raise InputError(_bomb(file, inflated, packed_total))
+            _keep(info, seen, parts, sheets, xml, context)
+            continue
         tail, cells, dimension, crc, size, far = b"", 0, b"", 0, 0, (0, 0, "", 0)
         kept = []
         for chunk in _inflate(fh, info):
@@ -144,7 +153,7 @@ def _scan_parts(file: str, fh, infos) -> SheetXml:
                                          "khai báo trong file zip (file bị sửa có chủ đích, có thể là zip bomb); "
                                          "file bị từ chối", file))
             if inflated > MAX_UNCOMPRESSED:
-                raise InputError(_bomb(file, inflated, packed))
+                raise InputError(_bomb(file, inflated, packed_total))
             crc = zlib.crc32(chunk, crc)
             window = tail + chunk
             # "!" alone is found at memory speed (a one-byte search) and is rare in a workbook's XML
@@ -166,14 +175,55 @@ def _scan_parts(file: str, fh, infos) -> SheetXml:
             raise InputError(_too_far(file, sheets[info.filename], far[2] or f"A{far[0]}"))
         if size != info.file_size or crc != info.CRC:
             raise zipfile.BadZipFile(f"phần '{info.filename}' bị hỏng (sai kích thước hoặc CRC)")
-        parts[info.filename] = b"".join(kept)
-        if info.filename in sheets:
-            xml[sheets[info.filename]] = parts[info.filename]
-        elif info.filename.startswith("xl/"):
-            context[info.filename] = parts[info.filename]
+        _keep(info, b"".join(kept), parts, sheets, xml, context)
+        if packed is not None:
+            _remember(seen_key, parts[info.filename])
     xml.context = b"\0".join(context[n] + b"\0" + n.encode() for n in sorted(context))
     xml.stored = stored_zip([(info, parts[info.filename]) for info in infos])
     return xml
+
+
+def _keep(info, data: bytes, parts: dict, sheets: dict, xml: SheetXml, context: dict) -> None:
+    parts[info.filename] = data
+    if info.filename in sheets:
+        xml[sheets[info.filename]] = data
+    elif info.filename.startswith("xl/"):
+        context[info.filename] = data
+
+
+# Parts that passed every check, by their compressed bytes. Workbooks made from one template share most
+# parts byte for byte (styles, theme, the guide sheet, an empty task register): the same compressed
+# bytes inflate to the same bytes, which pass the same checks, so they are compared (a memcmp), not
+# inflated and scanned again. Keyed by the bytes themselves, never by a checksum a file could forge.
+SEEN_PART_MAX = 256 * 1024  # compressed bytes: larger parts (a long task register) are always scanned
+_SEEN: dict = {}
+_SEEN_MAX = 64  # the least recently met go first: a shared part is met in every file
+
+
+def _packed(fh, info: zipfile.ZipInfo) -> bytes:
+    """The compressed bytes of one part, as its local header places them."""
+    fh.seek(info.header_offset)
+    header = fh.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"phần '{info.filename}' không có phần đầu hợp lệ")
+    fh.seek(int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little"), 1)
+    data = fh.read(info.compress_size)
+    if len(data) != info.compress_size:
+        raise EOFError(info.filename)
+    return data
+
+
+def _seen(key) -> bytes | None:
+    data = _SEEN.pop(key, None)
+    if data is not None:
+        _SEEN[key] = data  # now the most recently met
+    return data
+
+
+def _remember(key, data: bytes) -> None:
+    if len(_SEEN) >= _SEEN_MAX:
+        _SEEN.pop(next(iter(_SEEN)))
+    _SEEN[key] = data
 
 
 def stored_zip(parts: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:

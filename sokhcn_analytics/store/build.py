@@ -20,6 +20,7 @@ then gives up with a clear message.
 from __future__ import annotations
 
 import hashlib
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -32,14 +33,13 @@ from sokhcn_analytics.store.parts import (FORMAT, KINDS, LOCK, MANIFEST, PARTS, 
                                          read_manifest, recover, recover_locked, start_staging, write_failed,
                                          write_parts)
 from sokhcn_analytics.store.early import EarlyParts
+from sokhcn_analytics.store.inputs import REPORT_SUFFIXES, WORKBOOK_SUFFIXES, fingerprinted, list_inputs
 from sokhcn_analytics.store.read import read_inputs, stored_name, workers_for, workers_started
 
 __all__ = ["BuildResult", "build_store", "load_indicators", "load_tasks", "load_sources", "load_manifest",
            "result_periods", "result_periods_of", "resolve", "diff_sources", "fingerprint_inputs", "recover",
            "StoreLock", "LOCK", "MANIFEST", "PARTS", "STAGING"]
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-REPORT_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 KEY = ["org", "period", "indicator", "kind", "span"]  # span: a quarter's figure sits beside its last month's
 WRITE_THREADS = 4
 NO_CHANGE = "Không có thay đổi: kho dữ liệu đã khớp với dữ liệu gốc, không cần build lại."
@@ -55,6 +55,7 @@ class BuildResult:
     processed: Path | None = None
     files_read: int = 0
     orgs_rewritten: list = field(default_factory=list)
+    read: list = field(default_factory=list)  # the ``source_file`` (as stored) of every file read in this build
     _diff: object = field(default=None, repr=False)
 
     @property
@@ -67,8 +68,10 @@ class BuildResult:
 
 # ---------------------------------------------------------------- reading
 
-def load_indicators(processed_dir=None):
+def load_indicators(processed_dir=None, orgs=None):
     """The stored indicators: one row per (org, period, indicator, kind), sorted by org, period, kind, indicator.
+
+    ``orgs``: only the rows of these orgs (only their parts are read).
 
     Before the first ``sokhcn build`` there is nothing to read, and the error says what to run:
 
@@ -76,7 +79,7 @@ def load_indicators(processed_dir=None):
     Traceback (most recent call last):
     StoreError: chưa có kho dữ liệu ở /no/store/here (thiếu manifest.json); chạy 'sokhcn build' trước
     """
-    return _read(processed_dir, "indicators")
+    return _read(processed_dir, "indicators", orgs)
 
 
 def load_tasks(processed_dir=None):
@@ -116,9 +119,9 @@ def result_periods_of(df) -> dict[str, list[str]]:
     return out
 
 
-def _read(processed_dir, kind):
+def _read(processed_dir, kind, orgs=None):
     target = Path(processed_dir) if processed_dir else paths.processed_dir()
-    frame = read_kind(target, kind)
+    frame = read_kind(target, kind, orgs)
     if frame is None:
         raise StoreError(f"chưa có kho dữ liệu ở {target} (thiếu {MANIFEST}); chạy 'sokhcn build' trước",
                          reason="store_missing")
@@ -144,15 +147,18 @@ def build_store(raw=None, processed=None, force: bool = False, lock_timeout: flo
     with StoreLock(processed, lock_timeout), ExitStack() as stack:
         recover(processed)
         old = read_manifest(processed)
-        listed = _list_inputs(raw)
+        reusable = _reusable(old, processed)  # reads every file of the package: once
+        started_at = time.time_ns()  # files changed after this are looked at again next time
+        listed = list_inputs(raw)
         started = None
-        if (force or not _reusable(old, processed)) and (workers := workers_for(len(listed), jobs)):
+        if (force or not reusable) and (workers := workers_for(len(listed), jobs)):
             # everything will be read: the workers start Python while the inputs are fingerprinted
             started = stack.enter_context(workers_started(workers))
-        inputs = _fingerprinted(raw, listed)
-        if not force and _unchanged(old, inputs, processed):
+        inputs, record = fingerprinted(raw, listed, old if reusable else None)
+        record["fingerprinted_at"] = started_at
+        if not force and reusable and old.get("inputs") == _listed(inputs):
             return BuildResult(False, NO_CHANGE, inputs, *_totals(old), processed=processed)
-        kept = {} if force or not _reusable(old, processed) else old
+        kept = {} if force or not reusable else old
         to_read, dropped = _changes(kept, inputs)
         staging = early = None
         if started:  # everything is read in workers: orgs are put together and written meanwhile
@@ -161,45 +167,18 @@ def build_store(raw=None, processed=None, force: bool = False, lock_timeout: flo
         fresh = read_inputs(raw, to_read, jobs, started, early.add if early else None)
         written = early.finish(fresh.files) if early else {}  # orgs whose parts were written while reading
         manifest, frames = _rebuild(processed, kept, inputs, fresh, dropped, written)
+        manifest.update(record)
         _write(processed, manifest, frames, staging)
     totals, rewritten = _totals(manifest), sorted({*frames, *written})
     return BuildResult(True, f"Đã build kho dữ liệu: {totals[0]} dòng chỉ tiêu, {totals[1]} dòng nhiệm vụ "
                        f"từ {len(inputs)} file (đọc {len(to_read)} file, ghi lại dữ liệu của {len(rewritten)} đơn vị).",
-                       inputs, *totals, processed=processed, files_read=len(to_read), orgs_rewritten=rewritten)
+                       inputs, *totals, processed=processed, files_read=len(to_read), orgs_rewritten=rewritten,
+                       read=[stored_name(i["source_file"]) for i in to_read])
 
 
 def fingerprint_inputs(raw: Path) -> list[dict]:
     """Every source file under ``raw`` with its kind and sha256, in a stable order."""
-    return _fingerprinted(raw, _list_inputs(raw))
-
-
-def _list_inputs(raw: Path) -> list[tuple[str, str]]:
-    """``(path relative to raw, kind)`` of every source file under ``raw``, in a stable order."""
-    out = []
-    for file in sorted(raw.rglob("*")):
-        if not file.is_file() or file.name.startswith((".", "~$")):
-            continue
-        suffix = file.suffix.lower()
-        if suffix in WORKBOOK_SUFFIXES:
-            kind = "workbook"
-        elif suffix in REPORT_SUFFIXES and "reports" in file.relative_to(raw).parts[:-1]:
-            kind = "report"
-        else:
-            continue
-        out.append((file.relative_to(raw).as_posix(), kind))
-    return out
-
-
-def _fingerprinted(raw: Path, listed: list[tuple[str, str]]) -> list[dict]:
-    return [{"source_file": name, "kind": kind, "sha256": _sha256(raw / name)} for name, kind in listed]
-
-
-def _sha256(file: Path) -> str:
-    h = hashlib.sha256()
-    with open(file, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return fingerprinted(raw, list_inputs(raw))[0]
 
 
 def _code_fingerprint() -> str:
@@ -213,10 +192,6 @@ def _code_fingerprint() -> str:
             h.update(f"{file.relative_to(root).as_posix()}\0{file.stat().st_size}\0".encode())
             h.update(file.read_bytes())
     return h.hexdigest()
-
-
-def _unchanged(old: dict, inputs: list[dict], processed: Path) -> bool:
-    return (old.get("inputs") == _listed(inputs) and _reusable(old, processed))
 
 
 def _reusable(old: dict, processed: Path) -> bool:

@@ -143,15 +143,17 @@ def read_manifest(processed: Path) -> dict:
         return {}
 
 
-def read_kind(processed: Path, kind: str):
-    """One frame of ``kind`` over every org, as the manifest in place names it; ``None`` if no store."""
+def read_kind(processed: Path, kind: str, orgs=None):
+    """One frame of ``kind`` over every org (or only ``orgs``), as the manifest in place names it; ``None`` if
+    no store."""
     for attempt in range(_READ_ATTEMPTS):
         recover_locked(processed)
         manifest = read_manifest(processed)
         if manifest.get("format") != FORMAT:
-            return _read_legacy(processed, kind)
+            frame = _read_legacy(processed, kind)
+            return frame if frame is None or orgs is None else frame[frame["org"].isin(list(orgs))].reset_index(drop=True)
         try:
-            return _read_parts(processed, manifest, kind)
+            return _read_parts(processed, manifest, kind, orgs)
         except FileNotFoundError:  # a build replaced the store between our manifest and its parts
             time.sleep(0.05 * (attempt + 1))
     raise StoreError(f"kho dữ liệu ở {processed} đang được build lại liên tục, không đọc được; thử lại sau",
@@ -178,7 +180,7 @@ def _read_legacy(processed: Path, kind: str):
     return pd.read_parquet(file) if file.exists() else None
 
 
-def _read_parts(processed: Path, manifest: dict, kind: str):
+def _read_parts(processed: Path, manifest: dict, kind: str, only=None):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -186,6 +188,8 @@ def _read_parts(processed: Path, manifest: dict, kind: str):
 
     parts = manifest.get("parts", {})
     orgs, needs_sort = reading_order(manifest, kind)
+    if only is not None:
+        orgs = [o for o in orgs if o in set(only)]
     files = [parts[org][kind]["file"] for org in orgs if parts[org][kind]["rows"]]
     if any(not _PART_NAME.match(f) for f in files):
         raise StoreError(f"manifest.json ở {processed} ghi tên phần dữ liệu không hợp lệ; chạy 'sokhcn build "
