@@ -89,11 +89,12 @@ def score_text(source: dict) -> Tally:
     passed = _name_month(name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        report = None
+        report, found = None, None
         if source["doc_period"]:
             tally.stated = 1
             try:
                 report = read_report(path)
+                found = (report.period, report.span)
                 tally.period_found = int((report.period, report.span) == (source["doc_period"], int(source["doc_span"])))
             except SokhcnError:
                 report = None
@@ -133,7 +134,7 @@ def score_text(source: dict) -> Tally:
         for _ in range(left):
             tally.details.append(f"  missed: {key}")
     if tally.stated and not tally.period_found:
-        tally.details.append(f"  period: found {(report.period, report.span) if report else None}, "
+        tally.details.append(f"  period: found {found}, "
                              f"text states {(source['doc_period'], source['doc_span'])}")
     return tally
 
