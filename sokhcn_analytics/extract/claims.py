@@ -108,6 +108,8 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
         take(ph, m, seg, start, (parents[seg.footnote][1], 1, int(seg.footnote), m.start()))
     _grammar_claims(report, text, folded, segments, claims, parents)
     _one_total_per_stock(folded, claims)
+    _itemised_without_total(folded, claims)
+    _one_row_per_statement(claims)
     return sorted(claims.values(), key=lambda c: c.order), text, segments
 
 
@@ -316,3 +318,45 @@ def _one_total_per_stock(text: str, claims: dict[int, _Claim]) -> None:
         for pos, c in stated:
             if pos != keep:
                 claims[pos] = replace(c, phrasing=Phrasing(NOT_AN_INDICATOR, c.phrasing.regex))
+
+
+_SENTENCE_STOP = re.compile(r"[.!?](?!\d)\s|\n")
+_TOTAL_WORD = re.compile(r"(?i)(?<!\w)(?:tổng|tổng số|tổng cộng|cả thảy|tất cả)(?!\w)")
+
+
+def _itemised_without_total(text: str, claims: dict[int, _Claim]) -> None:
+    """Counts of one flow listed side by side in a sentence under one verb, with no total ("kiểm định
+    14 cột đo, 04 cân, 06 cân đĩa"; "02 cơ sở vi phạm về nhãn; 01 cơ sở vi phạm về đo lường") are
+    the parts of a total the text does not state: none of them is the total, so none gives a row
+    (they stay unrecognised). Figures with their own verb ("kiểm định 218 …, hiệu chuẩn 53 …") and a
+    sentence that states its total ("tổng số …") are left alone."""
+    from sokhcn_analytics.extract.grammar import has_action
+
+    ordered = sorted((c for c in claims.values() if c.phrasing.indicator not in (NOT_AN_INDICATOR, PART)
+                      and catalog.aggregation(c.phrasing.indicator) == "sum"), key=lambda c: c.number_start)
+    items: set[int] = set()
+    for a, b in zip(ordered, ordered[1:]):
+        if a.phrasing.indicator != b.phrasing.indicator or a.segment is not b.segment or a.scope != b.scope \
+                or b.phrasing.regex is not _GRAMMAR:  # a phrasing's list ("kiểm định 215 cân, 18 cột đo") counts each
+            continue
+        between = text[a.end:b.number_start]
+        sentence = text[max([a.segment.start, *(m.end() for m in _SENTENCE_STOP.finditer(text, a.segment.start,
+                                                                                          a.number_start))]):a.number_start]
+        if _SENTENCE_STOP.search(between) or has_action(between) or _TOTAL_WORD.search(sentence):
+            continue
+        items |= {a.number_start, b.number_start}
+    for pos in items:
+        claims[pos] = replace(claims[pos], phrasing=Phrasing(NOT_AN_INDICATOR, claims[pos].phrasing.regex))
+
+
+def _one_row_per_statement(claims: dict[int, _Claim]) -> None:
+    """The same figure stated again in another paragraph (a lead and its body, a photo caption) is one
+    figure: the later statement gives no row."""
+    seen: dict[tuple, _Segment] = {}
+    for pos, c in sorted(claims.items(), key=lambda kv: kv[1].order):
+        if c.phrasing.indicator in (NOT_AN_INDICATOR, PART):
+            continue
+        key = (c.phrasing.indicator, c.value, c.scope, c.segment.part)
+        if key in seen and seen[key] is not c.segment:
+            claims[pos] = replace(c, phrasing=Phrasing(PART, c.phrasing.regex))
+        seen.setdefault(key, c.segment)

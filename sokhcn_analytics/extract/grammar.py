@@ -85,6 +85,11 @@ def _clause_before(text: str, pos: int, floor: int) -> int:
     return stops[-1].end() if stops else lo
 
 
+def has_action(text: str) -> bool:
+    """Whether ``text`` (folded) holds an action word of the hints ("kiểm định", "xử phạt" …)."""
+    return any(not _patterns()["not_action"].match(text, m.start()) for m in _patterns()["actions"].finditer(text))
+
+
 def _nearest_action(before: str) -> str | None:
     """The action closest before the number ("kiểm tra 15 cơ sở, xử phạt 3 cơ sở": xử phạt for 3)."""
     found = [m for m in _patterns()["actions"].finditer(before) if not _patterns()["not_action"].match(before, m.start())]
