@@ -19,6 +19,7 @@ _SIGNING_DATE = re.compile(r"(?i)ngày\s*\d{1,2}\s*(?:tháng\s*\d{1,2}\s*năm\s*
 _DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 _MONTH = re.compile(r"(?i)tháng\s*(\d{1,2})(?!\d)(?:\s*[/-]\s*((?:19|20)\d\d))?")
 _YEAR_AFTER = re.compile(r"(?i)năm\s*((?:19|20)\d\d)")
+_RANGE_ON = re.compile(r"\s*(?:[-–]|đến)\s*(?:tháng\s*)?\d{1,2}\s*/")
 _TITLE_LEADS = (re.compile(r"(?i)kết\s+quả"), re.compile(r"(?i)báo\s+cáo"),
                 re.compile(r"(?i)bản\s+tin|tình\s+hình|hoạt\s+động"))
 
@@ -52,8 +53,8 @@ def find_period(paragraphs: list[Paragraph], title_only: bool = False) -> str | 
 def _period_after(text: str, lead: re.Pattern, signing_year: int | None) -> str | None:
     for lead_match in lead.finditer(text):
         m = _MONTH.search(text, lead_match.end(), lead_match.end() + 120)
-        if not m or not 1 <= int(m.group(1)) <= 12:
-            continue
+        if not m or not 1 <= int(m.group(1)) <= 12 or _RANGE_ON.match(text, m.end()):
+            continue  # "từ tháng 6/2012 - 8/2012" is a span, read by body_span
         month = int(m.group(1))
         year_match = _YEAR_AFTER.search(text, m.end(), m.end() + 160)
         year = m.group(2) or (year_match.group(1) if year_match else None)
@@ -136,6 +137,7 @@ _YEAR_TO_DATE = re.compile(r"(?i)(?:lũy kế|luỹ kế|tính)?\s*từ đầu n
                            r"(?:tính\s+)?đến\s+(?:hết\s+|cuối\s+)?tháng\s+(?P<m>\d{1,2})(?:\s*[/-]\s*(?P<y>(?:19|20)\d\d))?|"
                            r"tính đến (?:hết )?ngày\s+\d{1,2}\s*/\s*(?P<dm>\d{1,2})(?:\s*/\s*(?P<dy>(?:19|20)\d\d))?")
 _THIS_MONTH = re.compile(r"(?i)trong tháng(?!\s+\d)|tháng\s+(?P<m>\d{1,2})(?!\s*tháng)(?:\s*[/-]\s*(?P<y>(?:19|20)\d\d))?")
+_UNTIL = re.compile(r"(?i)đến\s+(?:hết\s+)?(?:ngày\s*)?$")
 _PRESENT = re.compile(r"(?i)(?<!\w)(?:đang|hiện nay|hiện tại|hiện có)(?!\w)")
 _PHRASES = (("comparison", _COMPARISON), ("ytd", _YEAR_TO_DATE), ("cumulative", _MULTI_YEAR),
             ("quarter", _QUARTER), ("months", _N_MONTHS_RX), ("year", _YEAR_ONLY), ("month", _THIS_MONTH))
@@ -159,6 +161,8 @@ def figure_scope(before: str, after: str, doc: tuple[str, int], stock: bool) -> 
     >>> figure_scope("so với cùng kỳ năm trước (", "", ("2022-06", 6), False)
     Scope(period='2021-06', span=6, kind='comparison')
     """
+    before = _ANY_DATE.sub(lambda m: m.group() if _UNTIL.search(before, 0, m.start()) else " " * len(m.group()),
+                           before)  # "theo Quyết định … ngày 04 tháng 3 năm 2008": a date, no time of the figure
     found = [(m.end(), -m.start(), name, m) for name, rx in _PHRASES for m in rx.finditer(before)]
     tail = [(name, m) for name, rx in _PHRASES[:3] for m in [rx.match(after.lstrip(" *_"))] if m]
     # a stock is stated at a date in a monthly report, or when it is "đang …" with no time of its own;
