@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from sokhcn_analytics.core import catalog, paths
 from sokhcn_analytics.extract.wording import _NUM, fold
-from sokhcn_analytics.core.vnformat import parse_number
+from sokhcn_analytics.core.vnformat import parse_number, whole_dong
 
 WORDING_CSV = paths.WORDING_CSV
 
@@ -62,7 +62,7 @@ def vocabulary() -> dict[str, list[tuple[tuple[str, ...], str]]]:
 def _patterns() -> dict:
     v = vocabulary()
     approx = [(re.compile(rf"(?i)(?<!\w)(?:{_alternation(words)})[^\S\n]*$"), value) for words, value in v["approx"]]
-    money = [(re.compile(rf"(?i)[^\S\n]*(?:{_alternation(words)})(?!\w)"), float(value)) for words, value in v["money"]]
+    money = [(re.compile(rf"(?i)[^\S\n]*(?:{_alternation(words)})(?!\w)"), value) for words, value in v["money"]]
     never_before = re.compile(rf"(?i)(?<!\w)(?:{_alternation(v['never_before'][0][0])})[^\S\n]*[:.]?[^\S\n]*$")
     never_after = re.compile(rf"(?i)^[^\S\n]*(?:{_alternation(v['never_after'][0][0])})(?!\w)")
     classifier = re.compile(rf"(?i)^(?:{_alternation(v['classifier'][0][0])})\s+")
@@ -195,7 +195,7 @@ def _head(text: str, m: re.Match, limit: int, before: str) -> tuple[float, str, 
     value = parse_number(m.group("n"))
     money = _money(text, m.end())
     if money:
-        return value * money[0], "đồng", money[1], before if re.search(r":[\s*_]*$", before) else ""
+        return whole_dong(m.group("n"), money[0]), "đồng", money[1], before if re.search(r":[\s*_]*$", before) else ""
     rest = _patterns()["classifier"].sub("", text[m.end(): limit].lstrip(" *_"))
     in_cell = rest.startswith("|") and "|" in before  # a table row: the cells before name the figure
     if not rest[:1].isalpha() and not re.match(r"\s*[.;,)]|\s*$", rest) and not in_cell:
