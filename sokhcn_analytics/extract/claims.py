@@ -238,6 +238,7 @@ def _breakdown_parent(text: str, seg: _Segment, pos: int, claims: dict[int, _Cla
         between = text[c.end:pos]
         if between.count("(") > between.count(")"):
             return c
+        between = re.sub(r"\([^()]*\)", "", between)  # a part's own parts closed in brackets before this one
         if _BREAKDOWN_LEAD.search(between) and not re.search(r"[.;](?!\d)|\)", between):
             return c
     return None
@@ -259,6 +260,8 @@ def _grammar_claims(report, text, folded, segments, claims: dict[int, _Claim], f
             parent = _breakdown_parent(folded, seg, pos, claims)
             if parent is None and seg.footnote:
                 parent = footnote_parents.get(seg.footnote, ("", 0, None))[2]
+            if parent is None and _in_breakdown(folded, seg, pos):
+                continue  # "Trong đó có 4 cơ sở …": a part of a total not claimed; stays unrecognised
             verb, floor = None, seg.start
             if parent is not None:  # a part reads only its own words, and the verb of its total
                 verb = folded[parent.start:parent.number_start]
@@ -334,12 +337,18 @@ def _itemised_without_total(text: str, claims: dict[int, _Claim]) -> None:
 
     ordered = sorted((c for c in claims.values() if c.phrasing.indicator not in (NOT_AN_INDICATOR, PART)
                       and catalog.aggregation(c.phrasing.indicator) == "sum"), key=lambda c: c.number_start)
+    from sokhcn_analytics.extract.grammar import vocabulary
+
+    one_total = set(vocabulary()["one_total"][0][0])
     items: set[int] = set()
     for a, b in zip(ordered, ordered[1:]):
         if a.phrasing.indicator != b.phrasing.indicator or a.segment is not b.segment or a.scope != b.scope \
                 or b.phrasing.regex is not _GRAMMAR:  # a phrasing's list ("kiểm định 215 cân, 18 cột đo") counts each
             continue
         between = text[a.end:b.number_start]
+        if a.phrasing.indicator in one_total and a.value != b.value and not _TOTAL_WORD.search(text[a.segment.start:b.number_start]):
+            items |= {a.number_start, b.number_start}  # establishments counted trade by trade in one paragraph
+            continue
         sentence = text[max([a.segment.start, *(m.end() for m in _SENTENCE_STOP.finditer(text, a.segment.start,
                                                                                           a.number_start))]):a.number_start]
         if _SENTENCE_STOP.search(between) or has_action(between) or _TOTAL_WORD.search(sentence):
@@ -360,3 +369,11 @@ def _one_row_per_statement(claims: dict[int, _Claim]) -> None:
         if key in seen and seen[key] is not c.segment:
             claims[pos] = replace(c, phrasing=Phrasing(PART, c.phrasing.regex))
         seen.setdefault(key, c.segment)
+
+
+def _in_breakdown(text: str, seg: _Segment, pos: int) -> bool:
+    """Whether the sentence holding ``pos`` opens a breakdown before it ("Trong đó có 4 cơ sở …")."""
+    from sokhcn_analytics.extract.grammar import breakdown_words
+
+    stops = [m.end() for m in _SENTENCE_STOP.finditer(text, seg.start, pos)]
+    return bool(breakdown_words().search(text, stops[-1] if stops else seg.start, pos))

@@ -85,6 +85,12 @@ def _clause_before(text: str, pos: int, floor: int) -> int:
     return stops[-1].end() if stops else lo
 
 
+@lru_cache(maxsize=1)
+def breakdown_words() -> re.Pattern:
+    """The words that open the breakdown of a total ("trong đó", "gồm" …), from ``wording.csv``."""
+    return re.compile(rf"(?i)(?<!\w)(?:{_alternation(vocabulary()['breakdown'][0][0])})(?!\w)")
+
+
 def has_action(text: str) -> bool:
     """Whether ``text`` (folded) holds an action word of the hints ("kiểm định", "xử phạt" …)."""
     return any(not _patterns()["not_action"].match(text, m.start()) for m in _patterns()["actions"].finditer(text))

@@ -128,7 +128,7 @@ class Scope:
 
 _COMPARISON = re.compile(r"(?i)cùng k[ỳì](?: năm (?:trước|ngoái))?|so với (?:năm|tháng|quý|kỳ) trước|"
                          r"(?:năm|tháng|quý|kỳ) trước|năm ngoái")
-_MULTI_YEAR = re.compile(r"(?i)giai đoạn\s+(?P<a>(?:19|20)\d\d)\s*[-–]\s*(?P<b>(?:19|20)\d\d)|"
+_MULTI_YEAR = re.compile(r"(?i)(?:giai đoạn|\d+\s+năm|hai năm|ba năm|năm năm)\s+(?P<a>(?:19|20)\d\d)\s*[-–]\s*(?P<b>(?:19|20)\d\d)|"
                          r"từ năm\s+(?P<since>(?:19|20)\d\d)\s+(?:đến nay|tới nay|đến hết)|"
                          r"từ khi thành lập|từ trước đến nay|đến nay(?! năm)|tính đến nay|nâng tổng số|tổng số lên|"
                          r"lũy kế|luỹ kế")
@@ -262,16 +262,16 @@ def body_span(paragraphs: list[Paragraph]) -> tuple[str, int] | None:
     dates = [d for d in dates if 1 <= d[1] <= 12]
     latest = max(d[0] for d in dates) if dates else 9999
     found = [*_date_ranges(lead), *_spans(_blank(lead, _ANY_DATE), latest)]
-    if found:
-        return max(found, key=lambda f: (f[1], -f[2]))[0]
+    if found:  # a time stated from–to ("từ ngày 03/4 đến ngày 05/4/2019", "giai đoạn 2016-2020") first
+        return max(found, key=lambda f: (f[3], f[1], -f[2]))[0]
     # a dated lead ("Ngày 25/10/2021, …"), never a signing date ("Bắc Kạn, ngày …") nor a decision's
     own = [d for d in dates if not _NOT_LEAD_DATE.search(lead, max(0, d[2].start() - 40), d[2].start())]
     return (period(own[0][0], own[0][1]), 1) if own else None
 
 
 _NOT_LEAD_DATE = re.compile(r"(?i)(?:[\w-]+/[\w-]+[^\S\n]+|,[^\S\n]*)(?:ngày[^\S\n]*)?$")
-_DATE_RANGE = re.compile(r"(?P<d1>\d{1,2})/(?P<m1>\d{1,2})(?:/(?P<y1>(?:19|20)\d\d))?\s*(?:[-–]|đến)\s*(?:ngày\s*)?"
-                         r"(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>(?:19|20)\d\d)(?!\d)")
+_DATE_RANGE = re.compile(r"(?<![\d/])(?P<d1>\d{1,2})(?:/(?P<m1>\d{1,2})(?:/(?P<y1>(?:19|20)\d\d))?)?\s*(?:[-–]|đến)\s*"
+                         r"(?:ngày\s*)?(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>(?:19|20)\d\d)(?!\d)")
 
 
 def _date_ranges(text: str):
@@ -281,26 +281,26 @@ def _date_ranges(text: str):
     for m in _DATE_RANGE.finditer(text):
         try:
             end = dt.date(int(m.group("y2")), int(m.group("m2")), int(m.group("d2")))
-            start = dt.date(int(m.group("y1") or m.group("y2")), int(m.group("m1")), int(m.group("d1")))
+            start = dt.date(int(m.group("y1") or m.group("y2")), int(m.group("m1") or m.group("m2")), int(m.group("d1")))
         except ValueError:
             continue
         if start <= end:
             n = max(1, round((end - start).days / 30.4))
-            yield (period(end.year, end.month), n), n, m.start()
+            yield (period(end.year, end.month), n), n, m.start(), True
 
 
 def _spans(text: str, latest: int):
-    """((last month, span), span, where) of every time phrase of the lead that ends by ``latest``."""
-    def keep(y: int, m: int, n: int, at: int):
-        return [((period(y, m), n), n, at)] if y <= latest and 1 <= m <= 12 and 1 <= n <= 480 else []
+    """((last month, span), span, where, stated from–to) of every time phrase of the lead that ends by ``latest``."""
+    def keep(y: int, m: int, n: int, at: int, ranged: bool = False):
+        return [((period(y, m), n), n, at, ranged)] if y <= latest and 1 <= m <= 12 and 1 <= n <= 480 else []
 
     for m in _YEAR_RANGE.finditer(text):
         a, b = int(m.group("a")), int(m.group("b"))
-        yield from keep(b, 12, (b - a + 1) * 12, m.start()) if b > a else []
+        yield from keep(b, 12, (b - a + 1) * 12, m.start(), True) if b > a else []
     for m in _MONTH_RANGE.finditer(text):
         m1, m2, y2 = int(m.group("m1")), int(m.group("m2")), int(m.group("y2"))
         y1 = int(m.group("y1") or y2)
-        yield from keep(y2, m2, (y2 - y1) * 12 + m2 - m1 + 1, m.start()) if 1 <= m1 <= 12 else []
+        yield from keep(y2, m2, (y2 - y1) * 12 + m2 - m1 + 1, m.start(), True) if 1 <= m1 <= 12 else []
     year_of = [int(m.group("y")) for m in _YEAR_NAMED.finditer(text) if int(m.group("y")) <= latest]
     fallback = year_of[0] if year_of else None
     for m in _MONTHS_Y.finditer(text):
