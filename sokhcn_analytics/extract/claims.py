@@ -346,27 +346,36 @@ def _itemised_without_total(text: str, claims: dict[int, _Claim]) -> None:
                 or b.phrasing.regex is not _GRAMMAR:  # a phrasing's list ("kiểm định 215 cân, 18 cột đo") counts each
             continue
         between = text[a.end:b.number_start]
-        if a.phrasing.indicator in one_total and a.value != b.value and not _TOTAL_WORD.search(text[a.segment.start:b.number_start]):
-            items |= {a.number_start, b.number_start}  # establishments counted trade by trade in one paragraph
-            continue
         sentence = text[max([a.segment.start, *(m.end() for m in _SENTENCE_STOP.finditer(text, a.segment.start,
                                                                                           a.number_start))]):a.number_start]
         if _SENTENCE_STOP.search(between) or has_action(between) or _TOTAL_WORD.search(sentence):
             continue
         items |= {a.number_start, b.number_start}
+    groups: dict[tuple, list[_Claim]] = {}
+    for c in ordered:  # establishments counted trade by trade in one paragraph, each with its own verb
+        if c.phrasing.indicator in one_total and c.phrasing.regex is _GRAMMAR:
+            groups.setdefault((c.phrasing.indicator, id(c.segment), c.scope), []).append(c)
+    for group in groups.values():
+        if len({c.value for c in group}) > 1 and not any(
+                _TOTAL_WORD.search(re.split(r"[,;:.]\s", text[c.segment.start:c.number_start])[-1]) for c in group):
+            items |= {c.number_start for c in group}
     for pos in items:
         claims[pos] = replace(claims[pos], phrasing=Phrasing(NOT_AN_INDICATOR, claims[pos].phrasing.regex))
 
 
 def _one_row_per_statement(claims: dict[int, _Claim]) -> None:
-    """The same figure stated again in another paragraph (a lead and its body, a photo caption) is one
-    figure: the later statement gives no row."""
+    """The same figure stated again in another paragraph (a lead and its body, a photo caption), or a
+    count of establishments stated twice in one ("thanh tra đột xuất tại 02 doanh nghiệp … thanh tra tại
+    02 tổ chức"), is one figure: the later statement gives no row."""
+    from sokhcn_analytics.extract.grammar import vocabulary
+
+    one_total = set(vocabulary()["one_total"][0][0])  # one count of establishments per paragraph
     seen: dict[tuple, _Segment] = {}
     for pos, c in sorted(claims.items(), key=lambda kv: kv[1].order):
         if c.phrasing.indicator in (NOT_AN_INDICATOR, PART):
             continue
         key = (c.phrasing.indicator, c.value, c.scope, c.segment.part)
-        if key in seen and seen[key] is not c.segment:
+        if key in seen and (seen[key] is not c.segment or c.phrasing.indicator in one_total):
             claims[pos] = replace(c, phrasing=Phrasing(PART, c.phrasing.regex))
         seen.setdefault(key, c.segment)
 
