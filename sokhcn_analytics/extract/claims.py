@@ -91,6 +91,9 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
 
     for rank, ph, m, seg in candidates:
         if not seg.footnote and not ph.within and m.start("n") not in claims:
+            if _in_breakdown(folded, seg, m.start("n"), "itemised") \
+                    and not _breakdown_parent(folded, seg, m.start("n"), claims):
+                continue  # "…, cụ thể: đã kiểm định được 14 cột đo, 01 cân …": parts of a total not given
             take(ph, m, seg, m.start(), (m.start(), 0, 0, 0))
     _list_items(folded, claims)
     body = list(claims.values())
@@ -380,9 +383,9 @@ def _one_row_per_statement(claims: dict[int, _Claim]) -> None:
         seen.setdefault(key, c.segment)
 
 
-def _in_breakdown(text: str, seg: _Segment, pos: int) -> bool:
+def _in_breakdown(text: str, seg: _Segment, pos: int, kind: str = "breakdown") -> bool:
     """Whether the sentence holding ``pos`` opens a breakdown before it ("Trong đó có 4 cơ sở …")."""
     from sokhcn_analytics.extract.grammar import breakdown_words
 
     stops = [m.end() for m in _SENTENCE_STOP.finditer(text, seg.start, pos)]
-    return bool(breakdown_words().search(text, stops[-1] if stops else seg.start, pos))
+    return bool(breakdown_words(kind).search(text, stops[-1] if stops else seg.start, pos))

@@ -85,10 +85,11 @@ def _clause_before(text: str, pos: int, floor: int) -> int:
     return stops[-1].end() if stops else lo
 
 
-@lru_cache(maxsize=1)
-def breakdown_words() -> re.Pattern:
-    """The words that open the breakdown of a total ("trong đó", "gồm" …), from ``wording.csv``."""
-    return re.compile(rf"(?i)(?<!\w)(?:{_alternation(vocabulary()['breakdown'][0][0])})(?!\w)")
+@lru_cache(maxsize=4)
+def breakdown_words(kind: str = "breakdown") -> re.Pattern:
+    """The words that open the breakdown of a total ("trong đó", "gồm" …) or an itemised list ("cụ thể"),
+    from ``wording.csv``."""
+    return re.compile(rf"(?i)(?<!\w)(?:{_alternation(vocabulary()[kind][0][0])})(?!\w)")
 
 
 def has_action(text: str) -> bool:

@@ -217,7 +217,9 @@ def _scope_of(name: str, m: re.Match, doc: tuple[str, int], stock: bool) -> Scop
         return Scope(period(y, 12), 12) if y < year or end[5:] == "12" else Scope(end, int(end[5:]))
     month = m.group("m")
     if month and 1 <= int(month) <= 12:
-        return Scope(period(int(m.group("y") or year), int(month)), 1)
+        named = period(int(m.group("y") or year), int(month))
+        # "tại hội nghị giao ban tháng 4/2021" in a text about 2019–2020: when it was told, not what it covers
+        return Scope(named, 1) if named <= end else Scope(end, span, "cumulative" if span > 12 else "")
     return Scope(end, 1)
 
 
