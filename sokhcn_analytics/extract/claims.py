@@ -11,7 +11,7 @@ from sokhcn_analytics.core import catalog
 from sokhcn_analytics.extract.structure import Report, _Segment, _mask_tables, _segments
 from sokhcn_analytics.extract.wording import (_FN_REF, _NUMBER, _SUP, _WINDOW, _WORD_AFTER, NOT_AN_INDICATOR, Phrasing, _value, fold,
                               load_phrasings)
-from sokhcn_analytics.extract.grammar import _nearest_action, read
+from sokhcn_analytics.extract.grammar import _approx, _nearest_action, read
 from sokhcn_analytics.extract.period import Scope, figure_scope
 from sokhcn_analytics.core.model import next_period
 
@@ -28,6 +28,7 @@ class _Claim:
     order: tuple
     approx: str = ""  # ">", "<", "~": the text qualified the number ("hơn", "gần", "khoảng")
     scope: Scope | None = None  # the months it covers, and cumulative/comparison figures
+    why: str = ""  # why a number taken by NOT_AN_INDICATOR gives no row: "part", "restated", "stock_twice"
 
 
 def _candidates(text: str, segments: list[_Segment], phrasings) -> list[tuple[int, Phrasing, re.Match, _Segment]]:
@@ -87,7 +88,8 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
         value = _value(m, ph.scale)
         scope = _scope(report, text, seg, m.start("n"), m.end(), ph.indicator)
         if value is not None and scope is not None and _same_year(m, seg, report.period):
-            claims[m.start("n")] = _Claim(ph, seg, start, m.end(), m.start("n"), value, order, scope=scope)
+            approx = _approx(folded[max(seg.start, m.start("n") - 20):m.start("n")].rstrip("*_ "))
+            claims[m.start("n")] = _Claim(ph, seg, start, m.end(), m.start("n"), value, order, approx, scope=scope)
 
     for rank, ph, m, seg in candidates:
         if not seg.footnote and not ph.within and m.start("n") not in claims:
@@ -323,7 +325,7 @@ def _one_total_per_stock(text: str, claims: dict[int, _Claim]) -> None:
         keep = (free or stated)[0][0]
         for pos, c in stated:
             if pos != keep:
-                claims[pos] = replace(c, phrasing=Phrasing(NOT_AN_INDICATOR, c.phrasing.regex))
+                claims[pos] = replace(c, phrasing=Phrasing(NOT_AN_INDICATOR, c.phrasing.regex), why="stock_twice")
 
 
 _SENTENCE_STOP = re.compile(r"[.!?](?!\d)\s|\n")
@@ -363,7 +365,7 @@ def _itemised_without_total(text: str, claims: dict[int, _Claim]) -> None:
                 _TOTAL_WORD.search(re.split(r"[,;:.]\s", text[c.segment.start:c.number_start])[-1]) for c in group):
             items |= {c.number_start for c in group}
     for pos in items:
-        claims[pos] = replace(claims[pos], phrasing=Phrasing(NOT_AN_INDICATOR, claims[pos].phrasing.regex))
+        claims[pos] = replace(claims[pos], phrasing=Phrasing(NOT_AN_INDICATOR, claims[pos].phrasing.regex), why="part")
 
 
 def _one_row_per_statement(claims: dict[int, _Claim]) -> None:
