@@ -248,12 +248,13 @@ def _blank(text: str, rx: re.Pattern) -> str:
     return rx.sub(lambda m: " " * len(m.group()), text)
 
 
-def body_span(paragraphs: list[Paragraph]) -> tuple[str, int] | None:
+def body_span(paragraphs: list[Paragraph], year: int | None = None) -> tuple[str, int] | None:
     """(last month, months covered) stated in the lead of a text that has no report title: the
     longest time it names ("giai đoạn 2016-2020" → ("2020-12", 60), "6 tháng đầu năm 2022" →
     ("2022-06", 6), "Năm 2023, Sở đã …" → ("2023-12", 12), "từ tháng 6/2012 - 8/2012" → ("2012-08", 3)),
     else the month of a dated lead ("Ngày 25/10/2021, …" → ("2021-10", 1)). A time after the
-    latest date of the text is a plan's, never the text's own.
+    latest date of the text is a plan's, never the text's own. ``year`` (of ``--period``) dates the
+    phrases that name no year ("Trong 9 tháng đầu năm, …").
 
     >>> from sokhcn_analytics.extract.documents import parse_text
     >>> body_span(parse_text("Ngày 10/01/2023, tại hội nghị tổng kết.\\nNăm 2022, Sở đã kiểm tra 12 cơ sở.").paragraphs)
@@ -263,7 +264,7 @@ def body_span(paragraphs: list[Paragraph]) -> tuple[str, int] | None:
     dates = [(int(m.group("y")), int(m.group("m") or m.group("m2")), m) for m in _ANY_DATE.finditer(lead)]
     dates = [d for d in dates if 1 <= d[1] <= 12]
     latest = max(d[0] for d in dates) if dates else 9999
-    found = [*_date_ranges(lead), *_spans(_blank(lead, _ANY_DATE), latest)]
+    found = [*_date_ranges(lead), *_spans(_blank(lead, _ANY_DATE), latest, year)]
     if found:  # a time stated from–to ("từ ngày 03/4 đến ngày 05/4/2019", "giai đoạn 2016-2020") first
         return max(found, key=lambda f: (f[3], f[1], -f[2]))[0]
     # a dated lead ("Ngày 25/10/2021, …"), never a signing date ("Bắc Kạn, ngày …") nor a decision's
@@ -291,7 +292,7 @@ def _date_ranges(text: str):
             yield (period(end.year, end.month), n), n, m.start(), True
 
 
-def _spans(text: str, latest: int):
+def _spans(text: str, latest: int, year: int | None = None):
     """((last month, span), span, where, stated from–to) of every time phrase of the lead that ends by ``latest``."""
     def keep(y: int, m: int, n: int, at: int, ranged: bool = False):
         return [((period(y, m), n), n, at, ranged)] if y <= latest and 1 <= m <= 12 and 1 <= n <= 480 else []
@@ -304,7 +305,7 @@ def _spans(text: str, latest: int):
         y1 = int(m.group("y1") or y2)
         yield from keep(y2, m2, (y2 - y1) * 12 + m2 - m1 + 1, m.start(), True) if 1 <= m1 <= 12 else []
     year_of = [int(m.group("y")) for m in _YEAR_NAMED.finditer(text) if int(m.group("y")) <= latest]
-    fallback = year_of[0] if year_of else None
+    fallback = year_of[0] if year_of else year  # "9 tháng đầu năm" takes the year named, or --period's
     for m in _MONTHS_Y.finditer(text):
         n, y = _month_count(m), m.group("y") or fallback
         if y and 2 <= n <= 12:

@@ -100,7 +100,7 @@ def _scope_of_title(paragraphs, override: str | None) -> tuple[str | None, int]:
         month = find_period(paragraphs, title_only=True)
         scope = (month, 1) if month else scope
     if scope is None:  # no report title: the time the lead states ("Năm 2022, Sở đã …"), a dated lead
-        body = body_span(paragraphs)
+        body = body_span(paragraphs, int(override[:4]) if override else None)
         month = None if body else find_period(paragraphs)
         if override:  # --period fixes the last month; the span the text states for that month still holds
             return override, body[1] if body and body[0] == override else 1
