@@ -231,6 +231,7 @@ def _lead_in_start(seg: _Segment, start: int) -> int:
     return seg.start if _LEAD_IN.match(seg.text[: start - seg.start]) else start
 
 
+_OPENS_BREAKDOWN = re.compile(r"(?i)[\s*_]*(?:trong đó|bao gồm|gồm|cụ thể)(?!\w)")
 _BREAKDOWN_LEAD = re.compile(r"(?i)(?<!\w)(?:trong đó|bao gồm|gồm|cụ thể|chia ra)(?!\w)")
 _TOKEN_AT = re.compile(r"(?<![\w.,/:\-–#])(?:\*\*|\*|__|_)?\d")
 
@@ -239,6 +240,11 @@ def _breakdown_parent(text: str, seg: _Segment, pos: int, claims: dict[int, _Cla
     """The figure whose breakdown holds ``pos``: an unclosed bracket after it, or its "trong đó/gồm …"
     clause, at any depth (a part's own parts have the part as parent)."""
     before = [c for c in claims.values() if c.segment is seg and c.end <= pos]
+    stops = [m for m in _SENTENCE_STOP.finditer(text, seg.start, pos)]
+    if stops and _OPENS_BREAKDOWN.match(text, stops[-1].end()):  # "… 46 đề tài. Trong đó, có 8 đề tài cấp Quốc gia"
+        earlier = [c for c in before if c.end <= stops[-1].start() and not _SENTENCE_STOP.search(text, c.end, stops[-1].start())]
+        if earlier and not re.search(r"[.;](?!\d)", text[stops[-1].end():pos]):
+            return max(earlier, key=lambda c: c.end)
     for c in sorted(before, key=lambda c: -c.end):
         between = text[c.end:pos]
         if between.count("(") > between.count(")"):
@@ -276,7 +282,8 @@ def _grammar_claims(report, text, folded, segments, claims: dict[int, _Claim], f
                 continue
             code = reading.indicator
             if parent is not None and (code in ("", parent.phrasing.indicator, PART)
-                                       or parent.phrasing.indicator == NOT_AN_INDICATOR):
+                                       or parent.phrasing.indicator == NOT_AN_INDICATOR
+                                       or _same_quantity(code, parent.phrasing.indicator)):
                 code = PART
             elif seg.footnote and not code and footnote_parents.get(seg.footnote, ("",))[0]:
                 code = PART
@@ -391,3 +398,9 @@ def _in_breakdown(text: str, seg: _Segment, pos: int, kind: str = "breakdown") -
 
     stops = [m.end() for m in _SENTENCE_STOP.finditer(text, seg.start, pos)]
     return bool(breakdown_words(kind).search(text, stops[-1] if stops else seg.start, pos))
+
+
+def _same_quantity(part: str, total: str) -> bool:
+    """A part counted in the total's own unit but under another code that does not detail it ("130 mẫu
+    thử nghiệm. Trong đó, 116 mẫu hóa-lý"): a part of that total, never a figure of its own."""
+    return catalog.unit(part) == catalog.unit(total) and catalog.hints().get(part, {}).get("within") != total
