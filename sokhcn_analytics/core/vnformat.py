@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sokhcn_analytics.core.model import parse_period
 
@@ -62,13 +62,14 @@ def parse_decimal(text) -> Decimal:
     return Decimal(repr(parse_number(text)))
 
 
-def whole_dong(text, scale) -> float:
-    """An amount ``text`` × ``scale`` in whole đồng: "16,9" × 1 tỷ → 16900000000.0 exactly.
+def amount_in_dong(text, scale) -> float:
+    """An amount ``text`` × ``scale`` in đồng, multiplied exactly: "16,9" × 1 tỷ → 16900000000.0, never
+    16899999999.999998 (whole đồng stay whole; the float holds them exactly up to 9 triệu tỷ).
 
-    >>> whole_dong("16,9", "1000000000"), whole_dong("1.250.500", 1)
-    (16900000000.0, 1250500.0)
+    >>> amount_in_dong("16,9", "1000000000"), amount_in_dong("1.250.500", 1), amount_in_dong("85,35", "1000000")
+    (16900000000.0, 1250500.0, 85350000.0)
     """
-    return float((parse_decimal(text) * Decimal(str(scale))).to_integral_value(rounding=ROUND_HALF_UP))
+    return float(parse_decimal(text) * Decimal(str(scale)))
 
 
 def _finite(value: float, text) -> float:

@@ -126,9 +126,10 @@ def review(report_or_path, period: str | None = None):
     selected by a council), ``stock_twice`` (a stock stated again with another value) and ``approx``
     (a figure the text gives as "hơn", "gần", "khoảng": kept, but a person should know).
 
-    >>> rep = parse_report("Kết quả tháng 01 năm 2021\nI. KẾT QUẢ\nKiểm tra hơn 15 cơ sở. Trong đó có 4 cơ sở lớn.")
+    >>> rep = parse_report("Kết quả tháng 01 năm 2021\\nI. KẾT QUẢ\\nKiểm tra hơn 15 cơ sở. "
+    ...                    "Đoàn làm việc tại hai chợ, trong đó có 4 cơ sở vàng.")
     >>> review(rep)[["reason", "quote"]].values.tolist()
-    [['approx', 'Kiểm tra hơn 15 cơ sở'], ['part', 'Trong đó có 4 cơ sở lớn']]
+    [['approx', 'Kiểm tra hơn 15 cơ sở'], ['part', 'trong đó có 4 cơ sở vàng']]
     """
     import pandas as pd
 
@@ -148,8 +149,8 @@ def review(report_or_path, period: str | None = None):
             if pos in why:
                 rows.append((seg.line, pos, why[pos], quote, seg))
             elif quote in set(left.loc[left["line"] == seg.line, "quote"]):
-                reason = "part" if _in_breakdown(fold(text), seg, pos) else "unrecognised"
-                rows.append((seg.line, pos, reason, quote, seg))
+                cause = "part" if _in_breakdown(fold(text), seg, pos) else "unrecognised"
+                rows.append((seg.line, pos, cause, quote, seg))
     rows.sort(key=lambda r: r[1])
     return pd.DataFrame([{"line": line, "reason": reason, "quote": quote, "sentence": _sentence(seg.text, pos - seg.start)}
                          for line, pos, reason, quote, seg in rows], columns=REVIEW_COLUMNS)

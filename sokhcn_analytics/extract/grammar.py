@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from sokhcn_analytics.core import catalog, paths
 from sokhcn_analytics.extract.wording import _NUM, fold
-from sokhcn_analytics.core.vnformat import parse_number, whole_dong
+from sokhcn_analytics.core.vnformat import parse_number, amount_in_dong
 
 WORDING_CSV = paths.WORDING_CSV
 
@@ -202,7 +202,7 @@ def _head(text: str, m: re.Match, limit: int, before: str) -> tuple[float, str, 
     value = parse_number(m.group("n"))
     money = _money(text, m.end())
     if money:
-        return whole_dong(m.group("n"), money[0]), "đồng", money[1], before if re.search(r":[\s*_]*$", before) else ""
+        return amount_in_dong(m.group("n"), money[0]), "đồng", money[1], before if re.search(r":[\s*_]*$", before) else ""
     rest = _patterns()["classifier"].sub("", text[m.end(): limit].lstrip(" *_"))
     in_cell = rest.startswith("|") and "|" in before  # a table row: the cells before name the figure
     if not rest[:1].isalpha() and not re.match(r"\s*[.;,)]|\s*$", rest) and not in_cell:
