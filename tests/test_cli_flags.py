@@ -486,3 +486,14 @@ def test_draft_check_flag_reads_the_draft_back(shipped_store, tmp_path, capsys):
     checked = _run(capsys, "draft", "--processed", str(shipped_store), "--period", "2021-01", "--out",
                    str(tmp_path / "b.docx"), "--check")
     assert "đọc lại đúng" in checked[1] + checked[2] and "đọc lại đúng" not in plain[1] + plain[2]
+
+
+def test_extract_review_flag_lists_what_needs_a_person_instead_of_the_figures(tmp_path, capsys):
+    path = tmp_path / "tin.txt"
+    path.write_text("Năm 2022, Sở kiểm tra 30 cơ sở. Đoàn làm việc tại hai chợ, trong đó có 5 cơ sở vi phạm "
+                    "về nhãn hàng hóa.\n", encoding="utf-8")
+    code, out, _ = _run(capsys, "extract", str(path), "--review")
+    assert code == 0 and "tin.txt: 1 số cần người xem lại" in out and "là một phần của một tổng số" in out
+    assert "trong đó có 5 cơ sở vi phạm về nhãn hàng hóa." in out and "period,span" not in out
+    code, out, _ = _run(capsys, "extract", str(path))  # without --review: the figures as CSV
+    assert code == 0 and out.splitlines()[0].startswith("period,span") and "establishments_inspected,30," in out

@@ -134,7 +134,7 @@ def cmd_demo_data(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    """``sokhcn extract REPORT... [--format csv|json] [--period YYYY-MM] [--to-workbook OUT.xlsx]``.
+    """``sokhcn extract REPORT... [--format csv|json] [--period YYYY-MM] [--to-workbook OUT.xlsx] [--review]``.
 
     Rows go to standard output; unrecognised quantities and errors to standard error. Every
     report is tried; the exit code is 1 when any of them failed.
@@ -153,11 +153,16 @@ def cmd_extract(args) -> int:
                 report = read_report(path, getattr(args, "period", None))
             for w in caught:
                 print(str(w.message), file=sys.stderr)
+            if getattr(args, "review", False):
+                _print_review(report)
+                continue
             done.append((report, extract_indicators(report)))
             _print_unrecognised(report)
         except SokhcnError as exc:
             print(str(exc), file=sys.stderr)
             failed = True
+    if getattr(args, "review", False):
+        return 1 if failed else 0
     frames = [df for _, df in done]
     out = pd.concat(frames, ignore_index=True)[OUTPUT_COLUMNS] if frames else pd.DataFrame(columns=OUTPUT_COLUMNS)
     if getattr(args, "format", "csv") == "json":
@@ -190,6 +195,18 @@ def _print_unrecognised(report) -> None:
           file=sys.stderr)
     for r in rows.itertuples():
         print(f"  dòng {r.line}: {r.quote}", file=sys.stderr)
+
+
+def _print_review(report) -> None:
+    """``sokhcn extract --review``: each number that needs a person, with its line, reason and sentence."""
+    from sokhcn_analytics.core import catalog
+    from sokhcn_analytics.extract.extractor import review
+
+    rows = review(report)
+    print(catalog.label("extract.review_header", file=Path(report.path).name, count=len(rows)))
+    for r in rows.itertuples():
+        reason = catalog.label(f"extract.review.{r.reason}", default=r.reason)
+        print(f"  dòng {r.line}: «{r.quote}» — {reason}\n      {r.sentence}")
 
 
 def _write_workbook(done, out_path) -> None:

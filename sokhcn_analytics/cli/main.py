@@ -107,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.add_argument("--period", type=_period, default=None, help="kỳ báo cáo, nếu không lấy được từ tiêu đề")
     p.add_argument("--to-workbook", dest="to_workbook", type=_safe_path, default=None, metavar="OUT.xlsx")
+    p.add_argument("--review", action="store_true",
+                   help="thay cho số liệu: liệt kê những số cần người xem lại, kèm câu và lý do")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("draft", help="soạn nháp báo cáo tháng (.docx) từ kho dữ liệu")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
 from sokhcn_analytics.core.model import parse_period
 
@@ -44,6 +45,31 @@ def parse_number(text) -> float:
     if _EN_DECIMAL.match(s):
         return _finite(sign * float(s), text)
     raise ValueError(f"'{text}' không phải là số (ví dụ đúng: 1.200 hoặc 2,5)")
+
+
+def parse_decimal(text) -> Decimal:
+    """A number written the Vietnamese way as an exact ``Decimal`` (money is counted in whole đồng,
+    never through binary floating point).
+
+    >>> parse_decimal("16,9") * 1_000_000_000, parse_decimal("1.250.500")
+    (Decimal('16900000000.0'), Decimal('1250500'))
+    """
+    s = str(text).strip().replace("\u00a0", "").replace(" ", "").replace("*", "").replace("_", "")
+    if _GROUPED.match(s):
+        return Decimal(s.replace(".", "").replace(",", "."))
+    if _PLAIN.match(s):
+        return Decimal(s.replace(",", "."))
+    return Decimal(repr(parse_number(text)))
+
+
+def amount_in_dong(text, scale) -> float:
+    """An amount ``text`` × ``scale`` in đồng, multiplied exactly: "16,9" × 1 tỷ → 16900000000.0, never
+    16899999999.999998 (whole đồng stay whole; the float holds them exactly up to 9 triệu tỷ).
+
+    >>> amount_in_dong("16,9", "1000000000"), amount_in_dong("1.250.500", 1), amount_in_dong("85,35", "1000000")
+    (16900000000.0, 1250500.0, 85350000.0)
+    """
+    return float(parse_decimal(text) * Decimal(str(scale)))
 
 
 def _finite(value: float, text) -> float:

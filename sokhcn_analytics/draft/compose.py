@@ -29,7 +29,7 @@ from sokhcn_analytics.draft.form import Form, Line, Note, render
 from sokhcn_analytics.core.errors import InputError, Problem, SokhcnError
 from sokhcn_analytics.core.project import check_org, unfilled
 from sokhcn_analytics.core.model import ILLUSTRATIVE_ORG, REAL_ORG, next_period, parse_period, shift_period
-from sokhcn_analytics.core.vnformat import format_number, format_period, parse_number
+from sokhcn_analytics.core.vnformat import format_number, format_period, parse_number, amount_in_dong
 
 PARTS = ("result", "plan")
 ROMAN = ("I", "II", "III", "IV", "V")
@@ -144,7 +144,7 @@ def vn_money(value: float) -> str:
     for scale, word in MONEY_SCALES:
         if abs(value) >= scale:
             text = vn_number(value / scale, count=False)
-            if parse_number(text) * scale == value and len(text.partition(",")[2]) <= 3:
+            if amount_in_dong(text, int(scale)) == value and len(text.partition(",")[2]) <= 3:  # exact: Decimal
                 return f"{text} {word}"
     return f"{vn_number(value, count=False)} đồng"
 

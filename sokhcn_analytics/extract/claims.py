@@ -11,7 +11,7 @@ from sokhcn_analytics.core import catalog
 from sokhcn_analytics.extract.structure import Report, _Segment, _mask_tables, _segments
 from sokhcn_analytics.extract.wording import (_FN_REF, _NUMBER, _SUP, _WINDOW, _WORD_AFTER, NOT_AN_INDICATOR, Phrasing, _value, fold,
                               load_phrasings)
-from sokhcn_analytics.extract.grammar import _nearest_action, read
+from sokhcn_analytics.extract.grammar import _approx, _nearest_action, read
 from sokhcn_analytics.extract.period import Scope, figure_scope
 from sokhcn_analytics.core.model import next_period
 
@@ -28,6 +28,7 @@ class _Claim:
     order: tuple
     approx: str = ""  # ">", "<", "~": the text qualified the number ("hơn", "gần", "khoảng")
     scope: Scope | None = None  # the months it covers, and cumulative/comparison figures
+    why: str = ""  # why a number taken by NOT_AN_INDICATOR gives no row: "part", "restated", "stock_twice"
 
 
 def _candidates(text: str, segments: list[_Segment], phrasings) -> list[tuple[int, Phrasing, re.Match, _Segment]]:
@@ -87,10 +88,14 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
         value = _value(m, ph.scale)
         scope = _scope(report, text, seg, m.start("n"), m.end(), ph.indicator)
         if value is not None and scope is not None and _same_year(m, seg, report.period):
-            claims[m.start("n")] = _Claim(ph, seg, start, m.end(), m.start("n"), value, order, scope=scope)
+            approx = _approx(folded[max(seg.start, m.start("n") - 20):m.start("n")].rstrip("*_ "))
+            claims[m.start("n")] = _Claim(ph, seg, start, m.end(), m.start("n"), value, order, approx, scope=scope)
 
     for rank, ph, m, seg in candidates:
         if not seg.footnote and not ph.within and m.start("n") not in claims:
+            if _in_breakdown(folded, seg, m.start("n"), "itemised") \
+                    and not _breakdown_parent(folded, seg, m.start("n"), claims):
+                continue  # "…, cụ thể: đã kiểm định được 14 cột đo, 01 cân …": parts of a total not given
             take(ph, m, seg, m.start(), (m.start(), 0, 0, 0))
     _list_items(folded, claims)
     body = list(claims.values())
@@ -108,6 +113,8 @@ def _claim(report: Report) -> tuple[list[_Claim], str, list[_Segment]]:
         take(ph, m, seg, start, (parents[seg.footnote][1], 1, int(seg.footnote), m.start()))
     _grammar_claims(report, text, folded, segments, claims, parents)
     _one_total_per_stock(folded, claims)
+    _itemised_without_total(folded, claims)
+    _one_row_per_statement(claims)
     return sorted(claims.values(), key=lambda c: c.order), text, segments
 
 
@@ -224,6 +231,7 @@ def _lead_in_start(seg: _Segment, start: int) -> int:
     return seg.start if _LEAD_IN.match(seg.text[: start - seg.start]) else start
 
 
+_OPENS_BREAKDOWN = re.compile(r"(?i)[\s*_]*(?:trong đó|bao gồm|gồm|cụ thể)(?!\w)")
 _BREAKDOWN_LEAD = re.compile(r"(?i)(?<!\w)(?:trong đó|bao gồm|gồm|cụ thể|chia ra)(?!\w)")
 _TOKEN_AT = re.compile(r"(?<![\w.,/:\-–#])(?:\*\*|\*|__|_)?\d")
 
@@ -232,10 +240,16 @@ def _breakdown_parent(text: str, seg: _Segment, pos: int, claims: dict[int, _Cla
     """The figure whose breakdown holds ``pos``: an unclosed bracket after it, or its "trong đó/gồm …"
     clause, at any depth (a part's own parts have the part as parent)."""
     before = [c for c in claims.values() if c.segment is seg and c.end <= pos]
+    stops = [m for m in _SENTENCE_STOP.finditer(text, seg.start, pos)]
+    if stops and _OPENS_BREAKDOWN.match(text, stops[-1].end()):  # "… 46 đề tài. Trong đó, có 8 đề tài cấp Quốc gia"
+        earlier = [c for c in before if c.end <= stops[-1].start() and not _SENTENCE_STOP.search(text, c.end, stops[-1].start())]
+        if earlier and not re.search(r"[.;](?!\d)", text[stops[-1].end():pos]):
+            return max(earlier, key=lambda c: c.end)
     for c in sorted(before, key=lambda c: -c.end):
         between = text[c.end:pos]
         if between.count("(") > between.count(")"):
             return c
+        between = re.sub(r"\([^()]*\)", "", between)  # a part's own parts closed in brackets before this one
         if _BREAKDOWN_LEAD.search(between) and not re.search(r"[.;](?!\d)|\)", between):
             return c
     return None
@@ -257,6 +271,8 @@ def _grammar_claims(report, text, folded, segments, claims: dict[int, _Claim], f
             parent = _breakdown_parent(folded, seg, pos, claims)
             if parent is None and seg.footnote:
                 parent = footnote_parents.get(seg.footnote, ("", 0, None))[2]
+            if parent is None and _in_breakdown(folded, seg, pos):
+                continue  # "Trong đó có 4 cơ sở …": a part of a total not claimed; stays unrecognised
             verb, floor = None, seg.start
             if parent is not None:  # a part reads only its own words, and the verb of its total
                 verb = folded[parent.start:parent.number_start]
@@ -266,7 +282,8 @@ def _grammar_claims(report, text, folded, segments, claims: dict[int, _Claim], f
                 continue
             code = reading.indicator
             if parent is not None and (code in ("", parent.phrasing.indicator, PART)
-                                       or parent.phrasing.indicator == NOT_AN_INDICATOR):
+                                       or parent.phrasing.indicator == NOT_AN_INDICATOR
+                                       or _same_quantity(code, parent.phrasing.indicator)):
                 code = PART
             elif seg.footnote and not code and footnote_parents.get(seg.footnote, ("",))[0]:
                 code = PART
@@ -315,4 +332,75 @@ def _one_total_per_stock(text: str, claims: dict[int, _Claim]) -> None:
         keep = (free or stated)[0][0]
         for pos, c in stated:
             if pos != keep:
-                claims[pos] = replace(c, phrasing=Phrasing(NOT_AN_INDICATOR, c.phrasing.regex))
+                claims[pos] = replace(c, phrasing=Phrasing(NOT_AN_INDICATOR, c.phrasing.regex), why="stock_twice")
+
+
+_SENTENCE_STOP = re.compile(r"[.!?](?!\d)\s|\n")
+_TOTAL_WORD = re.compile(r"(?i)(?<!\w)(?:tổng|tổng số|tổng cộng|cả thảy|tất cả)(?!\w)")
+
+
+def _itemised_without_total(text: str, claims: dict[int, _Claim]) -> None:
+    """Counts of one flow listed side by side in a sentence under one verb, with no total ("kiểm định
+    14 cột đo, 04 cân, 06 cân đĩa"; "02 cơ sở vi phạm về nhãn; 01 cơ sở vi phạm về đo lường") are
+    the parts of a total the text does not state: none of them is the total, so none gives a row
+    (they stay unrecognised). Figures with their own verb ("kiểm định 218 …, hiệu chuẩn 53 …") and a
+    sentence that states its total ("tổng số …") are left alone."""
+    from sokhcn_analytics.extract.grammar import has_action
+
+    ordered = sorted((c for c in claims.values() if c.phrasing.indicator not in (NOT_AN_INDICATOR, PART)
+                      and catalog.aggregation(c.phrasing.indicator) == "sum"), key=lambda c: c.number_start)
+    from sokhcn_analytics.extract.grammar import vocabulary
+
+    one_total = set(vocabulary()["one_total"][0][0])
+    items: set[int] = set()
+    for a, b in zip(ordered, ordered[1:]):
+        if a.phrasing.indicator != b.phrasing.indicator or a.segment is not b.segment or a.scope != b.scope \
+                or b.phrasing.regex is not _GRAMMAR:  # a phrasing's list ("kiểm định 215 cân, 18 cột đo") counts each
+            continue
+        between = text[a.end:b.number_start]
+        sentence = text[max([a.segment.start, *(m.end() for m in _SENTENCE_STOP.finditer(text, a.segment.start,
+                                                                                          a.number_start))]):a.number_start]
+        if _SENTENCE_STOP.search(between) or has_action(between) or _TOTAL_WORD.search(sentence):
+            continue
+        items |= {a.number_start, b.number_start}
+    groups: dict[tuple, list[_Claim]] = {}
+    for c in ordered:  # establishments counted trade by trade in one paragraph, each with its own verb
+        if c.phrasing.indicator in one_total and c.phrasing.regex is _GRAMMAR:
+            groups.setdefault((c.phrasing.indicator, id(c.segment), c.scope), []).append(c)
+    for group in groups.values():
+        if len({c.value for c in group}) > 1 and not any(
+                _TOTAL_WORD.search(re.split(r"[,;:.]\s", text[c.segment.start:c.number_start])[-1]) for c in group):
+            items |= {c.number_start for c in group}
+    for pos in items:
+        claims[pos] = replace(claims[pos], phrasing=Phrasing(NOT_AN_INDICATOR, claims[pos].phrasing.regex), why="part")
+
+
+def _one_row_per_statement(claims: dict[int, _Claim]) -> None:
+    """The same figure stated again in another paragraph (a lead and its body, a photo caption), or a
+    count of establishments stated twice in one ("thanh tra đột xuất tại 02 doanh nghiệp … thanh tra tại
+    02 tổ chức"), is one figure: the later statement gives no row."""
+    from sokhcn_analytics.extract.grammar import vocabulary
+
+    one_total = set(vocabulary()["one_total"][0][0])  # one count of establishments per paragraph
+    seen: dict[tuple, _Segment] = {}
+    for pos, c in sorted(claims.items(), key=lambda kv: kv[1].order):
+        if c.phrasing.indicator in (NOT_AN_INDICATOR, PART):
+            continue
+        key = (c.phrasing.indicator, c.value, c.scope, c.segment.part)
+        if key in seen and (seen[key] is not c.segment or c.phrasing.indicator in one_total):
+            claims[pos] = replace(c, phrasing=Phrasing(PART, c.phrasing.regex))
+        seen.setdefault(key, c.segment)
+
+
+def _in_breakdown(text: str, seg: _Segment, pos: int, kind: str = "breakdown") -> bool:
+    """Whether the sentence holding ``pos`` opens a breakdown before it ("Trong đó có 4 cơ sở …")."""
+    from sokhcn_analytics.extract.grammar import breakdown_words
+
+    stops = [m.end() for m in _SENTENCE_STOP.finditer(text, seg.start, pos)]
+    return bool(breakdown_words(kind).search(text, stops[-1] if stops else seg.start, pos))
+
+
+def _same_quantity(part: str, total: str) -> bool:
+    """A part counted in the total's own unit but under another code that does not detail it ("130 mẫu
+    thử nghiệm. Trong đó, 116 mẫu hóa-lý"): a part of that total, never a figure of its own."""
+    return catalog.unit(part) == catalog.unit(total) and catalog.hints().get(part, {}).get("within") != total

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from sokhcn_analytics.core import catalog
 from sokhcn_analytics.core.errors import SokhcnError  # re-exported: callers catch extract.SokhcnError
-from sokhcn_analytics.extract.claims import _FN_REF, PART, _claims
+from sokhcn_analytics.extract.claims import _FN_REF, PART, _claims, _in_breakdown
 from sokhcn_analytics.extract.period import find_period
 from sokhcn_analytics.extract.grammar import never_a_figure
 from sokhcn_analytics.extract.structure import Report, parse_report, read_report
@@ -34,9 +34,10 @@ from sokhcn_analytics.core.vnformat import parse_number
 
 __all__ = ["NOT_AN_INDICATOR", "OUTPUT_COLUMNS", "UNRECOGNISED_COLUMNS", "Report", "compile_pattern",
            "extract_indicators", "find_period", "fold", "load_phrasings", "parse_report", "read_report",
-           "to_store_rows", "unrecognised", "SokhcnError"]
+           "review", "to_store_rows", "unrecognised", "SokhcnError"]
 
 OUTPUT_COLUMNS = ["period", "span", "indicator", "value", "unit", "kind", "approx", "section", "quote"]
+REVIEW_COLUMNS = ["line", "reason", "quote", "sentence"]
 UNRECOGNISED_COLUMNS = ["period", "kind", "section", "quote", "line"]
 
 
@@ -116,6 +117,53 @@ def unrecognised(report_or_path, period: str | None = None):
                          "kind": seg.part, "section": seg.section, "quote": _context(seg.text, m),
                          "line": seg.line})
     return pd.DataFrame(rows, columns=UNRECOGNISED_COLUMNS)
+
+
+def review(report_or_path, period: str | None = None):
+    """What needs a person, one row per number: ``line, reason, quote, sentence``. The reasons are
+    ``unrecognised`` (no indicator fits), ``part`` (a part of a total the text does not state, or of
+    one in a breakdown), ``not_an_indicator`` (a figure known to be no catalog indicator's, such as tasks
+    selected by a council), ``stock_twice`` (a stock stated again with another value) and ``approx``
+    (a figure the text gives as "hơn", "gần", "khoảng": kept, but a person should know).
+
+    >>> rep = parse_report("Kết quả tháng 01 năm 2021\\nI. KẾT QUẢ\\nKiểm tra hơn 15 cơ sở. "
+    ...                    "Đoàn làm việc tại hai chợ, trong đó có 4 cơ sở vàng.")
+    >>> review(rep)[["reason", "quote"]].values.tolist()
+    [['approx', 'Kiểm tra hơn 15 cơ sở'], ['part', 'trong đó có 4 cơ sở vàng']]
+    """
+    import pandas as pd
+
+    report = _as_report(report_or_path, period)
+    claims, text, segments = _claims(report)
+    why = {c.number_start: c.why or "not_an_indicator" for c in claims if c.phrasing.indicator == NOT_AN_INDICATOR}
+    rows = [(c.segment.line, c.number_start, "approx", text[c.start:c.end], c.segment)
+            for c in claims if c.approx and c.phrasing.indicator not in (NOT_AN_INDICATOR, PART)]
+    left = unrecognised(report)
+    lines = set(left["line"])
+    for seg in segments:
+        if seg.line not in lines and not any(pos in why for pos in range(seg.start, seg.start + len(seg.text))):
+            continue
+        for m in _TOKEN.finditer(seg.text):
+            pos = seg.start + m.start("n")
+            quote = _context(seg.text, m)
+            if pos in why:
+                rows.append((seg.line, pos, why[pos], quote, seg))
+            elif quote in set(left.loc[left["line"] == seg.line, "quote"]):
+                cause = "part" if _in_breakdown(fold(text), seg, pos) else "unrecognised"
+                rows.append((seg.line, pos, cause, quote, seg))
+    rows.sort(key=lambda r: r[1])
+    return pd.DataFrame([{"line": line, "reason": reason, "quote": quote, "sentence": _sentence(seg.text, pos - seg.start)}
+                         for line, pos, reason, quote, seg in rows], columns=REVIEW_COLUMNS)
+
+
+def _sentence(text: str, pos: int) -> str:
+    """The sentence of ``text`` holding ``pos`` (at most 300 characters)."""
+    import re
+
+    starts = [m.end() for m in re.finditer(r"[.!?;](?!\d)\s", text[:pos])]
+    stop = re.compile(r"[.!?;](?!\d)(?:\s|$)").search(text, pos)
+    sentence = text[starts[-1] if starts else 0: stop.end() if stop else len(text)].strip()
+    return sentence if len(sentence) <= 300 else sentence[:297].rstrip() + "…"
 
 
 def _restated_values(claims, text, segments) -> dict[str, set[float]]:

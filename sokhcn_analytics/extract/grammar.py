@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from sokhcn_analytics.core import catalog, paths
 from sokhcn_analytics.extract.wording import _NUM, fold
-from sokhcn_analytics.core.vnformat import parse_number
+from sokhcn_analytics.core.vnformat import parse_number, amount_in_dong
 
 WORDING_CSV = paths.WORDING_CSV
 
@@ -62,7 +62,7 @@ def vocabulary() -> dict[str, list[tuple[tuple[str, ...], str]]]:
 def _patterns() -> dict:
     v = vocabulary()
     approx = [(re.compile(rf"(?i)(?<!\w)(?:{_alternation(words)})[^\S\n]*$"), value) for words, value in v["approx"]]
-    money = [(re.compile(rf"(?i)[^\S\n]*(?:{_alternation(words)})(?!\w)"), float(value)) for words, value in v["money"]]
+    money = [(re.compile(rf"(?i)[^\S\n]*(?:{_alternation(words)})(?!\w)"), value) for words, value in v["money"]]
     never_before = re.compile(rf"(?i)(?<!\w)(?:{_alternation(v['never_before'][0][0])})[^\S\n]*[:.]?[^\S\n]*$")
     never_after = re.compile(rf"(?i)^[^\S\n]*(?:{_alternation(v['never_after'][0][0])})(?!\w)")
     classifier = re.compile(rf"(?i)^(?:{_alternation(v['classifier'][0][0])})\s+")
@@ -83,6 +83,18 @@ def _clause_before(text: str, pos: int, floor: int) -> int:
     lo = max(floor, pos - _BEFORE_WINDOW)
     stops = list(_CLAUSE_STOP.finditer(text, lo, pos))
     return stops[-1].end() if stops else lo
+
+
+@lru_cache(maxsize=4)
+def breakdown_words(kind: str = "breakdown") -> re.Pattern:
+    """The words that open the breakdown of a total ("trong đó", "gồm" …) or an itemised list ("cụ thể"),
+    from ``wording.csv``."""
+    return re.compile(rf"(?i)(?<!\w)(?:{_alternation(vocabulary()[kind][0][0])})(?!\w)")
+
+
+def has_action(text: str) -> bool:
+    """Whether ``text`` (folded) holds an action word of the hints ("kiểm định", "xử phạt" …)."""
+    return any(not _patterns()["not_action"].match(text, m.start()) for m in _patterns()["actions"].finditer(text))
 
 
 def _nearest_action(before: str) -> str | None:
@@ -190,7 +202,7 @@ def _head(text: str, m: re.Match, limit: int, before: str) -> tuple[float, str, 
     value = parse_number(m.group("n"))
     money = _money(text, m.end())
     if money:
-        return value * money[0], "đồng", money[1], before if re.search(r":[\s*_]*$", before) else ""
+        return amount_in_dong(m.group("n"), money[0]), "đồng", money[1], before if re.search(r":[\s*_]*$", before) else ""
     rest = _patterns()["classifier"].sub("", text[m.end(): limit].lstrip(" *_"))
     in_cell = rest.startswith("|") and "|" in before  # a table row: the cells before name the figure
     if not rest[:1].isalpha() and not re.match(r"\s*[.;,)]|\s*$", rest) and not in_cell:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sokhcn_analytics.extract.documents import Footnote, Paragraph, read_document
 from sokhcn_analytics.core.errors import InputError, Problem
-from sokhcn_analytics.extract.period import _HEADING, _TITLE_LEADS, find_period, find_span
+from sokhcn_analytics.extract.period import _HEADING, _TITLE_LEADS, body_span, find_period, find_span
 from sokhcn_analytics.extract.wording import _FN_REF, _SUP
 from sokhcn_analytics.core.model import is_period, next_period, shift_period
 
@@ -97,11 +97,17 @@ def _scope_of_title(paragraphs, override: str | None) -> tuple[str | None, int]:
     else its month; ``override`` (``--period``) replaces the last month, the span stays."""
     scope = find_span(paragraphs, None)
     if scope is None or scope[1] == 1:
-        month = find_period(paragraphs)
+        month = find_period(paragraphs, title_only=True)
         scope = (month, 1) if month else scope
+    if scope is None:  # no report title: the time the lead states ("Năm 2022, Sở đã …"), a dated lead
+        body = body_span(paragraphs, int(override[:4]) if override else None)
+        month = None if body else find_period(paragraphs)
+        if override:  # --period fixes the last month; the span the text states for that month still holds
+            return override, body[1] if body and body[0] == override else 1
+        return body or ((month, 1) if month else (None, 1))
     if override:
-        return override, scope[1] if scope else 1
-    return scope if scope else (None, 1)
+        return override, scope[1]
+    return scope
 
 
 def parse_report(text: str, path: str = "", period: str | None = None, markdown: bool = False) -> Report:

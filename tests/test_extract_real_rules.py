@@ -1,0 +1,141 @@
+"""Rules learnt from real published texts (benchmarks/real_texts), each on a sentence made up here:
+the period and span from the body, parts that are never totals, restated figures, money in whole đồng,
+and ``sokhcn extract --review``. No sentence of the real texts is copied here."""
+from __future__ import annotations
+
+import pytest
+
+from sokhcn_analytics.extract.extractor import extract_indicators, parse_report, review, to_store_rows
+
+
+def _rows(text: str, period: str | None = None) -> list[tuple]:
+    df = extract_indicators(parse_report(text, period=period))
+    return [(r.period, r.span, r.indicator, r.value, r.kind) for r in df.itertuples()]
+
+
+@pytest.mark.parametrize("lead, expected", [
+    ("Năm 2023, Sở Khoa học và Công nghệ tỉnh X đã kiểm tra 14 cơ sở kinh doanh.", ("2023-12", 12)),
+    ("Trong 9 tháng đầu năm 2022, Sở đã kiểm tra 14 cơ sở kinh doanh.", ("2022-09", 9)),
+    ("6 tháng đầu năm 2021, Chi cục đã kiểm tra 14 cơ sở kinh doanh.", ("2021-06", 6)),
+    ("Trong quý II/2020, Thanh tra Sở đã kiểm tra 14 cơ sở kinh doanh.", ("2020-06", 3)),
+    ("Tính đến hết tháng 10/2019, Sở đã kiểm tra 14 cơ sở kinh doanh.", ("2019-10", 10)),
+    ("Ngày 15/11/2018, Đoàn công tác của Sở đã kiểm tra 14 cơ sở kinh doanh.", ("2018-11", 1)),
+])
+def test_period_and_span_come_from_the_body_when_there_is_no_report_title(lead, expected):
+    rep = parse_report(lead)
+    assert (rep.period, rep.span) == expected
+    assert _rows(lead) == [(*expected, "establishments_inspected", 14.0, "result")]
+
+
+def test_a_period_of_several_years_makes_its_figures_cumulative():
+    text = "Giai đoạn 2015-2019, Sở đã nghiệm thu 37 đề tài, dự án."
+    assert _rows(text) == [("2019-12", 60, "tasks_accepted", 37.0, "cumulative")]
+
+
+def test_a_stated_from_to_time_wins_over_the_year_of_a_plan_it_names():
+    text = ("Thực hiện kế hoạch phối hợp năm 2024 của Chi cục.\n"
+            "Từ ngày 05/3 đến ngày 08/3/2024, Trung tâm đã kiểm định 40 phương tiện đo tại huyện Y.")
+    rep = parse_report(text)
+    assert (rep.period, rep.span) == ("2024-03", 1)
+
+
+def test_a_month_range_is_a_span_not_the_first_month():
+    rep = parse_report("Kết quả đợt kiểm tra (tiến hành từ tháng 3/2017 - 5/2017) cho thấy:\n"
+                       "Đoàn đã kiểm tra 20 cơ sở kinh doanh khí dầu mỏ hóa lỏng.")
+    assert (rep.period, rep.span) == ("2017-05", 3)
+
+
+def test_a_signing_date_is_never_a_dated_lead():
+    with pytest.raises(Exception) as err:
+        parse_report("BÁO CÁO\nTình hình hoạt động của Sở\nThái Hòa, ngày 30 tháng 3 năm 2020\n"
+                     "I. KẾT QUẢ\nThử nghiệm 10 mẫu.")
+    assert getattr(err.value, "reason", "") == "no_period"
+
+
+def test_the_period_option_keeps_a_span_the_text_states_without_a_year():
+    rep = parse_report("Trong 9 tháng đầu năm, Sở đã kiểm tra 14 cơ sở kinh doanh.", period="2023-09")
+    assert (rep.period, rep.span) == ("2023-09", 9)
+
+
+def test_a_stock_in_a_years_summary_counts_the_year():
+    assert _rows("Năm 2020, Sở đã thực hiện 40 nhiệm vụ khoa học và công nghệ.") == [
+        ("2020-12", 12, "tasks_managed", 40.0, "result")]
+
+
+def test_a_briefing_month_after_the_texts_time_is_not_the_figures_time():
+    text = ("Trong hai năm 2018 và 2019, Sở đã kiểm tra 120 cơ sở. Tại buổi họp báo tháng 3/2020, "
+            "Sở cho biết đã xử phạt 9 cơ sở.")
+    assert {r[:2] for r in _rows(text)} == {("2019-12", 24)}
+
+
+def test_establishments_counted_trade_by_trade_with_no_total_are_parts():
+    text = ("Năm 2022, Sở kiểm tra 20 cơ sở; trong lĩnh vực vàng phát hiện 03 cơ sở vi phạm về ghi nhãn, "
+            "trong lĩnh vực gas phát hiện 02 cơ sở vi phạm về đo lường.")
+    assert [r[2:4] for r in _rows(text)] == [("establishments_inspected", 20.0)]
+
+
+def test_parts_in_a_breakdown_opening_the_next_sentence_are_never_the_total():
+    text = "Năm 2022, Sở phát hiện 9 cơ sở vi phạm. Trong đó có 5 cơ sở vi phạm về nhãn hàng hóa."
+    assert [r[2:4] for r in _rows(text)] == [("violations_found", 9.0)]
+
+
+def test_a_list_detailing_a_total_the_text_does_not_state_gives_no_row():
+    text = "Năm 2021, kết quả kiểm định tại huyện đảo, cụ thể: kiểm định được 10 cột đo xăng dầu, 02 cân đĩa, 05 cân bàn."
+    rep = parse_report(text)
+    assert extract_indicators(rep).empty
+    assert set(review(rep)["reason"]) == {"part"}
+
+
+def test_a_figure_stated_again_in_another_paragraph_is_one_row():
+    text = "Năm 2022, Sở đã xử phạt 6 cơ sở vi phạm.\nẢnh: Đoàn kiểm tra xử phạt 6 cơ sở vi phạm."
+    assert [r[2:4] for r in _rows(text)] == [("establishments_sanctioned", 6.0)]
+
+
+def test_a_city_level_task_is_a_provincial_task():
+    text = "Năm 2019, Sở quản lý 55 nhiệm vụ cấp thành phố."
+    assert [r[2:4] for r in _rows(text)] == [("tasks_managed_provincial", 55.0)]
+
+
+def test_task_funding_is_not_the_science_budget():
+    text = "Năm 2019, Sở thực hiện 30 đề tài với tổng kinh phí sự nghiệp khoa học 9.800 triệu đồng."
+    assert [r[2] for r in _rows(text)] == ["tasks_managed"]
+
+
+def test_selecting_who_carries_out_tasks_is_no_task_count():
+    text = "Tháng 4/2021, tổ chức hội đồng tuyển chọn tổ chức và cá nhân thực hiện 04 nhiệm vụ cấp tỉnh."
+    assert _rows(text) == []
+
+
+@pytest.mark.parametrize("sentence, value, approx", [
+    ("Năm 2022, Thanh tra Sở xử phạt hơn 16,9 tỷ đồng.", 16_900_000_000, ">"),
+    ("Năm 2022, Thanh tra Sở xử phạt 1.250.500 đồng.", 1_250_500, ""),
+    ("Năm 2022, Thanh tra Sở phạt tiền gần 85,3 triệu đồng.", 85_300_000, "<"),
+])
+def test_money_is_read_in_whole_dong(sentence, value, approx):
+    df = extract_indicators(parse_report(sentence))
+    assert df["value"].tolist() == [float(value)] and float(df["value"][0]).is_integer()
+    assert df["approx"].tolist() == [approx]
+    store = to_store_rows(df, "x.txt")
+    assert store["value"].tolist() == [float(value)]
+
+
+def test_money_goes_through_the_draft_and_back_exactly():
+    from sokhcn_analytics.draft.compose import vn_money
+
+    written = vn_money(16_900_000_000)
+    assert written == "16,9 tỷ đồng"
+    df = extract_indicators(parse_report(f"Năm 2022, Thanh tra Sở xử phạt {written}."))
+    assert df["value"].tolist() == [16_900_000_000.0]
+
+
+def test_review_lists_the_approximate_and_the_parts_with_their_sentence():
+    rep = parse_report("Năm 2022, Sở kiểm tra hơn 40 cơ sở. Đoàn làm việc tại hai chợ, trong đó có 12 cơ sở vàng.")
+    rows = review(rep)
+    assert rows[["reason", "sentence"]].values.tolist() == [
+        ["approx", "Năm 2022, Sở kiểm tra hơn 40 cơ sở."],
+        ["part", "Đoàn làm việc tại hai chợ, trong đó có 12 cơ sở vàng."]]
+
+
+def test_a_part_of_a_total_stated_in_the_sentence_before_is_never_a_figure_of_its_own():
+    text = "Năm 2022, Sở thử nghiệm 130 mẫu. Trong đó, 90 mẫu nước thải."
+    assert [r[2:4] for r in _rows(text)] == [("material_samples_tested", 130.0)]
