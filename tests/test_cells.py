@@ -161,3 +161,14 @@ def test_a_workbook_with_a_formula_is_read_by_calamine(tmp_path, monkeypatch):
     assert b"<f>" in xml["ChiTieu"] and cells.sheet_rows(xml["ChiTieu"]) is None
     rows, _ = workbook.read_workbook_rows(changed, today=dt.date(2021, 3, 1))
     assert [r["value"] for r in rows] == [120.0]
+
+
+def test_text_that_is_not_utf8_is_left_to_calamine():
+    _, sheet, strings = _book([[("inline", "a", 0)]])
+    assert cells.sheet_rows(sheet.replace(b"<t>a</t>", b"<t>\x80a</t>"), strings, STYLES) is None
+
+
+@pytest.mark.parametrize("reference", ["&#9999999;", "&#xD800;", "&#1;", "&nbsp;"])
+def test_a_reference_to_no_xml_character_is_left_to_calamine(reference):
+    _, sheet, strings = _book([[("inline", "a", 0)]])
+    assert cells.sheet_rows(sheet.replace(b"<t>a</t>", f"<t>a{reference}</t>".encode()), strings, STYLES) is None

@@ -120,20 +120,29 @@ def _column(letters: bytes) -> int:
 
 @lru_cache(maxsize=8192)
 def _text(raw: bytes) -> str | None:
-    """The text of an XML text node (``None`` if it holds an entity XML does not define)."""
-    text = raw.decode("utf-8")
+    """The text of an XML text node (``None`` if it is not UTF-8 or holds an entity XML does not define)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:  # damaged: calamine says what is wrong
+        return None
     if "&" not in text:
         return text
     if "&" in _ENTITY.sub("", text):
         return None
-    return _ENTITY.sub(_entity, text)
+    try:
+        return _ENTITY.sub(_entity, text)
+    except ValueError:  # a character reference to no character
+        return None
 
 
 def _entity(m) -> str:
     name = m.group(1)
     if name[0] != "#":
         return _NAMED[name]
-    return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
+    code = int(name[2:], 16) if name[1] == "x" else int(name[1:])
+    if not (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF):
+        raise ValueError(code)  # not a character XML allows
+    return chr(code)
 
 
 @lru_cache(maxsize=8)
