@@ -48,10 +48,19 @@ _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 class SheetXml(dict):
     """The XML of a workbook's sheets by sheet name; ``context``: the other parts under ``xl/``
     (workbook, relationships, shared strings, styles, theme) as one bytes string — with a sheet's
-    XML, everything what a reader makes of the sheet depends on; ``stored``: the whole workbook
-    again, every part as checked, in a zip without compression (:func:`stored_zip`)."""
+    XML, everything what a reader makes of the sheet depends on; ``parts``: every part as checked,
+    by its name in the zip; ``stored``: the whole workbook again, every part as checked, in a zip
+    without compression (:func:`stored_zip`), made when first asked for (a sheet read straight
+    from its XML needs none)."""
     context: bytes = b""
-    stored: bytes = b""
+    parts: dict = {}
+    entries: list = []  # the zip's entries, in its order
+
+    @property
+    def stored(self) -> bytes:
+        if (made := self.__dict__.get("_stored")) is None:
+            made = self.__dict__["_stored"] = stored_zip([(info, self.parts[info.filename]) for info in self.entries])
+        return made
 
 
 def check_workbook_file(path: Path) -> SheetXml:
@@ -179,7 +188,7 @@ def _scan_parts(file: str, fh, infos) -> SheetXml:
         if packed is not None:
             _remember(seen_key, parts[info.filename])
     xml.context = b"\0".join(context[n] + b"\0" + n.encode() for n in sorted(context))
-    xml.stored = stored_zip([(info, parts[info.filename]) for info in infos])
+    xml.parts, xml.entries = parts, list(infos)
     return xml
 
 

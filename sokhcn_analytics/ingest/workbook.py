@@ -17,7 +17,7 @@ from sokhcn_analytics.core.errors import InputError, Problem
 from sokhcn_analytics.core.model import (LEVELS, STATUSES, is_future, next_period, normalize_indicators,
                     normalize_tasks, parse_period)
 from sokhcn_analytics.core.vnformat import format_number, parse_number
-from sokhcn_analytics.ingest import safety
+from sokhcn_analytics.ingest import cells, safety
 from sokhcn_analytics.ingest.template import (GUIDE, INDICATOR_HEADERS, INDICATORS, INFO, INFO_ROWS, NO,  # noqa: F401
                                               REQUIRED_SHEETS, SHEETS, TARGET_HEADERS, TARGETS, TASK_HEADERS,
                                               TASKS, YES, write_template)
@@ -104,6 +104,8 @@ def _read_sheets(path: Path) -> dict[str, _Sheet]:
     from python_calamine import CalamineWorkbook
 
     xml = safety.check_workbook_file(path)
+    if (sheets := _sheets_from_xml(path, xml)) is not None:
+        return sheets
     try:  # the parts as checked, stored without compression (safety.stored_zip)
         wb = CalamineWorkbook.from_filelike(io.BytesIO(xml.stored))
     except Exception as exc:  # calamine raises its own error types for damaged files
@@ -119,6 +121,28 @@ def _read_sheets(path: Path) -> dict[str, _Sheet]:
     for name in (INFO, INDICATORS, TASKS, TARGETS):
         if name in wb.sheet_names:
             sheets[name] = _Sheet(str(path), name, _sheet_rows(wb, path, name, xml))
+    return sheets
+
+
+def _sheets_from_xml(path: Path, xml) -> dict[str, _Sheet] | None:
+    """The sheets read straight from the XML the safety scan inflated (:mod:`cells`), or ``None`` when
+    one of them is not simple enough: calamine reads the workbook then (a second parse of every sheet)."""
+    if any(s not in xml for s in REQUIRED_SHEETS):
+        return None  # calamine's path says which is missing
+    names = [s for s in (INFO, INDICATORS, TASKS, TARGETS) if s in xml]
+    safety.check_formulas(path, names, xml)
+    shared, styles = xml.parts.get("xl/sharedStrings.xml"), xml.parts.get("xl/styles.xml")
+    sheets = {}
+    for name in names:
+        key = (name, xml[name], xml.context) if name in CARRIED_OVER else None
+        rows = _PARSED.get(key) if key is not None else None
+        if rows is None:
+            rows = cells.sheet_rows(xml[name], shared, styles)
+            if rows is None:
+                return None
+            if key is not None:
+                _remember(key, rows)
+        sheets[name] = _Sheet(str(path), name, rows)
     return sheets
 
 
@@ -141,10 +165,14 @@ def _sheet_rows(wb, path: Path, name: str, xml) -> list:
         raise InputError(Problem("corrupt_file", f"sheet bị hỏng, không đọc được ({exc}); mở file bằng "
                                  "Excel rồi lưu lại", str(path), name)) from None
     if key is not None:
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.pop(next(iter(_PARSED)))  # the oldest
-        _PARSED[key] = rows
+        _remember(key, rows)
     return rows
+
+
+def _remember(key, rows: list) -> None:
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.pop(next(iter(_PARSED)))  # the oldest
+    _PARSED[key] = rows
 
 
 def _read_info(sheet: _Sheet) -> dict:

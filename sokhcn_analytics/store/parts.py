@@ -63,13 +63,28 @@ def write_parts(staging: Path, org: str, frames: dict) -> dict:
     entry = {}
     for kind in KINDS:
         frame = frames[kind]
-        buffer = io.BytesIO()
-        frame.to_parquet(buffer, index=False)
-        data = buffer.getvalue()
+        data = _parquet(frame)
         name = part_file(org, kind, data)
         _write_bytes(staging / name, data)
         entry[kind] = {"file": name, "rows": len(frame)}
     return entry
+
+
+def _parquet(frame) -> bytes:
+    """The bytes ``frame.to_parquet(buffer, index=False)`` writes, the columns converted in this thread:
+    pandas lets pyarrow start a pool of threads for a frame of more than 100 rows per column, which cost
+    more than the conversion (starting them while the reading threads hold the GIL) when an org's
+    parts are written during a build."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if frame.attrs:  # metadata pandas adds: its own way
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        return buffer.getvalue()
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False, nthreads=1), sink, compression="snappy")
+    return sink.getvalue().to_pybytes()
 
 
 def start_staging(processed: Path) -> Path:

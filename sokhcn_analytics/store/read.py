@@ -292,10 +292,24 @@ def _serve() -> None:
     """Worker loop: a slice in, its :class:`Batch` out, until the input closes."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     try:
+        _warm()
         while (task := _receive(stdin)) is not None:
             _send(stdout, _read_chunk(task))
     except (BrokenPipeError, KeyboardInterrupt):  # the build was stopped (Ctrl+C, killed): nothing to say
         os._exit(1)
+
+
+def _warm() -> None:
+    """Worker: import now what reading a slice needs (pyarrow, and pandas, which pyarrow imports at its
+    first array; the workbook reader and the catalog). The build sends the first slice only once it has
+    fingerprinted its inputs (≈ 0.25 s for 4,080 workbooks), which this ≈ 0.5 s then partly covers instead
+    of coming after the first slice."""
+    from sokhcn_analytics.core import catalog
+    from sokhcn_analytics.ingest import workbook  # noqa: F401
+    from sokhcn_analytics.store.arrow_rows import indicator_table
+
+    indicator_table([])
+    catalog.codes()
 
 
 def _read_chunk(task) -> Batch:
