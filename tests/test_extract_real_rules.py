@@ -139,3 +139,29 @@ def test_review_lists_the_approximate_and_the_parts_with_their_sentence():
 def test_a_part_of_a_total_stated_in_the_sentence_before_is_never_a_figure_of_its_own():
     text = "Năm 2022, Sở thử nghiệm 130 mẫu. Trong đó, 90 mẫu nước thải."
     assert [r[2:4] for r in _rows(text)] == [("material_samples_tested", 130.0)]
+
+
+@pytest.mark.parametrize("text, code, value", [
+    ("Năm 2021, Sở đã quản lý 27 nhiệm vụ khoa học và công nghệ cấp tỉnh.", "tasks_managed_provincial", 27.0),
+    ("Năm 2021, Sở đã thực hiện 4 đề tài, dự án cấp quốc gia.", "tasks_managed_national", 4.0),
+    ("Năm 2021, Sở đã triển khai 6 dự án, nhiệm vụ cấp quốc gia.", "tasks_managed_national", 6.0),
+])
+def test_a_level_after_words_joined_by_va_or_a_comma_is_the_numbers(text, code, value):
+    assert [r[2:4] for r in _rows(text)] == [(code, value)]
+
+
+def test_district_level_tasks_are_not_the_departments():
+    assert _rows("Năm 2021, các huyện đã triển khai 35 dự án thuộc nhiệm vụ khoa học cấp huyện.") == []
+
+
+def test_a_decisions_date_does_not_make_the_texts_year_a_plan():
+    text = "Năm 2024, thực hiện Kế hoạch số 12/KH-UBND ngày 03/02/2023, Sở đã kiểm tra 31 cơ sở kinh doanh."
+    rep = parse_report(text)
+    assert (rep.period, rep.span) == ("2024-12", 12)
+
+
+def test_a_programmes_years_are_not_the_texts_period():
+    text = ("Năm 2024, Sở đã kiểm tra 31 cơ sở kinh doanh, góp phần thực hiện chương trình phát triển "
+            "khoa học của tỉnh giai đoạn 2021 - 2030.")
+    rep = parse_report(text)
+    assert (rep.period, rep.span) == ("2024-12", 12)

@@ -74,7 +74,8 @@ def _patterns() -> dict:
     # "15 cơ sở đã được kiểm tra", "24 mẫu được lấy", "6 cơ sở bị xử phạt": the action after the noun
     passive = re.compile(rf"(?i)(?<!\w)(?:đã|được|bị|đang)\s+(?:được\s+|bị\s+)?({words})(?!\w)")
     not_action = re.compile(rf"(?i)(?:{_alternation(v['not_action'][0][0])})(?!\w)")
-    return {"passive": passive, "not_action": not_action, "approx": approx, "money": money, "never_before": never_before, "never_after": never_after,
+    joined = re.compile(rf"(?i)(?<!\w)(?:{_alternation(v['joined'][0][0])})(?!\w)")
+    return {"joined": joined, "passive": passive, "not_action": not_action, "approx": approx, "money": money, "never_before": never_before, "never_after": never_after,
             "classifier": classifier, "hints": hints, "actions": all_actions}
 
 
@@ -108,8 +109,11 @@ def _nearest_action(before: str) -> str | None:
 
 def _noun_phrase(text: str, pos: int, limit: int) -> str:
     hi = min(limit, pos + _PHRASE_WINDOW)
-    stop = _PHRASE_STOP.search(text, pos, hi)
-    return text[pos: stop.start() if stop else hi]
+    # "nhiệm vụ khoa học và công nghệ cấp tỉnh", "dự án, nhiệm vụ cấp quốc gia": one phrase
+    window = _patterns()["joined"].sub(lambda j: re.sub(r"[,\s]", "_", j.group()), text[pos:hi])
+    stop = _PHRASE_STOP.search(window)
+    stop_at = pos + stop.start() if stop else hi
+    return text[pos: stop_at]
 
 
 def _money(text: str, pos: int) -> tuple[float, int] | None:
