@@ -165,3 +165,41 @@ def test_a_programmes_years_are_not_the_texts_period():
             "khoa học của tỉnh giai đoạn 2021 - 2030.")
     rep = parse_report(text)
     assert (rep.period, rep.span) == ("2024-12", 12)
+
+
+def test_a_count_beside_an_unread_sibling_of_the_same_noun_is_an_item_without_total():
+    text = ("Năm 2022, Sở kiểm tra 30 cơ sở. Qua đó, Đoàn đã phát hiện 5 cửa hàng bán sai nhãn về xuất xứ "
+            "và 2 cửa hàng vi phạm về đo lường.")
+    assert [r[2:4] for r in _rows(text)] == [("establishments_inspected", 30.0)]
+
+
+def test_councils_listed_by_kind_with_no_total_give_no_row():
+    text = "Năm 2022, Sở đã tổ chức 9 hội đồng tư vấn xác định nhiệm vụ và 14 hội đồng tư vấn tuyển chọn."
+    assert [r[2] for r in _rows(text)] == []
+
+
+def test_a_stated_total_keeps_its_row_beside_a_list_of_the_same_noun():
+    text = "Năm 2022, Sở đã tổ chức tổng cộng 23 hội đồng tư vấn, gồm 9 hội đồng xác định và 14 hội đồng tuyển chọn."
+    assert ("councils_held", 23.0) in [r[2:4] for r in _rows(text)]
+
+
+def test_a_sentence_counting_establishments_trade_by_trade_gives_the_trades_parts():
+    text = ("Năm 2019, Sở kiểm tra 60 cơ sở. Kết quả kiểm tra cho thấy: tại 40 cơ sở kinh doanh gas phát hiện 3 cơ sở vi phạm, "
+            "xử phạt với số tiền là 9.000.000 đồng; 20 cơ sở kinh doanh vàng phát hiện 1 cơ sở vi phạm, "
+            "xử phạt 4.000.000 đồng.")
+    assert [r[2:4] for r in _rows(text)] == [("establishments_inspected", 60.0)]
+
+
+def test_a_breakdown_after_a_total_is_no_trade_by_trade_list():
+    text = "Năm 2019, Chi cục kiểm tra tại 09 cơ sở; cụ thể: huyện A 05 cơ sở, huyện B 04 cơ sở."
+    assert [r[2:4] for r in _rows(text)] == [("establishments_inspected", 9.0)]
+
+
+def test_a_verification_ordered_as_a_remedy_is_not_the_departments():
+    text = "Năm 2019, Đoàn thanh tra xử phạt 4 cơ sở, buộc kiểm định 11 cột đo xăng dầu."
+    assert [r[2:4] for r in _rows(text)] == [("establishments_sanctioned", 4.0)]
+
+
+def test_environmental_samples_are_no_sample_testing_figure():
+    text = "Năm 2019, tổng số mẫu thử nghiệm là 75. Trong đó, 40 mẫu nước thải, 35 mẫu không khí."
+    assert [r[2] for r in _rows(text)] == []
