@@ -203,3 +203,32 @@ def test_a_verification_ordered_as_a_remedy_is_not_the_departments():
 def test_environmental_samples_are_no_sample_testing_figure():
     text = "Năm 2019, tổng số mẫu thử nghiệm là 75. Trong đó, 40 mẫu nước thải, 35 mẫu không khí."
     assert [r[2] for r in _rows(text)] == []
+
+
+def test_an_amount_named_so_tien_takes_the_fine_verb_of_its_sentence_however_far():
+    text = ("Năm 2020, Thanh tra Sở đã lập hồ sơ xử phạt vi phạm hành chính đối với 02 cửa hàng kinh doanh "
+            "khí dầu mỏ hóa lượng dùng cân chưa có tem kiểm định còn hiệu lực với tổng số tiền hơn 6,5 triệu đồng.")
+    rows = _rows(text)
+    assert ("fines_vnd", 6500000.0) in [r[2:4] for r in rows]
+
+
+def test_an_amount_with_no_fine_verb_in_its_sentence_stays_unread():
+    assert [r[2] for r in _rows("Năm 2020, Sở đã chi cho hội nghị với số tiền 6,5 triệu đồng.")] == []
+
+
+def test_a_label_naming_several_kinds_of_metrology_work_reads_instruments():
+    text = "Năm 2020, kết quả: Kiểm định, hiệu chuẩn, thử nghiệm phương tiện đo lường: 4.200; thử nghiệm 30 mẫu gạch."
+    assert ("instruments_verified", 4200.0) in [r[2:4] for r in _rows(text)]
+
+
+def test_citizen_receptions_are_not_inspections():
+    text = "Năm 2020, Thanh tra Sở đã thực hiện được 03 cuộc thanh tra và 07 lượt tiếp công dân."
+    assert [r[2:4] for r in _rows(text)] == [("inspections", 3.0)]
+
+
+def test_a_lead_stating_its_counts_before_nhu_sau_is_body():
+    text = ("Kết quả công tác thanh tra 6 tháng đầu năm 2020\n"
+            "Trong 6 tháng đầu năm, Thanh tra Sở Khoa học và Công nghệ đã tổ chức thực hiện được 03 cuộc "
+            "thanh tra chuyên ngành trên địa bàn tỉnh và giải quyết các đơn thư theo quy định, cụ thể như sau:\n"
+            "- Thanh tra về đo lường tại 05 cơ sở kinh doanh xăng dầu.")
+    assert ("inspections", 3.0) in [r[2:4] for r in _rows(text)]

@@ -74,9 +74,17 @@ def _patterns() -> dict:
     # "15 cơ sở đã được kiểm tra", "24 mẫu được lấy", "6 cơ sở bị xử phạt": the action after the noun
     passive = re.compile(rf"(?i)(?<!\w)(?:đã|được|bị|đang)\s+(?:được\s+|bị\s+)?({words})(?!\w)")
     not_action = re.compile(rf"(?i)(?:{_alternation(v['not_action'][0][0])})(?!\w)")
+    money_label = re.compile(rf"(?i)(?<!\w)(?:{_alternation(v['money_label'][0][0])})(?:\s+(?:là|lên tới|lên đến))?[^\S\n]*"
+                             rf"(?:(?:{'|'.join(_alternation(w) for w, _ in v['approx'])})[^\S\n]*)?$")
     joined = re.compile(rf"(?i)(?<!\w)(?:{_alternation(v['joined'][0][0])})(?!\w)")
-    return {"joined": joined, "passive": passive, "not_action": not_action, "approx": approx, "money": money, "never_before": never_before, "never_after": never_after,
+    return {"money_label": money_label, "joined": joined, "passive": passive, "not_action": not_action, "approx": approx, "money": money, "never_before": never_before, "never_after": never_after,
             "classifier": classifier, "hints": hints, "actions": all_actions}
+
+
+def _sentence_start(text: str, pos: int, floor: int) -> int:
+    """Where the sentence holding ``pos`` starts (no window): after the last sentence stop."""
+    stops = list(_CLAUSE_STOP.finditer(text, floor, pos))
+    return stops[-1].end() if stops else floor
 
 
 def _clause_before(text: str, pos: int, floor: int) -> int:
@@ -194,10 +202,24 @@ def read(text: str, pos: int, floor: int, limit: int, inherited_verb: str | None
     own = max(verb_at, before.rfind(",") + 1, before.rfind("(") + 1, before.rfind(" và ") + 1, 0)
     own = len(before) if after_verb else 0 if label else own
     indicator = _best(noun, verb, label, (verb or "") + " " + before[own:] + " " + noun)
+    if not indicator and noun == "đồng" and _patterns()["money_label"].search(before):
+        indicator = _far_money(text, m.start(), floor)  # "xử phạt … đối với 01 cơ sở … với số tiền 3,5 triệu"
     start = clause + verb_at if verb_at >= 0 else m.start()  # quoted from its verb, or from the number
     if label and indicator:
         start = clause + len(before) - len(before.lstrip())
     return Reading(indicator, value, _approx(before), start, max(noun_end, m.end()))
+
+
+def _far_money(text: str, pos: int, floor: int) -> str:
+    """The indicator of an amount named "số tiền …" by the nearest action of its sentence that fits an
+    amount in đồng, however far ("xử phạt vi phạm hành chính đối với 01 cơ sở … với số tiền 3.500.000 đồng")."""
+    sentence = text[_sentence_start(text, pos, floor): pos]
+    found = [x for x in _patterns()["actions"].finditer(sentence) if not _patterns()["not_action"].match(sentence, x.start())]
+    for action in sorted(found, key=lambda x: -x.end()):
+        indicator = _best("đồng", action.group().lower(), "", action.group() + " đồng")
+        if indicator:
+            return indicator
+    return ""
 
 
 def _head(text: str, m: re.Match, limit: int, before: str) -> tuple[float, str, int, str] | None:
