@@ -232,3 +232,24 @@ def test_a_lead_stating_its_counts_before_nhu_sau_is_body():
             "thanh tra chuyên ngành trên địa bàn tỉnh và giải quyết các đơn thư theo quy định, cụ thể như sau:\n"
             "- Thanh tra về đo lường tại 05 cơ sở kinh doanh xăng dầu.")
     assert ("inspections", 3.0) in [r[2:4] for r in _rows(text)]
+
+
+def test_a_count_of_places_takes_the_nearest_verb_of_its_sentence_that_can_govern_it():
+    text = ("Năm 2018, Thanh tra Sở đã thành lập Đoàn thanh tra liên ngành về tiêu chuẩn, đo lường, chất lượng "
+            "và nhãn hàng hóa trong sản xuất, kinh doanh phân bón và thức ăn chăn nuôi tại 27 doanh nghiệp.")
+    assert [r[2:4] for r in _rows(text)] == [("establishments_inspected", 27.0)]
+
+
+def test_a_count_of_places_with_no_verb_that_can_govern_it_stays_unread():
+    text = "Năm 2018, Sở đã phân tích số liệu thống kê và sản xuất bản tin phát hành tại 27 doanh nghiệp."
+    assert _rows(text) == []
+
+
+def test_an_ellipsis_does_not_end_the_clause_of_a_figure():
+    text = "Năm 2018, Đoàn kiểm tra phương tiện đo nhóm 2 là cân, áp kế,... tại 12 đơn vị sử dụng."
+    assert [r[2:4] for r in _rows(text)] == [("establishments_inspected", 12.0)]
+
+
+def test_so_far_with_the_texts_year_named_is_that_year_to_date():
+    text = "Đến nay, Thanh tra Sở đã tiến hành đợt thanh tra chuyên đề năm 2018 tại 27 doanh nghiệp."
+    assert _rows(text, period="2018-12") == [("2018-12", 12, "establishments_inspected", 27.0, "result")]

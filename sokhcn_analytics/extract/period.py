@@ -176,6 +176,8 @@ def figure_scope(before: str, after: str, doc: tuple[str, int], stock: bool) -> 
     else:  # the document's own time; more than a year of it is a running total
         return Scope(doc[0], 1 if stock else doc[1], "cumulative" if doc[1] > 12 and not stock else "")
     scope = _scope_of(name, m, doc, stock)
+    if scope.span == 0 and re.search(rf"(?i)năm\s+{doc[0][:4]}(?!\d)", before[m.end():]):
+        scope = Scope(doc[0], int(doc[0][5:]))  # "Đến nay, … đợt thanh tra năm 2016 … tại 39 cơ sở": so far this year
     # "Trong năm 2021 …" in a January report: a year's figure (a plan, or January's?) — never a month's
     return None if scope.span == 1 and name in ("ytd", "year", "months") and not stock else scope
 
