@@ -253,3 +253,18 @@ def test_an_ellipsis_does_not_end_the_clause_of_a_figure():
 def test_so_far_with_the_texts_year_named_is_that_year_to_date():
     text = "Đến nay, Thanh tra Sở đã tiến hành đợt thanh tra chuyên đề năm 2018 tại 27 doanh nghiệp."
     assert _rows(text, period="2018-12") == [("2018-12", 12, "establishments_inspected", 27.0, "result")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Năm 2018, Sở đã kiểm tra nội dung, tiến độ thực hiện của 12 đề tài, dự án.", ("tasks_progress_checks", 12.0)),
+    ("Năm 2018, UBND tỉnh đã phê duyệt 14 nhiệm vụ KHCN mới.", ("tasks_new", 14.0)),
+    ("Năm 2018, 37 nhiệm vụ khoa học công nghệ cấp thành phố đăng ký mới.", ("tasks_new_provincial", 37.0)),
+    ("Năm 2018, Trung tâm đã tổ chức 06 lớp học về quản lý chất lượng.", ("training_classes", 6.0)),
+])
+def test_wording_learnt_from_real_texts(text, expected):
+    assert [r[2:4] for r in _rows(text)] == [expected]
+
+
+def test_the_funding_of_new_tasks_is_not_a_count_of_new_tasks():
+    text = "Năm 2018, tổng kinh phí chi cho 37 nhiệm vụ khoa học công nghệ cấp thành phố đăng ký mới là 50 tỷ đồng."
+    assert "tasks_new_provincial" not in [r[2] for r in _rows(text)]
