@@ -268,3 +268,41 @@ def test_wording_learnt_from_real_texts(text, expected):
 def test_the_funding_of_new_tasks_is_not_a_count_of_new_tasks():
     text = "Năm 2018, tổng kinh phí chi cho 37 nhiệm vụ khoa học công nghệ cấp thành phố đăng ký mới là 50 tỷ đồng."
     assert "tasks_new_provincial" not in [r[2] for r in _rows(text)]
+
+
+_MONTH_AND_HALF_YEAR = """BÁO CÁO
+Kết quả hoạt động khoa học và công nghệ tháng 6 và 6 tháng đầu năm 2021
+I. KẾT QUẢ THỰC HIỆN
+1. Kết quả tháng 6
+Sở đã kiểm tra 8 cơ sở kinh doanh khí dầu mỏ hóa lỏng.
+2. Kết quả 6 tháng đầu năm
+Sở đã kiểm tra 41 cơ sở kinh doanh; nghiệm thu 6 đề tài.
+"""
+
+
+def test_a_title_naming_a_month_and_a_longer_span_gives_both():
+    rep = parse_report(_MONTH_AND_HALF_YEAR)
+    assert (rep.period, rep.span) == ("2021-06", 1)
+    assert _rows(_MONTH_AND_HALF_YEAR) == [("2021-06", 1, "establishments_inspected", 8.0, "result"),
+                                          ("2021-06", 6, "establishments_inspected", 41.0, "result"),
+                                          ("2021-06", 6, "tasks_accepted", 6.0, "result")]
+
+
+def test_a_heading_without_a_longer_time_leaves_a_monthly_figure_a_months():
+    text = _MONTH_AND_HALF_YEAR.replace("2. Kết quả 6 tháng đầu năm", "2. Công tác thanh tra")
+    assert {r[1] for r in _rows(text)} == {1}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Năm 2021, Sở đã quản lý 19 ĐT/DA cấp tỉnh.", ("tasks_managed_provincial", 19.0)),
+    ("Năm 2021, Sở đã nghiệm thu 5 ĐT, DA.", ("tasks_accepted", 5.0)),
+    ("Năm 2021, tỉnh được cấp 2 giấy chứng nhận đăng ký chỉ dẫn địa lý.", ("ip_titles_granted", 2.0)),
+    ("Năm 2021, tỉnh được cấp 4 giấy chứng nhận đăng ký kiểu dáng công nghiệp.", ("ip_titles_granted", 4.0)),
+    ("Năm 2021, Sở đã cấp 3 bằng độc quyền sáng chế.", ("ip_titles_granted", 3.0)),
+    ("Năm 2021, Hội đồng đã xác định 8 nhiệm vụ đặt hàng.", ("tasks_identified", 8.0)),
+    ("Năm 2021, Sở đã tiếp nhận 52 đề xuất đặt hàng nhiệm vụ.", ("task_proposals_received", 52.0)),
+    ("Năm 2021, Chi cục TĐC đã kiểm định 900 PTĐ.", ("instruments_verified", 900.0)),
+    ("Năm 2021, Sở đã hướng dẫn 6 đơn đăng ký SHTT.", ("ip_applications", 6.0)),
+])
+def test_abbreviations_and_industrial_property_titles_by_kind(text, expected):
+    assert [r[2:4] for r in _rows(text)] == [expected]

@@ -12,7 +12,7 @@ from sokhcn_analytics.extract.structure import Report, _Segment, _mask_tables, _
 from sokhcn_analytics.extract.wording import (_FN_REF, _NUMBER, _SUP, _WINDOW, _WORD_AFTER, NOT_AN_INDICATOR, Phrasing, _value, fold,
                               load_phrasings)
 from sokhcn_analytics.extract.grammar import _approx, _nearest_action, read
-from sokhcn_analytics.extract.period import Scope, figure_scope
+from sokhcn_analytics.extract.period import _N_MONTHS_RX, _QUARTER, _YEAR_TO_DATE, Scope, figure_scope
 from sokhcn_analytics.core.model import next_period
 
 PART = "+"  # a part of a breakdown the catalog has no code for: claimed (never unrecognised), no row
@@ -298,6 +298,7 @@ _GRAMMAR = re.compile("(?!)")  # grammar claims have no pattern of their own
 
 
 _SENTENCE = re.compile(r"[.;!?](?!\d)\s|\n")
+_LONGER_TIME = (_N_MONTHS_RX, _QUARTER, _YEAR_TO_DATE)  # "6 tháng đầu năm", "quý II", "lũy kế từ đầu năm"
 
 
 def _scope(report, text: str, seg: _Segment, pos: int, end: int, indicator: str) -> Scope | None:
@@ -305,7 +306,18 @@ def _scope(report, text: str, seg: _Segment, pos: int, end: int, indicator: str)
     starts = [m.end() for m in _SENTENCE.finditer(text, seg.start, pos)]
     before = text[starts[-1] if starts else seg.start: pos]
     stock = indicator not in ("", NOT_AN_INDICATOR, PART) and catalog.aggregation(indicator) == "last"
-    return figure_scope(before, text[end: end + 40], report.scope(seg.part), stock)
+    return figure_scope(before, text[end: end + 40], _heading_scope(report, seg), stock)
+
+
+def _heading_scope(report, seg: _Segment) -> tuple[str, int]:
+    """The time of a figure's part, or the longer time its nearest heading names in a monthly report
+    whose title names both ("tháng 6 và 6 tháng đầu năm 2022" → "2. Kết quả 6 tháng đầu năm": span 6)."""
+    doc = report.scope(seg.part)
+    heading = seg.section.rsplit(" > ", 1)[-1]
+    if doc[1] != 1 or seg.part != "result" or not heading or not any(rx.search(heading) for rx in _LONGER_TIME):
+        return doc
+    scope = figure_scope(heading, "", doc, False)
+    return (scope.period, scope.span) if scope is not None and not scope.kind else doc
 
 
 # a part of a stock restricted to a place or put aside in brackets: "(riêng huyện X đang triển khai 12 …)"
