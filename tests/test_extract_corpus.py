@@ -50,7 +50,7 @@ def readings() -> dict[str, tuple[Counter, Counter, set[float]]]:
 # file): none in the held-out texts, two in the whole corpus, each a figure of the text the expected file
 # does not list (a careful analyst may read them; the files were not changed to suit the extractor):
 KNOWN_EXTRA = [("hoa-binh-2022-11-monthly.txt", ("2022-11", 1, "ip_applications", 3.0, "result")),
-               ("lang-son-2022-06-halfyear.txt", ("2022-06", 1, "tasks_new", 17.0, "result"))]
+               ("lang-son-2022-06-halfyear.txt", ("2022-06", 6, "tasks_new", 17.0, "result"))]
 MISSING_AT_MOST = 1  # rows of the expected files not read, held-out and whole corpus alike
 
 

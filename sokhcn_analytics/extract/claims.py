@@ -12,7 +12,7 @@ from sokhcn_analytics.extract.structure import Report, _Segment, _mask_tables, _
 from sokhcn_analytics.extract.wording import (_FN_REF, _NUMBER, _SUP, _WINDOW, _WORD_AFTER, NOT_AN_INDICATOR, Phrasing, _value, fold,
                               load_phrasings)
 from sokhcn_analytics.extract.grammar import _approx, _nearest_action, read
-from sokhcn_analytics.extract.period import Scope, figure_scope
+from sokhcn_analytics.extract.period import _N_MONTHS_RX, _QUARTER, _YEAR_TO_DATE, Scope, figure_scope
 from sokhcn_analytics.core.model import next_period
 
 PART = "+"  # a part of a breakdown the catalog has no code for: claimed (never unrecognised), no row
@@ -298,6 +298,7 @@ _GRAMMAR = re.compile("(?!)")  # grammar claims have no pattern of their own
 
 
 _SENTENCE = re.compile(r"[.;!?](?!\d)\s|\n")
+_LONGER_TIME = (_N_MONTHS_RX, _QUARTER, _YEAR_TO_DATE)  # "6 tháng đầu năm", "quý II", "lũy kế từ đầu năm"
 
 
 def _scope(report, text: str, seg: _Segment, pos: int, end: int, indicator: str) -> Scope | None:
@@ -305,7 +306,18 @@ def _scope(report, text: str, seg: _Segment, pos: int, end: int, indicator: str)
     starts = [m.end() for m in _SENTENCE.finditer(text, seg.start, pos)]
     before = text[starts[-1] if starts else seg.start: pos]
     stock = indicator not in ("", NOT_AN_INDICATOR, PART) and catalog.aggregation(indicator) == "last"
-    return figure_scope(before, text[end: end + 40], report.scope(seg.part), stock)
+    return figure_scope(before, text[end: end + 40], _heading_scope(report, seg), stock)
+
+
+def _heading_scope(report, seg: _Segment) -> tuple[str, int]:
+    """The time of a figure's part, or the longer time its nearest heading names in a monthly report
+    whose title names both ("tháng 6 và 6 tháng đầu năm 2022" → "2. Kết quả 6 tháng đầu năm": span 6)."""
+    doc = report.scope(seg.part)
+    heading = seg.section.rsplit(" > ", 1)[-1]
+    if doc[1] != 1 or seg.part != "result" or not heading or not any(rx.search(heading) for rx in _LONGER_TIME):
+        return doc
+    scope = figure_scope(heading, "", doc, False)
+    return (scope.period, scope.span) if scope is not None and not scope.kind else doc
 
 
 # a part of a stock restricted to a place or put aside in brackets: "(riêng huyện X đang triển khai 12 …)"
@@ -371,8 +383,68 @@ def _itemised_without_total(text: str, claims: dict[int, _Claim]) -> None:
         if len({c.value for c in group}) > 1 and not any(
                 _TOTAL_WORD.search(re.split(r"[,;:.]\s", text[c.segment.start:c.number_start])[-1]) for c in group):
             items |= {c.number_start for c in group}
+    items |= _unread_siblings(text, claims, ordered) | _per_trade(text, claims)
     for pos in items:
         claims[pos] = replace(claims[pos], phrasing=Phrasing(NOT_AN_INDICATOR, claims[pos].phrasing.regex), why="part")
+
+
+def _per_trade(text: str, claims: dict[int, _Claim]) -> set[int]:
+    """A sentence counting establishments trade by trade, two or more of them with no verb the grammar
+    binds ("tại 107 cơ sở kinh doanh xăng dầu phát hiện …; 28 cơ sở về lĩnh vực cân … xử phạt 23 triệu
+    đồng"), gives the trades' parts: its figures of the ``per_trade`` codes (``wording.csv``) give no row."""
+    from sokhcn_analytics.extract.grammar import breakdown_words, vocabulary
+
+    (codes, _), (nouns, _) = vocabulary()["per_trade"][0], vocabulary()["per_trade_noun"][0]
+    count = re.compile(r"(?i)(?<![\d.,])(\d+)[^\S\n]+(?:" + "|".join(map(re.escape, nouns)) + r")(?!\w)")
+    found: set[int] = set()
+    for seg in {id(c.segment): c.segment for c in claims.values()}.values():
+        starts = [seg.start, *(m.end() for m in _SENTENCE_STOP.finditer(text, seg.start, seg.start + len(seg.text)))]
+        for lo, hi in zip(starts, [*starts[1:], seg.start + len(seg.text)]):
+            opens = breakdown_words().search(text, lo, hi)  # "…tại 08 cơ sở; cụ thể: huyện A 02 cơ sở …": a total's parts
+            unread = [m for m in count.finditer(text, lo, opens.start() if opens else hi) if m.start(1) not in claims]
+            if len(unread) >= 2:
+                found |= {pos for pos, c in claims.items() if lo <= pos < hi and c.phrasing.indicator in codes}
+    return found
+
+
+_HEAD = re.compile(r"(?i)[*_]*[^\S\n]*((?:[^\W\d_]+[^\S\n]+){1,2})")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_ITEM_STOP = re.compile(r"[.;!?](?!\d)\s|;|\n")
+_SIBLING_LEAD = re.compile(r"(?i)(?:,|\svà|\svà có)[^\S\n]*$")
+
+
+def _unread_siblings(text: str, claims: dict[int, _Claim], ordered: list[_Claim]) -> set[int]:
+    """A figure listed beside another count of the same noun ("8 doanh nghiệp vi phạm về nhãn và 3
+    doanh nghiệp vi phạm về đo lường", "13 hội đồng xác định … và 23 hội đồng tuyển chọn") with no verb
+    of its own between them and no total in the sentence is an item of a list whose total the text
+    does not give, even when the grammar cannot read its sibling: no row (it stays unrecognised).
+    Codes with sub-codes of their own (a level of tasks) are left to their breakdowns."""
+    within = {h.get("within") for h in catalog.hints().values()}
+    found: set[int] = set()
+    for c in ordered:
+        if c.phrasing.regex is not _GRAMMAR or c.phrasing.indicator in within \
+                or catalog.hints().get(c.phrasing.indicator, {}).get("within"):
+            continue
+        number = _DIGITS.match(text, c.number_start)
+        head = _HEAD.match(text, number.end()) if number else None
+        seg_end = c.segment.start + len(c.segment.text)
+        lo = max([c.segment.start, *(m.end() for m in _ITEM_STOP.finditer(text, c.segment.start, c.number_start))])
+        stop = _ITEM_STOP.search(text, c.number_start, seg_end)
+        hi = stop.start() if stop else seg_end
+        if head is None or _TOTAL_WORD.search(text, lo, hi):
+            continue
+        for tok in _NUMBER.finditer(text, lo, hi):
+            other = claims.get(tok.start("n"))
+            if tok.start("n") == c.number_start or other is not None and other.phrasing.indicator not in (
+                    c.phrasing.indicator, NOT_AN_INDICATOR, PART):
+                continue
+            sibling = _HEAD.match(text, _DIGITS.match(text, tok.start("n")).end())
+            if sibling is None or sibling.group(1).lower().split() != head.group(1).lower().split():
+                continue
+            later = max(tok.start("n"), c.number_start)
+            if _SIBLING_LEAD.search(text, lo, later):
+                found.add(c.number_start)
+    return found
 
 
 def _one_row_per_statement(claims: dict[int, _Claim]) -> None:

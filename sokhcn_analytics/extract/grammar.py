@@ -27,7 +27,7 @@ from sokhcn_analytics.core.vnformat import parse_number, amount_in_dong
 
 WORDING_CSV = paths.WORDING_CSV
 
-_CLAUSE_STOP = re.compile(r"[;.!?\n]\s|[;!?\n]|\.$|\|\|")  # where the words governing a number stop
+_CLAUSE_STOP = re.compile(r"[;!?\n]\s|(?<!\.)\.\s|[;!?\n]|\.$|\|\|")  # "áp kế,... tại": an ellipsis goes on  # where the words governing a number stop
 _PHRASE_STOP = re.compile(r"[,;:.()\[\]!?\n\"“”]|\s(?:và|với|tại|cho|của|trong|theo|để|nhằm|đạt|gồm|bao gồm)\s|\s(?=\d)")
 _NUMBER_AT = re.compile(r"(?:\*\*|\*|__|_)?(?P<n>" + _NUM + r")(?:\*\*|\*|__|_)?")
 _BEFORE_WINDOW, _PHRASE_WINDOW = 110, 70
@@ -74,8 +74,18 @@ def _patterns() -> dict:
     # "15 cơ sở đã được kiểm tra", "24 mẫu được lấy", "6 cơ sở bị xử phạt": the action after the noun
     passive = re.compile(rf"(?i)(?<!\w)(?:đã|được|bị|đang)\s+(?:được\s+|bị\s+)?({words})(?!\w)")
     not_action = re.compile(rf"(?i)(?:{_alternation(v['not_action'][0][0])})(?!\w)")
-    return {"passive": passive, "not_action": not_action, "approx": approx, "money": money, "never_before": never_before, "never_after": never_after,
+    money_label = re.compile(rf"(?i)(?<!\w)(?:{_alternation(v['money_label'][0][0])})(?:\s+(?:là|lên tới|lên đến))?[^\S\n]*"
+                             rf"(?:(?:{'|'.join(_alternation(w) for w, _ in v['approx'])})[^\S\n]*)?$")
+    joined = re.compile(rf"(?i)(?<!\w)(?:{_alternation(v['joined'][0][0])})(?!\w)")
+    place_lead = re.compile(rf"(?i)(?<!\w)(?:{_alternation(v['place_lead'][0][0])})[^\S\n]*$")
+    return {"place_lead": place_lead, "money_label": money_label, "joined": joined, "passive": passive, "not_action": not_action, "approx": approx, "money": money, "never_before": never_before, "never_after": never_after,
             "classifier": classifier, "hints": hints, "actions": all_actions}
+
+
+def _sentence_start(text: str, pos: int, floor: int) -> int:
+    """Where the sentence holding ``pos`` starts (no window): after the last sentence stop."""
+    stops = list(_CLAUSE_STOP.finditer(text, floor, pos))
+    return stops[-1].end() if stops else floor
 
 
 def _clause_before(text: str, pos: int, floor: int) -> int:
@@ -108,8 +118,11 @@ def _nearest_action(before: str) -> str | None:
 
 def _noun_phrase(text: str, pos: int, limit: int) -> str:
     hi = min(limit, pos + _PHRASE_WINDOW)
-    stop = _PHRASE_STOP.search(text, pos, hi)
-    return text[pos: stop.start() if stop else hi]
+    # "nhiệm vụ khoa học và công nghệ cấp tỉnh", "dự án, nhiệm vụ cấp quốc gia": one phrase
+    window = _patterns()["joined"].sub(lambda j: re.sub(r"[,\s]", "_", j.group()), text[pos:hi])
+    stop = _PHRASE_STOP.search(window)
+    stop_at = pos + stop.start() if stop else hi
+    return text[pos: stop_at]
 
 
 def _money(text: str, pos: int) -> tuple[float, int] | None:
@@ -190,10 +203,39 @@ def read(text: str, pos: int, floor: int, limit: int, inherited_verb: str | None
     own = max(verb_at, before.rfind(",") + 1, before.rfind("(") + 1, before.rfind(" và ") + 1, 0)
     own = len(before) if after_verb else 0 if label else own
     indicator = _best(noun, verb, label, (verb or "") + " " + before[own:] + " " + noun)
+    if not indicator and noun == "đồng" and _patterns()["money_label"].search(before):
+        indicator = _far_money(text, m.start(), floor)  # "xử phạt … đối với 01 cơ sở … với số tiền 3,5 triệu"
+    elif not indicator and not label and _patterns()["place_lead"].search(before):
+        indicator = _far_place(text, m.start(), floor, noun)  # "Đoàn thanh tra chuyên đề … tại 39 doanh nghiệp"
     start = clause + verb_at if verb_at >= 0 else m.start()  # quoted from its verb, or from the number
     if label and indicator:
         start = clause + len(before) - len(before.lstrip())
     return Reading(indicator, value, _approx(before), start, max(noun_end, m.end()))
+
+
+def _far_money(text: str, pos: int, floor: int) -> str:
+    """The indicator of an amount named "số tiền …" by the nearest action of its sentence that fits an
+    amount in đồng, however far ("xử phạt vi phạm hành chính đối với 01 cơ sở … với số tiền 3.500.000 đồng")."""
+    sentence = text[_sentence_start(text, pos, floor): pos]
+    found = [x for x in _patterns()["actions"].finditer(sentence) if not _patterns()["not_action"].match(sentence, x.start())]
+    for action in sorted(found, key=lambda x: -x.end()):
+        indicator = _best("đồng", action.group().lower(), "", action.group() + " đồng")
+        if indicator:
+            return indicator
+    return ""
+
+
+def _far_place(text: str, pos: int, floor: int, noun: str) -> str:
+    """The indicator of a count of places ("tại 39 doanh nghiệp") by the nearest action of its
+    sentence that can govern that noun, however far ("phân tích", "sản xuất" cannot govern a firm)."""
+    sentence = text[_sentence_start(text, pos, floor): pos]
+    found = [x for x in _patterns()["actions"].finditer(sentence) if not _patterns()["not_action"].match(sentence, x.start())]
+    for action in sorted(found, key=lambda x: -x.end()):
+        verb = action.group().lower()
+        if any(h["nouns"] is not None and h["nouns"].match(noun) and fold(verb) in h["actions_set"]
+               for h in _patterns()["hints"].values()):
+            return _best(noun, verb, "", verb + " " + noun)
+    return ""
 
 
 def _head(text: str, m: re.Match, limit: int, before: str) -> tuple[float, str, int, str] | None:

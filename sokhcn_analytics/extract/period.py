@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sokhcn_analytics.extract.documents import Paragraph
 from sokhcn_analytics.core.model import period
@@ -175,6 +176,8 @@ def figure_scope(before: str, after: str, doc: tuple[str, int], stock: bool) -> 
     else:  # the document's own time; more than a year of it is a running total
         return Scope(doc[0], 1 if stock else doc[1], "cumulative" if doc[1] > 12 and not stock else "")
     scope = _scope_of(name, m, doc, stock)
+    if scope.span == 0 and re.search(rf"(?i)năm\s+{doc[0][:4]}(?!\d)", before[m.end():]):
+        scope = Scope(doc[0], int(doc[0][5:]))  # "Đến nay, … đợt thanh tra năm 2016 … tại 39 cơ sở": so far this year
     # "Trong năm 2021 …" in a January report: a year's figure (a plan, or January's?) — never a month's
     return None if scope.span == 1 and name in ("ytd", "year", "months") and not stock else scope
 
@@ -263,15 +266,29 @@ def body_span(paragraphs: list[Paragraph], year: int | None = None) -> tuple[str
     lead = "\n".join(p.text for p in paragraphs)[:_LEAD_CHARS]
     dates = [(int(m.group("y")), int(m.group("m") or m.group("m2")), m) for m in _ANY_DATE.finditer(lead)]
     dates = [d for d in dates if 1 <= d[1] <= 12]
-    latest = max(d[0] for d in dates) if dates else 9999
-    found = [*_date_ranges(lead), *_spans(_blank(lead, _ANY_DATE), latest, year)]
+    # a decision's date ("số 10-CTr/TU ngày 14/5/2021") says nothing of when the text was written
+    written = [d for d in dates if not _DECISION_DATE.search(lead, max(0, d[2].start() - 40), d[2].start())]
+    latest = max(d[0] for d in written) if written else 9999
+    found = [*_date_ranges(lead), *_spans(_blank(_blank(lead, _ANY_DATE), _programme_range()), latest, year)]
+    # (the programme's words go blank with its years: they name no time of the text either)
     if found:  # a time stated from–to ("từ ngày 03/4 đến ngày 05/4/2019", "giai đoạn 2016-2020") first
         return max(found, key=lambda f: (f[3], f[1], -f[2]))[0]
     # a dated lead ("Ngày 25/10/2021, …"), never a signing date ("Bắc Kạn, ngày …") nor a decision's
-    own = [d for d in dates if not _NOT_LEAD_DATE.search(lead, max(0, d[2].start() - 40), d[2].start())]
+    own = [d for d in written if not _NOT_LEAD_DATE.search(lead, max(0, d[2].start() - 40), d[2].start())]
     return (period(own[0][0], own[0][1]), 1) if own else None
 
 
+@lru_cache(maxsize=1)
+def _programme_range() -> re.Pattern:
+    """The years of a programme, plan or resolution the text names ("chương trình hành động … giai đoạn
+    2020 - 2025"): that document's time, never the text's (words: ``wording.csv`` ``programme``)."""
+    from sokhcn_analytics.extract.grammar import vocabulary
+
+    words = "|".join(re.escape(w) for w in vocabulary()["programme"][0][0])
+    return re.compile(rf"(?i)(?:{words})[^.;\n]{{0,200}}?giai\s+đoạn\s+{_Y}\s*[-–]\s*{_Y}")
+
+
+_DECISION_DATE = re.compile(r"(?i)[\w-]+/[\w-]+[^\S\n]+(?:ngày[^\S\n]*)?$")
 _NOT_LEAD_DATE = re.compile(r"(?i)(?:[\w-]+/[\w-]+[^\S\n]+|,[^\S\n]*)(?:ngày[^\S\n]*)?$")
 _DATE_RANGE = re.compile(r"(?<![\d/])(?P<d1>\d{1,2})(?:/(?P<m1>\d{1,2})(?:/(?P<y1>(?:19|20)\d\d))?)?\s*(?:[-–]|đến)\s*"
                          r"(?:ngày\s*)?(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>(?:19|20)\d\d)(?!\d)")

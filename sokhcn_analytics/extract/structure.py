@@ -201,7 +201,12 @@ _REPORTING = re.compile(r"(?i)báo cáo|như sau|sau đây|căn cứ")
 def _opens_body(text: str) -> bool:
     """A long first paragraph that is no administrative introduction ("Thực hiện Thông tư …, Sở báo
     cáo …"): the first sentence of a news item or bulletin, with figures of its own."""
-    return len(text) > 150 and not _REPORTING.search(text) and bool(re.search(r"\d", text))
+    return len(text) > 150 and bool(re.search(r"\d", text)) and (not _REPORTING.search(text) or bool(_COUNT.search(text)))
+
+
+# a count of something ("02 cuộc thanh tra"), not a document number, a date or a time ("6 tháng đầu"):
+# a lead that states its figures before "… cụ thể như sau:" is body
+_COUNT = re.compile(r"(?<![\w/.,-])\d{1,5}\s+(?!(?:tháng|năm|ngày|quý)(?!\w))[^\W\d_]{2,}")
 
 
 def _head_of(p: Paragraph, part: str, intro_seen: bool) -> tuple[int, str, bool] | None:

@@ -30,7 +30,7 @@ MACROS = {
             r"(?(mk)(?P=mk))(?!(?!kg\b)[\w/:]|[.,]\d)" + _IN_WORDS),  # "250kg" glued is still a number
     "{FN}": f"(?:[{_SUP}]+)",
     "{YEAR}": r"(?P<year>(?:19|20)\d\d)",  # once per phrasing; must be the year of the row's period
-    "{TASK}": "(?:ĐTDA|đề tài/dự án|đề tài, dự án|đề tài - dự án|đề tài và dự án|nhiệm vụ|đề tài|dự án)",
+    "{TASK}": "(?:ĐTDA|ĐT/DA|ĐT, DA|ĐT-DA|đề tài/dự án|đề tài, dự án|đề tài - dự án|đề tài và dự án|nhiệm vụ|đề tài|dự án)",
     "{KHCN}": "(?:khoa học và công nghệ|khoa học công nghệ|KH&CN|KHCN|KH-CN)",
     "{NAM}": "(?:Sò|Linh chi|Mộc nhĩ|Hương|Rơm|Kim châm|Đùi gà|Vân chi|Bào ngư|Tai mèo)",
     "{LAN}": "(?:kim tuyến|Hồ Điệp|Phi điệp|Đai châu|Kiếm)",
@@ -131,6 +131,8 @@ def _after_number(pattern: str) -> re.Pattern | None:
         return None
     try:
         tail = pattern.split("{N}", 1)[1]
+        if tail.startswith("(?="):  # a look-ahead past punctuation ("là 90. Trong đó, 60 mẫu nước thải"): no cheap test
+            return None
         return compile_pattern(("(?:[*_]{1,2})?" if tail.startswith(" ") else "") + tail)
     except re.error:
         return None
